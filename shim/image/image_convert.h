@@ -1,0 +1,16 @@
+// Docker image objects -> CRI Image messages.
+#pragma once
+
+#include "docker-client/types.h"
+#include "runtime/v1/api.pb.h"
+
+namespace shim {
+
+// From a list entry: no user information (the list does not carry the
+// image config; ImageStatus does).
+void to_cri_image(const docker::ImageSummary& image, ::runtime::v1::Image* out);
+
+// From an inspect reply, with uid/username derived from Config.User.
+void to_cri_image(const docker::ImageInspect& image, ::runtime::v1::Image* out);
+
+}  // namespace shim

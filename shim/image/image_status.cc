@@ -1,0 +1,30 @@
+// ImageStatus: one image by reference or ID; an unknown image is an empty
+// reply, not an error, as CRI specifies.
+#include "shim/image/image_convert.h"
+#include "shim/image/image_reference.h"
+#include "shim/image/image_service.h"
+#include "shim/server/call.h"
+
+namespace shim {
+
+grpc::Status ImageService::ImageStatus(grpc::ServerContext* context,
+                                       const cri::ImageStatusRequest* request,
+                                       cri::ImageStatusResponse* response) {
+  const std::string& wanted = request->image().image();
+  return run("ImageStatus " + wanted, [&] {
+    if (wanted.empty()) throw invalid_argument("image.image is empty");
+    std::string lookup = wanted;
+    if (!looks_like_image_id(wanted, /*allow_prefix=*/true)) {
+      std::string error;
+      auto ref = parse_image_reference(wanted, &error);
+      if (!ref) throw invalid_argument("image.image: " + error);
+      lookup = with_default_tag(*ref).familiar();
+    }
+    auto image = docker_.inspect_image(lookup, call_options(context));
+    if (!image) return;
+    to_cri_image(*image, response->mutable_image());
+    if (request->verbose()) (*response->mutable_info())["info"] = image->raw.dump();
+  });
+}
+
+}  // namespace shim

@@ -1,0 +1,127 @@
+// cri-shim: serves CRI v1 (RuntimeService + ImageService) on a unix socket
+// and carries every call out on dockerd through its Engine API.
+//
+// Start-up: parse flags, set up logging, connect the docker client (a dockerd
+// that is down is not fatal: Status reports RuntimeReady=false until it is
+// back), serve. SIGTERM/SIGINT: stop accepting calls, give in-flight calls
+// the shutdown grace, cancel what is left, remove the socket, exit 0.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "build_version.h"
+#include "docker-client/client.h"
+#include "shim/image/image_service.h"
+#include "shim/runtime/runtime_service.h"
+#include "shim/server/listener.h"
+#include "shim/server/logging.h"
+#include "shim/server/options.h"
+
+namespace {
+
+constexpr int kMaxMessageBytes = 16 * 1024 * 1024;  // as kubelet and cri-dockerd use
+
+// Blocks the stop signals in this thread and every thread started after it,
+// so that only the signal thread receives them (via sigwait).
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error return, not a death
+  return set;
+}
+
+void log_docker_status(docker::Client& docker) {
+  try {
+    const auto version = docker.version(docker::CallOptions::with_timeout(std::chrono::seconds(5)));
+    spdlog::info("dockerd at {}: Docker {} (API {}), using API {}", docker.endpoint().to_string(),
+                 version.version, version.api_version, docker.api_version());
+  } catch (const docker::DockerError& e) {
+    spdlog::warn("dockerd at {} does not answer yet ({}); serving anyway, RuntimeReady is false "
+                 "until it does",
+                 docker.endpoint().to_string(), e.message());
+  }
+}
+
+int serve(const shim::Options& options, const sigset_t& stop_signals) {
+  docker::Client docker(docker::Endpoint::parse(options.docker_endpoint));
+  log_docker_status(docker);
+
+  shim::RuntimeService runtime_service(docker);
+  shim::ImageService image_service(docker);
+  shim::Listener listener(options.listen);
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(listener.grpc_address(), grpc::InsecureServerCredentials());
+  builder.RegisterService(&runtime_service);
+  builder.RegisterService(&image_service);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  // One completion queue and few pollers: a CRI server has a handful of
+  // clients, and every idle thread costs memory.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    spdlog::error("cannot serve on {}", options.listen);
+    return 1;
+  }
+  listener.after_bind();
+  spdlog::info("cri-shim {} serving CRI v1 on {}", CRI_SHIM_VERSION, options.listen);
+
+  std::thread signal_thread([&] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    spdlog::info("received {}; finishing in-flight calls (up to {} s)",
+                 signal_number == SIGTERM ? "SIGTERM" : "SIGINT", options.shutdown_grace_seconds);
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::seconds(options.shutdown_grace_seconds));
+  });
+  server->Wait();
+  signal_thread.join();
+  listener.remove();
+  spdlog::info("cri-shim stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const sigset_t stop_signals = block_stop_signals();
+
+  shim::ParsedCommandLine command_line;
+  try {
+    command_line = shim::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::cerr << "cri-shim: " << e.what() << "\n";
+    return 2;
+  }
+  using Action = shim::ParsedCommandLine::Action;
+  if (command_line.action == Action::PrintHelp) {
+    std::cout << shim::help_text();
+    return 0;
+  }
+  if (command_line.action == Action::PrintVersion) {
+    std::cout << "cri-shim " << CRI_SHIM_VERSION << " (CRI v1)\n";
+    return 0;
+  }
+
+  try {
+    shim::init_logging(command_line.options.log_level, command_line.options.log_format);
+    return serve(command_line.options, stop_signals);
+  } catch (const std::exception& e) {
+    spdlog::error("cri-shim: {}", e.what());
+    return 1;
+  }
+}

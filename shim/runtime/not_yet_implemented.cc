@@ -1,0 +1,186 @@
+// RuntimeService methods whose capability is not built yet. Each answers
+// UNIMPLEMENTED with the capability's name, so a client sees what is missing
+// rather than an anonymous "unknown method".
+#include "shim/runtime/runtime_service.h"
+
+namespace shim {
+namespace {
+
+constexpr const char* kLifecycle = "pod sandbox and container lifecycle";
+constexpr const char* kStreaming = "exec, attach and port-forward streaming";
+constexpr const char* kRest = "stats, container events, CNI networking and the rest of CRI v1";
+
+grpc::Status not_yet(const char* method, const char* capability) {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                      std::string(method) + " is not implemented yet in cri-shim: it belongs to " +
+                          "the " + capability + " capability, which is still being built");
+}
+
+}  // namespace
+
+grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext*, const cri::RunPodSandboxRequest*,
+    cri::RunPodSandboxResponse*) {
+  return not_yet("RunPodSandbox", kLifecycle);
+}
+
+grpc::Status RuntimeService::StopPodSandbox(grpc::ServerContext*, const cri::StopPodSandboxRequest*,
+    cri::StopPodSandboxResponse*) {
+  return not_yet("StopPodSandbox", kLifecycle);
+}
+
+grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext*, const cri::RemovePodSandboxRequest*,
+    cri::RemovePodSandboxResponse*) {
+  return not_yet("RemovePodSandbox", kLifecycle);
+}
+
+grpc::Status RuntimeService::PodSandboxStatus(grpc::ServerContext*, const cri::PodSandboxStatusRequest*,
+    cri::PodSandboxStatusResponse*) {
+  return not_yet("PodSandboxStatus", kLifecycle);
+}
+
+grpc::Status RuntimeService::ListPodSandbox(grpc::ServerContext*, const cri::ListPodSandboxRequest*,
+    cri::ListPodSandboxResponse*) {
+  return not_yet("ListPodSandbox", kLifecycle);
+}
+
+grpc::Status RuntimeService::StreamPodSandboxes(grpc::ServerContext*, const cri::StreamPodSandboxesRequest*,
+    grpc::ServerWriter<cri::StreamPodSandboxesResponse>*) {
+  return not_yet("StreamPodSandboxes", kRest);
+}
+
+grpc::Status RuntimeService::CreateContainer(grpc::ServerContext*, const cri::CreateContainerRequest*,
+    cri::CreateContainerResponse*) {
+  return not_yet("CreateContainer", kLifecycle);
+}
+
+grpc::Status RuntimeService::StartContainer(grpc::ServerContext*, const cri::StartContainerRequest*,
+    cri::StartContainerResponse*) {
+  return not_yet("StartContainer", kLifecycle);
+}
+
+grpc::Status RuntimeService::StopContainer(grpc::ServerContext*, const cri::StopContainerRequest*,
+    cri::StopContainerResponse*) {
+  return not_yet("StopContainer", kLifecycle);
+}
+
+grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext*, const cri::RemoveContainerRequest*,
+    cri::RemoveContainerResponse*) {
+  return not_yet("RemoveContainer", kLifecycle);
+}
+
+grpc::Status RuntimeService::ListContainers(grpc::ServerContext*, const cri::ListContainersRequest*,
+    cri::ListContainersResponse*) {
+  return not_yet("ListContainers", kLifecycle);
+}
+
+grpc::Status RuntimeService::StreamContainers(grpc::ServerContext*, const cri::StreamContainersRequest*,
+    grpc::ServerWriter<cri::StreamContainersResponse>*) {
+  return not_yet("StreamContainers", kRest);
+}
+
+grpc::Status RuntimeService::ContainerStatus(grpc::ServerContext*, const cri::ContainerStatusRequest*,
+    cri::ContainerStatusResponse*) {
+  return not_yet("ContainerStatus", kLifecycle);
+}
+
+grpc::Status RuntimeService::UpdateContainerResources(grpc::ServerContext*, const cri::UpdateContainerResourcesRequest*,
+    cri::UpdateContainerResourcesResponse*) {
+  return not_yet("UpdateContainerResources", kLifecycle);
+}
+
+grpc::Status RuntimeService::ReopenContainerLog(grpc::ServerContext*, const cri::ReopenContainerLogRequest*,
+    cri::ReopenContainerLogResponse*) {
+  return not_yet("ReopenContainerLog", kLifecycle);
+}
+
+grpc::Status RuntimeService::ExecSync(grpc::ServerContext*, const cri::ExecSyncRequest*,
+    cri::ExecSyncResponse*) {
+  return not_yet("ExecSync", kLifecycle);
+}
+
+grpc::Status RuntimeService::Exec(grpc::ServerContext*, const cri::ExecRequest*,
+    cri::ExecResponse*) {
+  return not_yet("Exec", kStreaming);
+}
+
+grpc::Status RuntimeService::Attach(grpc::ServerContext*, const cri::AttachRequest*,
+    cri::AttachResponse*) {
+  return not_yet("Attach", kStreaming);
+}
+
+grpc::Status RuntimeService::PortForward(grpc::ServerContext*, const cri::PortForwardRequest*,
+    cri::PortForwardResponse*) {
+  return not_yet("PortForward", kStreaming);
+}
+
+grpc::Status RuntimeService::ContainerStats(grpc::ServerContext*, const cri::ContainerStatsRequest*,
+    cri::ContainerStatsResponse*) {
+  return not_yet("ContainerStats", kRest);
+}
+
+grpc::Status RuntimeService::ListContainerStats(grpc::ServerContext*, const cri::ListContainerStatsRequest*,
+    cri::ListContainerStatsResponse*) {
+  return not_yet("ListContainerStats", kRest);
+}
+
+grpc::Status RuntimeService::StreamContainerStats(grpc::ServerContext*, const cri::StreamContainerStatsRequest*,
+    grpc::ServerWriter<cri::StreamContainerStatsResponse>*) {
+  return not_yet("StreamContainerStats", kRest);
+}
+
+grpc::Status RuntimeService::PodSandboxStats(grpc::ServerContext*, const cri::PodSandboxStatsRequest*,
+    cri::PodSandboxStatsResponse*) {
+  return not_yet("PodSandboxStats", kRest);
+}
+
+grpc::Status RuntimeService::ListPodSandboxStats(grpc::ServerContext*, const cri::ListPodSandboxStatsRequest*,
+    cri::ListPodSandboxStatsResponse*) {
+  return not_yet("ListPodSandboxStats", kRest);
+}
+
+grpc::Status RuntimeService::StreamPodSandboxStats(grpc::ServerContext*, const cri::StreamPodSandboxStatsRequest*,
+    grpc::ServerWriter<cri::StreamPodSandboxStatsResponse>*) {
+  return not_yet("StreamPodSandboxStats", kRest);
+}
+
+grpc::Status RuntimeService::UpdateRuntimeConfig(grpc::ServerContext*, const cri::UpdateRuntimeConfigRequest*,
+    cri::UpdateRuntimeConfigResponse*) {
+  return not_yet("UpdateRuntimeConfig", kRest);
+}
+
+grpc::Status RuntimeService::CheckpointContainer(grpc::ServerContext*, const cri::CheckpointContainerRequest*,
+    cri::CheckpointContainerResponse*) {
+  return not_yet("CheckpointContainer", kRest);
+}
+
+grpc::Status RuntimeService::GetContainerEvents(grpc::ServerContext*, const cri::GetEventsRequest*,
+    grpc::ServerWriter<cri::ContainerEventResponse>*) {
+  return not_yet("GetContainerEvents", kRest);
+}
+
+grpc::Status RuntimeService::ListMetricDescriptors(grpc::ServerContext*, const cri::ListMetricDescriptorsRequest*,
+    cri::ListMetricDescriptorsResponse*) {
+  return not_yet("ListMetricDescriptors", kRest);
+}
+
+grpc::Status RuntimeService::ListPodSandboxMetrics(grpc::ServerContext*, const cri::ListPodSandboxMetricsRequest*,
+    cri::ListPodSandboxMetricsResponse*) {
+  return not_yet("ListPodSandboxMetrics", kRest);
+}
+
+grpc::Status RuntimeService::StreamPodSandboxMetrics(grpc::ServerContext*, const cri::StreamPodSandboxMetricsRequest*,
+    grpc::ServerWriter<cri::StreamPodSandboxMetricsResponse>*) {
+  return not_yet("StreamPodSandboxMetrics", kRest);
+}
+
+grpc::Status RuntimeService::RuntimeConfig(grpc::ServerContext*, const cri::RuntimeConfigRequest*,
+    cri::RuntimeConfigResponse*) {
+  return not_yet("RuntimeConfig", kRest);
+}
+
+grpc::Status RuntimeService::UpdatePodSandboxResources(grpc::ServerContext*, const cri::UpdatePodSandboxResourcesRequest*,
+    cri::UpdatePodSandboxResourcesResponse*) {
+  return not_yet("UpdatePodSandboxResources", kRest);
+}
+
+}  // namespace shim

@@ -1,0 +1,31 @@
+// The CRI listening address: "unix:///run/cri-shim/cri-shim.sock" or
+// "tcp://127.0.0.1:10010". For a unix socket the parent directory is made,
+// a stale socket file left by a crashed run is removed (but a live server's
+// socket is refused, never stolen), and the served socket gets mode 0660.
+#pragma once
+
+#include <string>
+
+namespace shim {
+
+class Listener {
+ public:
+  // Throws std::runtime_error naming the path when it cannot be prepared.
+  explicit Listener(const std::string& uri);
+
+  // The address in gRPC's form ("unix:/path" or "host:port").
+  const std::string& grpc_address() const { return grpc_address_; }
+  bool is_unix() const { return !socket_path_.empty(); }
+  const std::string& socket_path() const { return socket_path_; }
+
+  // After the server bound the socket: set its mode.
+  void after_bind() const;
+  // On shutdown: remove the socket file.
+  void remove() const;
+
+ private:
+  std::string grpc_address_;
+  std::string socket_path_;
+};
+
+}  // namespace shim

@@ -1,0 +1,15 @@
+// Process-wide logging set-up: spdlog to stderr, as text or as one JSON
+// object per line (--log-format json) for log collectors.
+#pragma once
+
+#include <string>
+
+namespace shim {
+
+// Throws std::invalid_argument for an unknown level or format.
+void init_logging(const std::string& level, const std::string& format);
+
+// Escapes `text` for use inside a JSON string literal (no quotes added).
+std::string json_escape(const std::string& text);
+
+}  // namespace shim

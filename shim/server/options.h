@@ -1,0 +1,42 @@
+// cri-shim's settings: defaults, an optional YAML config file, then flags.
+//
+// Precedence is flags > config file > defaults. The config file uses the flag
+// names without the leading dashes as keys ("docker-endpoint: unix:///...").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace shim {
+
+struct Options {
+  std::string listen = "unix:///run/cri-shim/cri-shim.sock";
+  std::string docker_endpoint = "unix:///var/run/docker.sock";
+  std::string log_level = "info";   // trace, debug, info, warn, error, off
+  std::string log_format = "text";  // text | json
+  std::string config_file;          // "" = none
+  // Grace for in-flight calls on SIGTERM/SIGINT before they are cancelled.
+  int shutdown_grace_seconds = 10;
+};
+
+// What the command line asked for: run with Options, or print and exit.
+struct ParsedCommandLine {
+  enum class Action { Run, PrintHelp, PrintVersion } action = Action::Run;
+  Options options;
+};
+
+// Parses argv (and the config file it names). Throws std::invalid_argument
+// with a message naming the flag or key at fault.
+ParsedCommandLine parse_command_line(const std::vector<std::string>& args);
+
+// Applies the YAML config file at `path` onto `options`. Throws
+// std::invalid_argument for unknown keys, bad values or an unreadable file.
+void apply_config_file(const std::string& path, Options& options);
+
+// Checks values that both sources can set (log level, format, endpoints).
+void validate(const Options& options);
+
+std::string help_text();
+
+}  // namespace shim
