@@ -3,8 +3,6 @@
 // checking what Docker shows, and the environment scripts/test.sh sets up.
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <memory>
 #include <string>
@@ -14,6 +12,7 @@
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.grpc.pb.h"
+#include "tests/support/shim_process.h"
 
 namespace itest {
 
@@ -27,32 +26,11 @@ std::string env_or(const char* name, const std::string& fallback);
 // A unique suffix for names this test creates.
 std::string unique_suffix();
 
-class ShimProcess {
+// The real cri-shim (CRI_SHIM_BINARY, set by meson) on the test's dockerd.
+class ShimProcess : public support::ShimProcess {
  public:
-  // Starts build/shim/cri-shim (CRI_SHIM_BINARY) listening on a socket in a
-  // fresh temporary directory, with `extra_args` appended, and waits until
-  // it serves.
   explicit ShimProcess(std::vector<std::string> extra_args = {}, bool wait_ready = true);
-  ~ShimProcess();  // SIGKILL if still running; removes the directory
-
-  const std::string& socket_path() const { return socket_path_; }
-  std::string endpoint() const { return "unix://" + socket_path_; }
-  pid_t pid() const { return pid_; }
-
-  // Sends `signal` and waits for the exit; returns the exit status as
-  // waitpid reports it (use WIFEXITED/WEXITSTATUS), or -1 on timeout.
-  int stop(int signal, std::chrono::seconds timeout = std::chrono::seconds(20));
-  bool running();
-  // The process's stderr so far (its log).
-  std::string log() const;
-
-  std::unique_ptr<cri::RuntimeService::Stub> runtime();
-  std::unique_ptr<cri::ImageService::Stub> images();
-
- private:
-  std::string dir_, socket_path_, log_path_;
-  pid_t pid_ = -1;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::string endpoint() const { return "unix://" + socket_path(); }
 };
 
 // A docker client on the test's dockerd.
