@@ -87,6 +87,10 @@ dockerd_ensure() {
         || die "dockerd (pid $other) did not answer on $sock within ${CRI_SHIM_DOCKERD_TIMEOUT}s"
       return 0
     fi
+    # Left by a dockerd that was killed; its pid may now be another process's,
+    # and dockerd would refuse to start over it.
+    log "removing the stale /var/run/docker.pid (pid ${other:-none} is no dockerd)"
+    rm -f /var/run/docker.pid
   fi
 
   command -v dockerd >/dev/null 2>&1 || die "dockerd not found: run scripts/install-deps.sh"
