@@ -144,13 +144,19 @@ _dockerd_up_or_dead() {
 # Stops a dockerd we started, and whatever children it leaves (its managed
 # containerd), by pid.
 dockerd_stop() {
-  local pid=$1 child
+  local pid=$1 child comm
   local -a children=()
   kill -0 "$pid" 2>/dev/null || return 0
   mapfile -t children < <(pgrep -P "$pid" || true)
+  for ((child = 0; child < ${#children[@]}; child++)); do
+    children[child]+=":$(cat "/proc/${children[child]}/comm" 2>/dev/null || true)"
+  done
   # dockerd stops its containers (10 s each at most) and containerd itself.
   stop_pid "$pid" dockerd 40
+  # Whatever child is left (same pid, same name: not a reused pid).
   for child in "${children[@]}"; do
-    stop_pid "$child" "dockerd's child $(cat "/proc/$child/comm" 2>/dev/null || true)" 10
+    comm=$(cat "/proc/${child%%:*}/comm" 2>/dev/null || true)
+    [[ -n "$comm" && "$comm" == "${child#*:}" ]] || continue
+    stop_pid "${child%%:*}" "dockerd's child $comm" 10
   done
 }
