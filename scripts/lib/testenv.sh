@@ -73,7 +73,7 @@ testenv_setup() {
   export CRI_SHIM_TEST_IMAGE_USER_NAME_GID=${TESTENV_USER_IMAGES[3]%%|*}
   export CRI_SHIM_TEST_USER_IMAGES="$CRI_SHIM_TEST_IMAGE_USER_UID $CRI_SHIM_TEST_IMAGE_USER_NAME $CRI_SHIM_TEST_IMAGE_USER_UID_GID $CRI_SHIM_TEST_IMAGE_USER_NAME_GID"
   export CRI_SHIM_TEST_REGISTRY=127.0.0.1:$TESTENV_PLAIN_PORT
-  export CRI_SHIM_TEST_AUTH_REGISTRY=127.0.0.1:$TESTENV_AUTH_PORT
+  export CRI_SHIM_TEST_AUTH_REGISTRY=$TESTENV_AUTH_HOST:$TESTENV_AUTH_PORT
   export CRI_SHIM_TEST_AUTH_REGISTRY_CA=$TESTENV_TMP/auth-registry/ca.crt
   export CRI_SHIM_TEST_AUTH_USER CRI_SHIM_TEST_AUTH_PASSWORD
   # Reserved: a pause image for sandboxes, set up by the sandbox issue.
@@ -238,7 +238,7 @@ _registry_answers_or_dead() {
 # Registry 2 configuration, filesystem storage under DIR. Extra YAML for the
 # http section and top level is appended by the caller.
 _testenv_registry_config() {
-  local dir=$1 port=$2
+  local dir=$1 addr=$2
   cat <<EOF
 version: 0.1
 log:
@@ -251,7 +251,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:$port
+  addr: $addr
   secret: $(openssl rand -hex 16)
 EOF
 }
@@ -260,7 +260,7 @@ EOF
 _testenv_plain_registry() {
   local dir=$TESTENV_TMP/registry
   mkdir -p "$dir/storage"
-  _testenv_registry_config "$dir" "$TESTENV_PLAIN_PORT" >"$dir/config.yml"
+  _testenv_registry_config "$dir" "127.0.0.1:$TESTENV_PLAIN_PORT" >"$dir/config.yml"
   _testenv_registry_start registry "$dir/config.yml" "http://127.0.0.1:$TESTENV_PLAIN_PORT/v2/"
   local code
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$TESTENV_PLAIN_PORT/v2/")
@@ -269,7 +269,17 @@ _testenv_plain_registry() {
 
 # (b) TLS with a throw-away CA, and htpasswd (bcrypt) basic auth; dockerd
 # trusts the CA through certs.d, which it reads per connection (no restart).
+#
+# It listens on [::1] under a host name that resolves to ::1 only
+# (TESTENV_AUTH_HOST, added to /etc/hosts for the run). dockerd treats every
+# registry in 127.0.0.0/8 as insecure and, after a refused HTTPS attempt,
+# retries over plain HTTP, so an authentication failure would surface as
+# "connection reset by peer". A name outside that range makes it a secure
+# registry like any real one: "no basic auth credentials" or "unauthorized".
+# (Docker 20.10 cannot parse a bracketed IPv6 literal in a reference.)
+TESTENV_AUTH_HOST=cri-shim-auth-registry.test
 _testenv_auth_registry() {
+  _testenv_hosts_entry ::1 "$TESTENV_AUTH_HOST"
   CRI_SHIM_TEST_AUTH_USER=${CRI_SHIM_TEST_AUTH_USER:-cri-shim-test}
   CRI_SHIM_TEST_AUTH_PASSWORD=${CRI_SHIM_TEST_AUTH_PASSWORD:-$(openssl rand -hex 16)}
   local dir=$TESTENV_TMP/auth-registry
@@ -279,7 +289,7 @@ _testenv_auth_registry() {
   htpasswd -Bbn "$CRI_SHIM_TEST_AUTH_USER" "$CRI_SHIM_TEST_AUTH_PASSWORD" >"$dir/htpasswd" \
     || die "htpasswd failed"
   {
-    _testenv_registry_config "$dir" "$TESTENV_AUTH_PORT"
+    _testenv_registry_config "$dir" "[::1]:$TESTENV_AUTH_PORT"
     cat <<EOF
   tls:
     certificate: $dir/server.crt
@@ -291,7 +301,7 @@ auth:
 EOF
   } >"$dir/config.yml"
 
-  local base=https://127.0.0.1:$TESTENV_AUTH_PORT
+  local base=https://$TESTENV_AUTH_HOST:$TESTENV_AUTH_PORT
   _testenv_registry_start auth-registry "$dir/config.yml" "$base/v2/" --cacert "$dir/ca.crt"
   local anon authed
   anon=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$dir/ca.crt" "$base/v2/")
@@ -300,10 +310,29 @@ EOF
   [[ "$anon" == 401 && "$authed" == 200 ]] \
     || die "auth registry: GET /v2/ answered $anon without and $authed with credentials, want 401 and 200"
 
-  _testenv_trust_ca "$dir/ca.crt" "127.0.0.1:$TESTENV_AUTH_PORT"
+  _testenv_trust_ca "$dir/ca.crt" "$TESTENV_AUTH_HOST:$TESTENV_AUTH_PORT"
 }
 
-# A self-signed CA and a server certificate for IP 127.0.0.1 signed by it.
+# Maps NAME to ADDRESS in /etc/hosts for the run (written in place: in a
+# container /etc/hosts is a bind mount that cannot be replaced by a rename).
+_testenv_hosts_entry() {
+  local address=$1 name=$2
+  if grep -Eq "^[[:space:]]*$address[[:space:]]+$name([[:space:]]|\$)" /etc/hosts; then
+    return 0
+  fi
+  printf '%s %s\n' "$address" "$name" >>/etc/hosts
+  on_exit _testenv_hosts_remove "$name"
+  log "/etc/hosts: $name -> $address for this run"
+}
+
+_testenv_hosts_remove() {
+  local name=$1 kept
+  kept=$(grep -Ev "[[:space:]]$name([[:space:]]|\$)" /etc/hosts) || true
+  printf '%s\n' "$kept" >/etc/hosts
+}
+
+# A self-signed CA and a server certificate for TESTENV_AUTH_HOST (and ::1)
+# signed by it.
 _testenv_certs() {
   local dir=$1
   openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 2 \
@@ -312,10 +341,10 @@ _testenv_certs() {
     -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>"$dir/openssl.log" \
     || { show_log_tail "$dir/openssl.log"; die "openssl: making the CA failed"; }
-  openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=127.0.0.1" \
+  openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=$TESTENV_AUTH_HOST" \
     -keyout "$dir/server.key" -out "$dir/server.csr" 2>>"$dir/openssl.log" \
     || { show_log_tail "$dir/openssl.log"; die "openssl: making the server key failed"; }
-  printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+  printf '%s\n' "subjectAltName=DNS:$TESTENV_AUTH_HOST,IP:::1" "basicConstraints=CA:FALSE" \
     "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$dir/server.ext"
   openssl x509 -req -sha256 -days 2 -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
     -CAcreateserial -extfile "$dir/server.ext" -out "$dir/server.crt" 2>>"$dir/openssl.log" \
@@ -341,7 +370,7 @@ _testenv_trust_ca() {
 # (logged in through the throw-away DOCKER_CONFIG, logged out afterwards so
 # no credentials are left anywhere).
 _testenv_push() {
-  local plain=127.0.0.1:$TESTENV_PLAIN_PORT auth=127.0.0.1:$TESTENV_AUTH_PORT
+  local plain=127.0.0.1:$TESTENV_PLAIN_PORT auth=$TESTENV_AUTH_HOST:$TESTENV_AUTH_PORT
   on_exit _testenv_untag "$plain" "$auth"
 
   local ref
