@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs the benchmarks: builds (optimised), starts dockerd when it is not
+# running, sets up the test environment (images, local registry), runs every
+# benchmark in build/bench/, and tears down what it started.
+#
+# Usage: scripts/bench.sh [ITERATIONS]   (default 300 per operation)
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source=scripts/lib/build.sh
+. "$CRI_SHIM_ROOT/scripts/lib/build.sh"
+# shellcheck source=scripts/lib/docker.sh
+. "$CRI_SHIM_ROOT/scripts/lib/docker.sh"
+# shellcheck source=scripts/lib/testenv.sh
+. "$CRI_SHIM_ROOT/scripts/lib/testenv.sh"
+
+case "${1:-}" in
+  -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+esac
+export CRI_SHIM_BENCH_ITERATIONS=${1:-300}
+
+ensure_root "$0" "$@"
+cd "$CRI_SHIM_ROOT"
+"$CRI_SHIM_ROOT/scripts/install-deps.sh"
+build_project
+dockerd_ensure --stop-on-exit
+testenv_setup
+
+rc=0
+for bench in "$CRI_SHIM_BUILD_DIR"/bench/*-bench; do
+  [[ -x "$bench" ]] || continue
+  log "running $(basename "$bench")"
+  "$bench" "$CRI_SHIM_BUILD_DIR/shim/cri-shim" || rc=$?
+done
+exit "$rc"
