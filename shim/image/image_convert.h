@@ -2,7 +2,7 @@
 #pragma once
 
 #include "docker-client/types.h"
-#include "runtime/v1/api.pb.h"
+#include "runtime/v1/api.h"
 
 namespace shim {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "docker-client/client.h"
-#include "runtime/v1/api.grpc.pb.h"
+#include "runtime/v1/api.h"
 #include "shim/image/fs_usage.h"
 
 namespace shim {

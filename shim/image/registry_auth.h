@@ -4,7 +4,7 @@
 #include <string>
 
 #include "docker-client/types.h"
-#include "runtime/v1/api.pb.h"
+#include "runtime/v1/api.h"
 
 namespace shim {
 

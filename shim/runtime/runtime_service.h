@@ -8,7 +8,7 @@
 #include <string>
 
 #include "docker-client/client.h"
-#include "runtime/v1/api.grpc.pb.h"
+#include "runtime/v1/api.h"
 
 namespace shim {
 

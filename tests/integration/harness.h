@@ -11,7 +11,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "docker-client/client.h"
-#include "runtime/v1/api.grpc.pb.h"
+#include "runtime/v1/api.h"
 #include "tests/support/shim_process.h"
 
 namespace itest {

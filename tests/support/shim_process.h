@@ -12,7 +12,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "runtime/v1/api.grpc.pb.h"
+#include "runtime/v1/api.h"
 
 namespace support {
 
