@@ -1,18 +1,22 @@
 // Image calls: list, inspect, pull, import, tag, remove.
 //
-// What dockerd 20.10 (API 1.41) answers to a failing pull, as observed:
-//  - registry unreachable (127.0.0.1:1/nothing:latest): HTTP 500 before any
-//    stream, {"message":"Get \"https://127.0.0.1:1/v2/\": dial tcp
-//    127.0.0.1:1: connect: connection refused"}.
-//  - unknown repository or tag on a reachable registry: HTTP 404,
-//    "manifest unknown" / "pull access denied for ..., repository does not
-//    exist or may require 'docker login'".
-//  - wrong or missing credentials: HTTP 500 (not 401) with
-//    "Head ...: unauthorized: ..." / "... no basic auth credentials".
+// What dockerd 20.10 (API 1.41) answers to a failing pull:
+//  - registry unreachable (observed here, 127.0.0.1:1/nothing:latest): HTTP
+//    500 before any stream, {"message":"Get \"http://127.0.0.1:1/v2/\": dial
+//    tcp 127.0.0.1:1: connect: connection refused"} (loopback registries are
+//    insecure by default, hence http).
+//  - unknown repository or tag, or access denied (registry error codes
+//    DENIED / MANIFEST_UNKNOWN / NAME_UNKNOWN): HTTP 404, "pull access denied
+//    for <repo>, repository does not exist or may require 'docker login':
+//    ..." or "manifest for <ref> not found: manifest unknown: ..."
+//    (distribution/errors.go, translatePullError -> notFoundError).
+//  - wrong credentials (UNAUTHORIZED, token fetch failures): not 401 but HTTP
+//    500 (errdefs.Unknown), e.g. "Head \"https://.../manifests/latest\":
+//    unauthorized: incorrect username or password".
 //  - a failure after the stream started (layer download/extract): HTTP 200,
 //    then a line {"errorDetail":{"message":...},"error":...}: thrown as
 //    DockerError kind Stream, http_status 0.
-// HTTP errors keep their status (DockerError kind Http).
+// HTTP errors keep their status (DockerError kind Http) and Docker's message.
 #include "docker-client/client.h"
 #include "docker-client/client_internal.h"
 #include "docker-client/encoding.h"

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdio>
+#include <limits>
 
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -126,7 +127,9 @@ void Transport::send(const Request& r, Exchange& ex, const CallOptions& options)
     else write_plain(s, r, endpoint(), ec);
     if (!ec) {
       ex.parser.emplace();
-      ex.parser->body_limit(boost::none);  // image lists and inspects can be large
+      // Image lists and inspects can be large. Not boost::none: Beast 1.74
+      // compares Content-Length against the optional and rejects any body.
+      ex.parser->body_limit(std::numeric_limits<std::uint64_t>::max());
       http::read_header(s, conn->buffer(), *ex.parser, ec);
     }
     if (!ec) {
