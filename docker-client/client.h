@@ -58,6 +58,8 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   const Endpoint& endpoint() const;
+  // Sockets opened so far (debug/tests: shows that keep-alive reuse works).
+  std::uint64_t connections_opened() const;
   // The negotiated API version ("1.41"); negotiates on first use.
   std::string api_version(const CallOptions& options = {});
 

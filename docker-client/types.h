@@ -127,7 +127,7 @@ struct Resources {
   std::vector<DeviceMapping> devices;
   std::map<std::string, std::int64_t> hugepage_limits;  // not in Docker's API; kept for callers
   std::string cgroup_parent;
-  std::optional<std::int64_t> oom_kill_disable;
+  std::optional<bool> oom_kill_disable;  // Docker's HostConfig.OomKillDisable is a bool
   nlohmann::json to_update_json() const;  // body of POST /containers/{id}/update
 };
 
@@ -262,6 +262,10 @@ struct LogOptions {
   bool follow = false, stdout_ = true, stderr_ = true, timestamps = false;
   std::string since, until;  // unix seconds with optional ".nanos", or RFC 3339
   std::string tail;          // "all" or a number
+  // Whether the container has a TTY: then the log is raw (all Stdout),
+  // otherwise multiplexed in 8-byte-header frames. nullopt = find out (API
+  // 1.42+ says so in the reply's Content-Type; older ones cost an inspect).
+  std::optional<bool> tty;
 };
 
 // ---------------------------------------------------------------- exec

@@ -1,0 +1,230 @@
+#include "docker-client/transport.h"
+
+#include <array>
+#include <cstdio>
+#include <limits>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/span_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include "docker-client/error.h"
+
+namespace docker {
+
+namespace http = boost::beast::http;
+using boost::system::error_code;
+using detail::Connection;
+using detail::WaitResult;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kUploadChunk = 64 * 1024;
+
+template <class Message>
+void set_common_headers(Message& m, const Request& r, const Endpoint& ep) {
+  // Go's client sends "docker" as Host over unix sockets; dockerd ignores it.
+  m.set(http::field::host, ep.kind == Endpoint::Kind::Unix ? std::string("docker")
+                                                           : ep.host + ":" + ep.port);
+  m.set(http::field::user_agent, "cri-shim");
+  if (!r.registry_auth.empty()) m.set("X-Registry-Auth", r.registry_auth);
+  if (r.upgrade) {
+    m.set(http::field::connection, "Upgrade");
+    m.set(http::field::upgrade, "tcp");
+  }
+}
+
+void write_plain(detail::PollingStream& s, const Request& r, const Endpoint& ep, error_code& ec) {
+  // span_body: the JSON body is sent from the caller's string, never copied.
+  http::request<http::span_body<const char>> m{r.method, r.target, 11};
+  set_common_headers(m, r, ep);
+  if (!r.body.empty()) {
+    m.set(http::field::content_type, "application/json");
+    m.body() = boost::beast::span<const char>(r.body.data(), r.body.size());
+  }
+  // POST without a body still needs Content-Length: 0.
+  m.prepare_payload();
+  http::write(s, m, ec);
+}
+
+// Chunked transfer encoding by hand: one writev per chunk (size line, data, CRLF).
+void write_upload(detail::PollingStream& s, const Request& r, const Endpoint& ep,
+                  bool& started, error_code& ec) {
+  http::request<http::empty_body> m{r.method, r.target, 11};
+  set_common_headers(m, r, ep);
+  m.set(http::field::content_type, "application/x-tar");
+  m.chunked(true);
+  http::request_serializer<http::empty_body> sr{m};
+  http::write_header(s, sr, ec);
+  if (ec) return;
+  std::string buf(kUploadChunk, '\0');
+  for (;;) {
+    started = true;  // the source is consumed from here on: no retry possible
+    std::size_t n = (*r.upload)(buf.data(), buf.size());
+    char size_line[24];
+    int len = n == 0 ? std::snprintf(size_line, sizeof size_line, "0\r\n\r\n")
+                     : std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+    std::array<boost::asio::const_buffer, 3> parts{
+        boost::asio::const_buffer(size_line, std::size_t(len)),
+        boost::asio::const_buffer(buf.data(), n),
+        boost::asio::const_buffer("\r\n", n == 0 ? 0 : 2)};
+    boost::asio::write(s, parts, ec);
+    if (ec || n == 0) return;
+  }
+}
+
+[[noreturn]] void fail(const Connection& c, const Endpoint& ep, error_code ec,
+                       const Request& r) {
+  std::string what = std::string(http::to_string(r.method)) + " " + r.target;
+  const auto& s = c.stream();
+  if (s.aborted() == WaitResult::Deadline)
+    throw DockerError(DockerError::Kind::DeadlineExceeded, 0,
+                      "deadline exceeded waiting for dockerd (" + what + ")");
+  if (s.aborted() == WaitResult::Cancelled)
+    throw DockerError(DockerError::Kind::Cancelled, 0, "call cancelled (" + what + ")");
+  if (ec.category() == http::make_error_code(http::error::need_buffer).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message)
+    throw DockerError(DockerError::Kind::Protocol, 0,
+                      "malformed reply from dockerd to " + what + ": " + ec.message());
+  throw DockerError(DockerError::Kind::Unavailable, 0,
+                    "connection to dockerd at " + ep.to_string() + " failed during " + what +
+                        ": " + ec.message());
+}
+
+}  // namespace
+
+struct Transport::Exchange {
+  std::unique_ptr<Connection> conn;
+  std::optional<http::response_parser<http::buffer_body>> parser;
+
+  Response head() const {
+    Response r;
+    r.status = parser->get().result_int();
+    auto ct = parser->get().find(http::field::content_type);
+    if (ct != parser->get().end()) r.content_type = std::string(ct->value());
+    return r;
+  }
+};
+
+void Transport::send(const Request& r, Exchange& ex, const CallOptions& options) {
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<Connection> conn;
+    if (attempt == 0) conn = pool_.take_idle();
+    const bool reused = conn != nullptr;
+    if (!conn) conn = pool_.open(options);
+    auto& s = conn->stream();
+    s.arm(options);
+    const std::uint64_t before = s.bytes_read();
+    bool upload_started = false;
+    error_code ec;
+    if (r.upload) write_upload(s, r, endpoint(), upload_started, ec);
+    else write_plain(s, r, endpoint(), ec);
+    if (!ec) {
+      ex.parser.emplace();
+      // Image lists and inspects can be large. Not boost::none: Beast 1.74
+      // compares Content-Length against the optional and rejects any body.
+      ex.parser->body_limit(std::numeric_limits<std::uint64_t>::max());
+      http::read_header(s, conn->buffer(), *ex.parser, ec);
+    }
+    if (!ec) {
+      ex.conn = std::move(conn);
+      return;
+    }
+    // A keep-alive connection dockerd closed while it sat idle fails exactly
+    // like this: nothing of the reply came back. Once more, on a fresh one.
+    if (reused && s.aborted() == WaitResult::Ready && s.bytes_read() == before &&
+        !upload_started)
+      continue;
+    fail(*conn, endpoint(), ec, r);
+  }
+}
+
+void Transport::read_body(Exchange& ex, const Request& r, const DataSink& sink, bool& stopped) {
+  stopped = false;
+  auto& p = *ex.parser;
+  if (p.is_done()) return;
+  std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  while (!p.is_done()) {
+    auto& body = p.get().body();
+    body.data = buf.get();
+    body.size = kReadChunk;
+    error_code ec;
+    // read_some returns as soon as the parser made progress: streamed
+    // events/progress lines reach the sink when they arrive, not when 64 KiB did.
+    http::read_some(ex.conn->stream(), ex.conn->buffer(), p, ec);
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) fail(*ex.conn, endpoint(), ec, r);
+    std::size_t n = kReadChunk - body.size;
+    if (n > 0 && !sink(buf.get(), n)) {
+      stopped = true;
+      return;
+    }
+  }
+}
+
+void Transport::finish(Exchange& ex) {
+  if (ex.parser->is_done() && ex.parser->keep_alive()) pool_.give_back(std::move(ex.conn));
+}
+
+Response Transport::call(const Request& r, const CallOptions& options) {
+  Exchange ex;
+  send(r, ex, options);
+  Response resp = ex.head();
+  if (auto len = ex.parser->content_length()) resp.body.reserve(static_cast<std::size_t>(*len));
+  bool stopped;
+  read_body(ex, r, [&](const char* d, std::size_t n) {
+    resp.body.append(d, n);
+    return true;
+  }, stopped);
+  finish(ex);
+  return resp;
+}
+
+Response Transport::stream(const Request& r, const std::function<void(const Response&)>& on_head,
+                           const DataSink& sink, const CallOptions& options) {
+  Exchange ex;
+  send(r, ex, options);
+  Response resp = ex.head();
+  bool stopped;
+  if (!resp.ok()) {
+    read_body(ex, r, [&](const char* d, std::size_t n) {
+      resp.body.append(d, n);
+      return true;
+    }, stopped);
+  } else {
+    if (on_head) on_head(resp);
+    read_body(ex, r, sink, stopped);
+  }
+  if (!stopped) finish(ex);  // a stream left mid-body is closed, never reused
+  return resp;
+}
+
+Transport::Hijacked Transport::hijack(const Request& r, const CallOptions& options) {
+  Exchange ex;
+  send(r, ex, options);
+  Hijacked h;
+  h.head = ex.head();
+  // 101 Switching Protocols; dockerd < 17.x (and some proxies) answer 200 and
+  // just start streaming.
+  if (h.head.status == 101 || h.head.status == 200) {
+    auto data = ex.conn->buffer().data();
+    h.leftover.assign(static_cast<const char*>(data.data()), data.size());
+    h.fd = ex.conn->release();
+    return h;
+  }
+  bool stopped;
+  read_body(ex, r, [&](const char* d, std::size_t n) {
+    h.head.body.append(d, n);
+    return true;
+  }, stopped);
+  // The connection asked for an upgrade; don't reuse it.
+  return h;
+}
+
+}  // namespace docker
