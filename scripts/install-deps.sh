@@ -13,7 +13,7 @@ packages=(
   build-essential pkg-config meson ninja-build ccache git
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   nlohmann-json3-dev libspdlog-dev libboost-dev zlib1g-dev libyaml-cpp-dev
-  libcpp-httplib-dev doctest-dev
+  libcpp-httplib-dev doctest-dev python3
   # run: the Docker Engine. --no-install-recommends below, so its useful
   # recommends are named: apparmor (dockerd needs apparmor_parser on a
   # kernel with AppArmor on), xz-utils (compressed image archives).
