@@ -129,9 +129,8 @@ std::optional<ImageReference> parse_image_reference(std::string_view text, std::
   for (char c : text)
     if (std::isspace(static_cast<unsigned char>(c)))
       return fail(error, "image reference '" + std::string(text) + "' contains whitespace");
-  if (looks_like_image_id(text) && text.find(':') == std::string_view::npos)
-    return fail(error, "'" + std::string(text) +
-                           "' is an image ID, not a repository name; use sha256:<id>");
+  if (looks_like_image_id(text))
+    return fail(error, "'" + std::string(text) + "' is an image ID, not a repository reference");
 
   ImageReference ref;
   std::string_view rest = text;
