@@ -176,7 +176,8 @@ void Transport::read_body_into(Exchange& ex, const Request& r, std::string& out)
   std::size_t used = out.size();
   if (auto len = p.content_length()) out.reserve(used + static_cast<std::size_t>(*len));
   while (!p.is_done()) {
-    if (out.capacity() - used < 4096) out.reserve(std::max<std::size_t>(2 * out.capacity(), used + 16384));
+    if (out.capacity() - used < 4096)
+      out.reserve(std::max<std::size_t>(2 * out.capacity(), used + 16384));
     out.resize(out.capacity());
     auto& body = p.get().body();
     body.data = out.data() + used;
@@ -208,10 +209,9 @@ Response Transport::stream(const Request& r, const std::function<void(const Resp
   Exchange ex;
   send(r, ex, options);
   Response resp = ex.head();
-  bool stopped;
+  bool stopped = false;
   if (!resp.ok()) {
     read_body_into(ex, r, resp.body);
-    stopped = false;
   } else {
     if (on_head) on_head(resp);
     read_body(ex, r, sink, stopped);
