@@ -6,6 +6,7 @@
 
 #include "docker-client/client_internal.h"
 #include "docker-client/encoding.h"
+#include "docker-client/json_mapping.h"
 #include "docker-client/transport.h"
 
 namespace docker {
@@ -93,7 +94,7 @@ std::string Client::path(const std::string& api_path, const CallOptions& options
     if (!vc.ready.load(std::memory_order_relaxed)) {
       // Unversioned on purpose: /version answers whatever version we speak.
       auto info = ok_json(transport_->call(make_request(verb::get, "/version"), options));
-      std::string server = info.value("ApiVersion", "");
+      std::string server = string_field(info, "ApiVersion");
       try {
         if (compare_api_versions(server, kOldestApiVersion) < 0)
           throw DockerError(DockerError::Kind::Protocol, 0,

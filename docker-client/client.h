@@ -119,6 +119,8 @@ class Client {
   // GET /containers/{id}/stats?stream=false&one-shot=true, as Docker sends it.
   nlohmann::json container_stats(const std::string& id, const CallOptions& options = {});
   // Streams the log, demultiplexed; `sink` returns false to stop early.
+  // Raw (all Stdout) for a TTY container: set logs.tty when known, otherwise
+  // API 1.42+ tells by Content-Type and older APIs cost one inspect first.
   void container_logs(const std::string& id, const LogOptions& logs,
                       const std::function<bool(const OutputChunk&)>& sink,
                       const CallOptions& options = {});

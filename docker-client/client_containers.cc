@@ -26,10 +26,8 @@ ContainerCreateResult Client::create_container(const ContainerCreateRequest& req
                    request.to_json().dump()),
       options));
   ContainerCreateResult result;
-  result.id = j.value("Id", "");
-  if (auto w = j.find("Warnings"); w != j.end() && w->is_array())
-    for (const auto& e : *w)
-      if (e.is_string()) result.warnings.push_back(e.get<std::string>());
+  result.id = string_field(j, "Id");
+  result.warnings = strings_field(j, "Warnings");  // often null
   return result;
 }
 
@@ -64,10 +62,10 @@ ContainerWaitResult Client::wait_container(const std::string& id, const std::str
   json j = ok_json(transport_->call(
       make_request(verb::post, path(container_path(id, "/wait") + q.str(), options)), options));
   ContainerWaitResult result;
-  if (auto code = j.find("StatusCode"); code != j.end() && code->is_number())
+  if (auto code = j.find("StatusCode"); code != j.end() && code->is_number_integer())
     result.status_code = code->get<int>();
-  if (auto err = j.find("Error"); err != j.end() && err->is_object())
-    result.error = err->value("Message", "");
+  if (auto err = j.find("Error"); err != j.end())  // null when the wait went fine
+    result.error = string_field(*err, "Message");
   return result;
 }
 
@@ -108,11 +106,7 @@ std::vector<std::string> Client::update_container(const std::string& id,
   json j = ok_json(transport_->call(make_request(verb::post, path(container_path(id, "/update"), options),
                                                  resources.to_update_json().dump()),
                                     options));
-  std::vector<std::string> warnings;
-  if (auto w = j.find("Warnings"); w != j.end() && w->is_array())
-    for (const auto& e : *w)
-      if (e.is_string()) warnings.push_back(e.get<std::string>());
-  return warnings;
+  return strings_field(j, "Warnings");
 }
 
 json Client::container_stats(const std::string& id, const CallOptions& options) {

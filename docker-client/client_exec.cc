@@ -16,7 +16,7 @@ std::string Client::create_exec(const std::string& container_id, const ExecConfi
       make_request(verb::post, path("/containers/" + escape_path(container_id) + "/exec", options),
                    config.to_json().dump()),
       options));
-  std::string id = j.value("Id", "");
+  std::string id = string_field(j, "Id");
   if (id.empty()) throw DockerError(DockerError::Kind::Protocol, 0, "exec create reply had no Id");
   return id;
 }

@@ -23,9 +23,10 @@ class HijackedStream {
  public:
   virtual ~HijackedStream() = default;
 
-  // Next piece of output, demultiplexed; nullopt at end of stream.
-  // In TTY (raw) mode everything is reported as Stdout.
-  // Throws DockerError on deadline, cancellation or a broken frame.
+  // Next piece of output, demultiplexed; nullopt at end of stream (also after
+  // close()). In TTY (raw) mode everything is reported as Stdout.
+  // Throws DockerError on deadline, cancellation or a broken frame; like any
+  // aborted call, a deadline or cancellation also closes the stream.
   virtual std::optional<OutputChunk> read(const CallOptions& options) = 0;
 
   // Sends bytes to the process's stdin. Throws DockerError on failure.

@@ -141,6 +141,11 @@ void put_true(json& j, const char* key, bool v) {
 
 }  // namespace
 
+std::string detail::string_field(const json& j, const char* key) { return str(j, key); }
+std::vector<std::string> detail::strings_field(const json& j, const char* key) {
+  return strings(j, key);
+}
+
 // ---------------------------------------------------------------- system
 
 void detail::fill(const json& j, VersionInfo& v) {

@@ -17,6 +17,12 @@ void fill(const nlohmann::json& j, ExecInspect& v);
 void fill(const nlohmann::json& j, Event& v);
 void fill(const nlohmann::json& j, DiskUsage& v);
 
+// j[key] when it is a string; "" when j is not an object, or the key is
+// missing, null or of another type (dockerd's replies are full of nulls).
+std::string string_field(const nlohmann::json& j, const char* key);
+// Same for an array of strings (a lone string counts as one element).
+std::vector<std::string> strings_field(const nlohmann::json& j, const char* key);
+
 // Parses a reply type and moves the document into raw (no copy).
 template <class T>
 T take(nlohmann::json&& j) {

@@ -1,5 +1,6 @@
 #include "docker-client/transport.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <limits>
@@ -168,6 +169,28 @@ void Transport::read_body(Exchange& ex, const Request& r, const DataSink& sink, 
   }
 }
 
+void Transport::read_body_into(Exchange& ex, const Request& r, std::string& out) {
+  auto& p = *ex.parser;
+  // The parser writes straight into `out`: no bounce buffer, and with a
+  // Content-Length (dockerd sends one for replies under ~2 KiB) one allocation.
+  std::size_t used = out.size();
+  if (auto len = p.content_length()) out.reserve(used + static_cast<std::size_t>(*len));
+  while (!p.is_done()) {
+    if (out.capacity() - used < 4096)
+      out.reserve(std::max<std::size_t>(2 * out.capacity(), used + 16384));
+    out.resize(out.capacity());
+    auto& body = p.get().body();
+    body.data = out.data() + used;
+    body.size = out.size() - used;
+    error_code ec;
+    http::read_some(ex.conn->stream(), ex.conn->buffer(), p, ec);
+    if (ec == http::error::need_buffer) ec = {};
+    used = out.size() - body.size;
+    out.resize(used);
+    if (ec) fail(*ex.conn, endpoint(), ec, r);
+  }
+}
+
 void Transport::finish(Exchange& ex) {
   if (ex.parser->is_done() && ex.parser->keep_alive()) pool_.give_back(std::move(ex.conn));
 }
@@ -176,12 +199,7 @@ Response Transport::call(const Request& r, const CallOptions& options) {
   Exchange ex;
   send(r, ex, options);
   Response resp = ex.head();
-  if (auto len = ex.parser->content_length()) resp.body.reserve(static_cast<std::size_t>(*len));
-  bool stopped;
-  read_body(ex, r, [&](const char* d, std::size_t n) {
-    resp.body.append(d, n);
-    return true;
-  }, stopped);
+  read_body_into(ex, r, resp.body);
   finish(ex);
   return resp;
 }
@@ -191,12 +209,9 @@ Response Transport::stream(const Request& r, const std::function<void(const Resp
   Exchange ex;
   send(r, ex, options);
   Response resp = ex.head();
-  bool stopped;
+  bool stopped = false;
   if (!resp.ok()) {
-    read_body(ex, r, [&](const char* d, std::size_t n) {
-      resp.body.append(d, n);
-      return true;
-    }, stopped);
+    read_body_into(ex, r, resp.body);
   } else {
     if (on_head) on_head(resp);
     read_body(ex, r, sink, stopped);
@@ -218,11 +233,7 @@ Transport::Hijacked Transport::hijack(const Request& r, const CallOptions& optio
     h.fd = ex.conn->release();
     return h;
   }
-  bool stopped;
-  read_body(ex, r, [&](const char* d, std::size_t n) {
-    h.head.body.append(d, n);
-    return true;
-  }, stopped);
+  read_body_into(ex, r, h.head.body);
   // The connection asked for an upgrade; don't reuse it.
   return h;
 }

@@ -75,6 +75,7 @@ class Transport {
   struct Exchange;
   void send(const Request& request, Exchange& ex, const CallOptions& options);
   void read_body(Exchange& ex, const Request& request, const DataSink& sink, bool& stopped);
+  void read_body_into(Exchange& ex, const Request& request, std::string& out);
   void finish(Exchange& ex);
 
   detail::ConnectionPool pool_;

@@ -7,6 +7,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -52,7 +54,22 @@ class FakeDockerd {
   // Returns false to close the connection after handling.
   using Handler = std::function<bool(int fd, const FakeRequest& request)>;
 
-  explicit FakeDockerd(Handler handler) : handler_(std::move(handler)) {
+  // `tcp`: listen on 127.0.0.1 at a free port instead of a unix socket.
+  explicit FakeDockerd(Handler handler, bool tcp = false) : handler_(std::move(handler)) {
+    if (tcp) {
+      listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in in{};
+      in.sin_family = AF_INET;
+      in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      socklen_t len = sizeof in;
+      if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&in), sizeof in) != 0 ||
+          ::listen(listen_fd_, 16) != 0 ||
+          ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&in), &len) != 0)
+        throw std::runtime_error("fake dockerd: cannot listen on 127.0.0.1");
+      endpoint_ = "tcp://127.0.0.1:" + std::to_string(ntohs(in.sin_port));
+      acceptor_ = std::thread([this] { accept_loop(); });
+      return;
+    }
     std::random_device rd;
     path_ = "/tmp/fake-dockerd-" + std::to_string(::getpid()) + "-" + std::to_string(rd()) + ".sock";
     listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -63,6 +80,7 @@ class FakeDockerd {
     if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
         ::listen(listen_fd_, 16) != 0)
       throw std::runtime_error("fake dockerd: cannot listen on " + path_);
+    endpoint_ = "unix://" + path_;
     acceptor_ = std::thread([this] { accept_loop(); });
   }
 
@@ -72,10 +90,10 @@ class FakeDockerd {
     std::lock_guard lock(mu_);
     for (auto& t : workers_) t.join();
     ::close(listen_fd_);
-    ::unlink(path_.c_str());
+    if (!path_.empty()) ::unlink(path_.c_str());
   }
 
-  std::string endpoint() const { return "unix://" + path_; }
+  std::string endpoint() const { return endpoint_; }
   int accepted() const { return accepted_; }
   int requests() const { return requests_; }
 
@@ -152,7 +170,7 @@ class FakeDockerd {
   }
 
   Handler handler_;
-  std::string path_;
+  std::string path_, endpoint_;
   int listen_fd_ = -1;
   std::atomic<bool> stop_{false};
   std::atomic<int> accepted_{0}, requests_{0};

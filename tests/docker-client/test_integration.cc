@@ -75,7 +75,7 @@ std::string busybox_tar() {
   tar_entry(tar, "bin/", '5', 0755, {});
   tar_entry(tar, "tmp/", '5', 01777, {});
   tar_entry(tar, "bin/busybox", '0', 0755, ss.str());
-  for (const char* applet : {"sh", "cat", "echo", "sleep", "true", "false", "ls"})
+  for (const char* applet : {"sh", "cat", "echo", "sleep", "true", "false", "ls", "stty"})
     tar_entry(tar, std::string("bin/") + applet, '2', 0777, {}, "busybox");
   tar.append(1024, '\0');
   return tar;
@@ -267,6 +267,28 @@ TEST_CASE("container lifecycle: create, start, wait, logs, inspect, stop, remove
   }
 }
 
+TEST_CASE("logs of a TTY container are raw") {
+  Client c(Endpoint::parse(endpoint_uri()));
+  auto req = base_request({"sh", "-c", "echo tty-log; echo tty-err >&2"});
+  req.tty = true;
+  auto created = c.create_container(req);
+  ContainerGuard guard{c, created.id};
+  c.start_container(created.id);
+  CHECK(c.wait_container(created.id, "not-running", CallOptions::with_timeout(20s)).status_code == 0);
+  for (std::optional<bool> tty : {std::optional<bool>{}, std::optional<bool>{true}}) {
+    std::string out;
+    LogOptions lo;
+    lo.tty = tty;
+    c.container_logs(created.id, lo, [&](const OutputChunk& ch) {
+      CHECK(ch.stream == StreamKind::Stdout);
+      out += ch.data;
+      return true;
+    });
+    CHECK(out.find("tty-log\r\n") != std::string::npos);
+    CHECK(out.find("tty-err\r\n") != std::string::npos);
+  }
+}
+
 TEST_CASE("running container: exec, stdin, tty, stats, update, stop") {
   Client c(Endpoint::parse(endpoint_uri()));
   auto created = c.create_container(base_request({"sleep", "60"}));
@@ -318,6 +340,26 @@ TEST_CASE("running container: exec, stdin, tty, stats, update, stop") {
     CHECK(o.out.find("tty-out\r\n") != std::string::npos);
     CHECK(o.out.find("tty-err\r\n") != std::string::npos);
     CHECK(o.err.empty());
+  }
+
+  SUBCASE("tty exec: resize, stdin echo") {
+    ExecConfig ec;
+    ec.cmd = {"sh"};
+    ec.tty = true;
+    ec.attach_stdin = true;
+    std::string exec_id = c.create_exec(created.id, ec);
+    auto stream = c.start_exec(exec_id, true);
+    CHECK_NOTHROW(c.resize_exec(exec_id, 40, 100));
+    const std::string cmd = "stty size; exit 5\n";
+    stream->write_stdin(cmd.data(), cmd.size());
+    Output o = read_all(*stream);
+    CHECK(o.out.find("40 100") != std::string::npos);
+    ExecInspect ei = c.inspect_exec(exec_id);
+    for (int i = 0; i < 50 && ei.running; ++i) {
+      std::this_thread::sleep_for(20ms);
+      ei = c.inspect_exec(exec_id);
+    }
+    CHECK(ei.exit_code == 5);
   }
 
   SUBCASE("detached exec and resize") {

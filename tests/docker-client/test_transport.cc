@@ -96,6 +96,18 @@ TEST_CASE("keep-alive: sequential calls share one connection") {
   CHECK(client.connections_opened() == 1);
 }
 
+TEST_CASE("tcp endpoint: keep-alive, Host header, chunked reply") {
+  FakeDockerd server([](int fd, const FakeRequest& req) {
+    CHECK(req.head.find("Host: 127.0.0.1:") != std::string::npos);
+    write_all(fd, std::string(kChunkedHead) + chunk(R"({"Id":"x","Name":"/n"})") + "0\r\n\r\n");
+    return true;
+  }, /*tcp=*/true);
+  auto client = make_client(server);
+  CHECK(client.endpoint().kind == Endpoint::Kind::Tcp);
+  for (int i = 0; i < 5; ++i) CHECK(client.inspect_container("x").name == "n");
+  CHECK(server.accepted() == 1);
+}
+
 TEST_CASE("Connection: close replies are not reused") {
   FakeDockerd server([](int fd, const FakeRequest&) {
     write_all(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nOK");
@@ -166,6 +178,28 @@ TEST_CASE("cancellation: a blocked call returns within a poll slice") {
     CHECK(e.kind() == DockerError::Kind::Cancelled);
   }
   CHECK(std::chrono::steady_clock::now() - start < 700ms);
+}
+
+TEST_CASE("nulls where strings are expected never throw") {
+  FakeDockerd server([](int fd, const FakeRequest& req) {
+    if (req.line().find("/wait") != std::string::npos)
+      write_all(fd, json_reply(200, R"({"Error":null,"StatusCode":0})"));
+    else if (req.line().find("/update") != std::string::npos)
+      write_all(fd, json_reply(200, R"({"Warnings":null})"));
+    else
+      write_all(fd, json_reply(201, R"({"Id":"abc","Warnings":null})"));
+    return true;
+  });
+  auto client = make_client(server);
+  ContainerCreateRequest req;
+  req.image = "i";
+  auto created = client.create_container(req);
+  CHECK(created.id == "abc");
+  CHECK(created.warnings.empty());
+  auto waited = client.wait_container("abc");
+  CHECK(waited.status_code == 0);
+  CHECK(waited.error.empty());
+  CHECK(client.update_container("abc", Resources{}).empty());
 }
 
 TEST_CASE("HTTP errors carry status and Docker's message") {
