@@ -251,7 +251,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: $addr
+  addr: "$addr"
   secret: $(openssl rand -hex 16)
 EOF
 }

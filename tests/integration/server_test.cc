@@ -79,17 +79,30 @@ TEST_CASE("a stale socket file is replaced; a live server's socket is not stolen
   REQUIRE(first.stop(SIGKILL) != -1);
   REQUIRE(std::filesystem::exists(path));
   const std::string dir = std::filesystem::path(path).parent_path().string();
+  const std::string listen = "unix://" + path;  // made before fork: no malloc in the child
   pid_t child = fork();
   REQUIRE(child >= 0);
   if (child == 0) {
-    execl(binary.c_str(), binary.c_str(), "--listen", ("unix://" + path).c_str(),
-          static_cast<char*>(nullptr));
+    execl(binary.c_str(), binary.c_str(), "--listen", listen.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  auto channel = grpc::CreateChannel("unix:" + path, grpc::InsecureChannelCredentials());
-  CHECK(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(20)));
+  // A channel of its own (not sharing the dead server's subchannel), and
+  // calls retried until the restarted server answers.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel = grpc::CreateCustomChannel("unix:" + path, grpc::InsecureChannelCredentials(),
+                                           arguments);
   auto stub = cri::RuntimeService::NewStub(channel);
-  CHECK(stub->Version(context().get(), cri::VersionRequest(), &version).ok());
+  grpc::Status restarted;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    ctx.set_wait_for_ready(true);
+    restarted = stub->Version(&ctx, cri::VersionRequest(), &version);
+    if (restarted.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  CHECK_MESSAGE(restarted.ok(), restarted.error_message());
   kill(child, SIGTERM);
   waitpid(child, &status, 0);
   CHECK(WIFEXITED(status));

@@ -1,5 +1,6 @@
 #include "tests/support/shim_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,19 +25,25 @@ ShimProcess::ShimProcess(const std::string& binary, const std::string& docker_en
   std::vector<std::string> args = {binary, "--listen", "unix://" + socket_path_,
                                    "--docker-endpoint", docker_endpoint, "--log-level", "debug"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // Everything the child needs is made before fork(): in a multi-threaded
+  // parent the child may only make async-signal-safe calls (no malloc).
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log_fd < 0) throw std::runtime_error("cannot create " + log_path_);
   pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ < 0) {
+    ::close(log_fd);
+    throw std::runtime_error("fork failed");
+  }
   if (pid_ == 0) {
-    if (FILE* log = std::fopen(log_path_.c_str(), "w")) {
-      dup2(fileno(log), STDERR_FILENO);
-      dup2(fileno(log), STDOUT_FILENO);
-    }
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
+    dup2(log_fd, STDERR_FILENO);
+    dup2(log_fd, STDOUT_FILENO);
     execv(argv[0], argv.data());
     _exit(127);
   }
+  ::close(log_fd);
   channel_ = grpc::CreateChannel("unix:" + socket_path_, grpc::InsecureChannelCredentials());
   if (!wait_ready) return;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
