@@ -84,6 +84,15 @@ int main(int argc, char** argv) {
     auto image_stub = shim.images();
 
     std::vector<std::pair<bench::Comparison, double>> results;
+    // The floor: one gRPC round trip around Docker's cheapest call.
+    results.emplace_back(
+        bench::compare("Status (ping)", 20, iterations,
+                       [&] {
+                         cri::StatusResponse r;
+                         check(runtime->Status(context().get(), cri::StatusRequest(), &r), "Status");
+                       },
+                       [&] { docker.ping(); }),
+        0);
     results.emplace_back(
         bench::compare("Version", 20, iterations,
                        [&] {
