@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
-#include "bench/tar_writer.h"
+#include "tests/support/tar_writer.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
 
@@ -38,7 +38,7 @@ class BenchImages {
  public:
   BenchImages(docker::Client& docker, int count) : docker_(docker) {
     for (int i = 0; i < count; ++i) {
-      const std::string tar = bench::single_file_tar("bench-" + std::to_string(i), std::to_string(i));
+      const std::string tar = support::single_file_tar("bench-" + std::to_string(i), std::to_string(i));
       std::size_t offset = 0;
       docker::BodySource source = [&](char* buf, std::size_t capacity) {
         const std::size_t n = std::min(capacity, tar.size() - offset);

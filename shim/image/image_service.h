@@ -1,7 +1,8 @@
 // CRI ImageService on Docker: one file per RPC (list_images.cc,
 // image_status.cc, pull_image.cc, remove_image.cc, image_fs_info.cc,
-// stream_images.cc). Every method is stateless apart from the disk-usage
-// cache; Docker's image store is the only source of truth.
+// stream_images.cc). Docker's image store is the only source of truth;
+// ImageStore keeps an event-driven copy of it for the read-only calls, and
+// the disk-usage figure is cached for a few seconds.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
 #include "shim/image/fs_usage.h"
+#include "shim/image/image_store.h"
 
 namespace shim {
 
@@ -43,6 +45,7 @@ class ImageService final : public cri::ImageService::Service {
   std::pair<std::string, std::string> storage_location(const docker::CallOptions& options);
 
   docker::Client& docker_;
+  ImageStore store_;
   FsUsageCache fs_usage_;
   std::mutex storage_mutex_;
   std::string storage_root_, storage_driver_;

@@ -20,7 +20,7 @@ grpc::Status ImageService::ImageStatus(grpc::ServerContext* context,
       if (!ref) throw invalid_argument("image.image: " + error);
       lookup = with_default_tag(*ref).familiar();
     }
-    auto image = docker_.inspect_image(lookup, call_options(context));
+    auto image = store_.inspect(lookup, call_options(context));
     if (!image) return;
     to_cri_image(*image, response->mutable_image());
     if (request->verbose()) (*response->mutable_info())["info"] = image->raw.dump();

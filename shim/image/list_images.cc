@@ -1,31 +1,63 @@
 // ListImages: Docker's image list, optionally narrowed by a reference.
+#include <algorithm>
+
 #include "shim/image/image_convert.h"
 #include "shim/image/image_reference.h"
 #include "shim/image/image_service.h"
 #include "shim/server/call.h"
 
 namespace shim {
+namespace {
+
+// "repo:tag" -> "repo"; "repo@sha256:..." -> "repo" (a ':' before the last
+// '/' belongs to a registry port).
+std::string repository_of(const std::string& reference) {
+  if (auto at = reference.find('@'); at != std::string::npos) return reference.substr(0, at);
+  const auto colon = reference.rfind(':');
+  const auto slash = reference.rfind('/');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash))
+    return reference.substr(0, colon);
+  return reference;
+}
+
+// Whether a listed image answers a reference filter: the exact tag or
+// digest when the reference has one, else any tag of the repository.
+bool matches(const docker::ImageSummary& image, const ImageReference& ref) {
+  if (!ref.tag.empty() || !ref.digest.empty()) {
+    const std::string wanted = ref.familiar();
+    return std::find(image.repo_tags.begin(), image.repo_tags.end(), wanted) !=
+               image.repo_tags.end() ||
+           std::find(image.repo_digests.begin(), image.repo_digests.end(), wanted) !=
+               image.repo_digests.end();
+  }
+  const std::string repository = ref.familiar();
+  auto same_repository = [&](const std::string& reference) {
+    return repository_of(reference) == repository;
+  };
+  return std::any_of(image.repo_tags.begin(), image.repo_tags.end(), same_repository) ||
+         std::any_of(image.repo_digests.begin(), image.repo_digests.end(), same_repository);
+}
+
+}  // namespace
 
 std::vector<cri::Image> ImageService::list(const cri::ImageFilter& filter,
                                            const docker::CallOptions& options) {
   std::vector<cri::Image> images;
   const std::string& wanted = filter.image().image();
-  if (wanted.empty()) {
-    for (const auto& summary : docker_.list_images({}, false, options))
-      to_cri_image(summary, &images.emplace_back());
+  // An image ID names one image; a reference selects by repository (every
+  // tag when none is given).
+  if (!wanted.empty() && looks_like_image_id(wanted, /*allow_prefix=*/true)) {
+    if (auto image = store_.inspect(wanted, options)) to_cri_image(*image, &images.emplace_back());
     return images;
   }
-  // An image ID names one image; a reference filters by repository (every
-  // tag when none is given), matched by Docker in its short ("familiar") form.
-  if (looks_like_image_id(wanted, /*allow_prefix=*/true)) {
-    if (auto image = docker_.inspect_image(wanted, options)) to_cri_image(*image, &images.emplace_back());
-    return images;
+  std::optional<ImageReference> ref;
+  if (!wanted.empty()) {
+    std::string error;
+    ref = parse_image_reference(wanted, &error);
+    if (!ref) throw invalid_argument("filter.image: " + error);
   }
-  std::string error;
-  auto ref = parse_image_reference(wanted, &error);
-  if (!ref) throw invalid_argument("filter.image: " + error);
-  for (const auto& summary : docker_.list_images({{"reference", {ref->familiar()}}}, false, options))
-    to_cri_image(summary, &images.emplace_back());
+  for (const auto& summary : store_.list(options))
+    if (!ref || matches(summary, *ref)) to_cri_image(summary, &images.emplace_back());
   return images;
 }
 

@@ -58,6 +58,7 @@ grpc::Status ImageService::PullImage(grpc::ServerContext* context,
       throw CriError(classify_pull_error(e.message(), e.http_status(), !auth.empty()),
                      "pulling " + ref.full() + ": " + e.message());
     }
+    store_.invalidate();
     auto image = docker_.inspect_image(ref.familiar(), options);
     if (!image)
       throw CriError(grpc::StatusCode::INTERNAL,

@@ -42,6 +42,11 @@ grpc::Status ImageService::RemoveImage(grpc::ServerContext* context,
     std::vector<std::string> references = image->repo_tags;
     references.insert(references.end(), image->repo_digests.begin(), image->repo_digests.end());
     references.push_back(image->id);
+    // Whatever happens below, the image list has changed or may have.
+    struct Invalidate {
+      ImageStore& store;
+      ~Invalidate() { store.invalidate(); }
+    } invalidate_on_exit{store_};
     for (const auto& reference : references) {
       try {
         if (deleted(docker_.remove_image(reference, false, false, options), image->id)) break;

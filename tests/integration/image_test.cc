@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/integration/harness.h"
+#include "tests/support/tar_writer.h"
 
 using namespace itest;
 
@@ -46,20 +47,51 @@ grpc::Status remove_image(cri::ImageService::Stub& stub, const std::string& imag
   return stub.RemoveImage(context().get(), request, &response);
 }
 
-// Removes a local image (all its tags) through Docker, ignoring absence.
+// "repo:tag" / "repo@digest" -> "repo" (a ':' before the last '/' is a port).
+std::string repository_of(const std::string& ref) {
+  if (auto at = ref.find('@'); at != std::string::npos) return ref.substr(0, at);
+  const auto colon = ref.rfind(':'), slash = ref.rfind('/');
+  return colon != std::string::npos && (slash == std::string::npos || colon > slash)
+             ? ref.substr(0, colon)
+             : ref;
+}
+
+// Makes `ref` unknown locally: drops that tag and the repository's digests.
+// The image itself stays when other tags use it (the registry copies of the
+// test images share their IDs with the local test images).
 void docker_remove(const std::string& ref) {
   auto image = docker_client().inspect_image(ref);
   if (!image) return;
-  for (const auto& tag : image->repo_tags) {
+  std::vector<std::string> refs = {ref};
+  for (const auto& digest : image->repo_digests)
+    if (repository_of(digest) == repository_of(ref)) refs.push_back(digest);
+  for (const auto& r : refs) {
     try {
-      docker_client().remove_image(tag, true);
+      docker_client().remove_image(r);
     } catch (const docker::DockerError&) {
     }
   }
-  try {
-    docker_client().remove_image(image->id, true);
-  } catch (const docker::DockerError&) {
-  }
+}
+
+// A small image of its own, pushed to the plain registry and not present
+// locally: removing it can take nothing else with it.
+std::string push_unique_image() {
+  const std::string name = "cri-shim-test/remove-" + unique_suffix();
+  const std::string tar = support::single_file_tar("unique", name);
+  std::size_t offset = 0;
+  const std::string id = docker_client().import_image(
+      [&](char* buf, std::size_t capacity) {
+        const std::size_t n = std::min(capacity, tar.size() - offset);
+        std::copy_n(tar.data() + offset, n, buf);
+        offset += n;
+        return n;
+      },
+      name, "v1");
+  const std::string remote = required_env("CRI_SHIM_TEST_REGISTRY") + "/" + name;
+  docker_client().tag_image(id, remote, "v1");
+  REQUIRE(run("docker push " + remote + ":v1 >/dev/null") == 0);
+  docker_client().remove_image(id, true);
+  return remote + ":v1";
 }
 
 // A TCP listener on loopback that accepts connections and never answers:
@@ -205,9 +237,14 @@ TEST_CASE("PullImage from a registry: the reply is the image ID; repo digest rec
   auto listed = image_status(*stub, ref);
   REQUIRE(listed.has_image());
   CHECK(has(listed.image().repo_tags(), ref));
-  REQUIRE(listed.image().repo_digests_size() == 1);
-  CHECK(listed.image().repo_digests(0).rfind(
-            required_env("CRI_SHIM_TEST_REGISTRY") + "/cri-shim-test/busybox@sha256:", 0) == 0);
+  // The pull recorded the registry's digest (the image may carry others:
+  // the registry copies share the local test image's ID).
+  const std::string digest_prefix =
+      required_env("CRI_SHIM_TEST_REGISTRY") + "/cri-shim-test/busybox@sha256:";
+  std::string by_digest;
+  for (const auto& digest : listed.image().repo_digests())
+    if (digest.rfind(digest_prefix, 0) == 0) by_digest = digest;
+  REQUIRE_MESSAGE(!by_digest.empty(), "no repo digest starts with " << digest_prefix);
 
   // Without a tag the shim pulls :latest (never every tag of the repository).
   docker_remove(ref);
@@ -216,7 +253,6 @@ TEST_CASE("PullImage from a registry: the reply is the image ID; repo digest rec
   CHECK(docker_client().inspect_image(ref));
 
   // By digest.
-  const std::string by_digest = listed.image().repo_digests(0);
   docker_remove(ref);
   status = pull(*stub, by_digest, &response);
   REQUIRE_MESSAGE(status.ok(), status.error_message());
@@ -297,19 +333,16 @@ TEST_CASE("PullImage with registry credentials: password, auth string, and refus
 TEST_CASE("RemoveImage by tag, by ID and by digest; absent images succeed") {
   ShimProcess shim;
   auto stub = shim.images();
-  const std::string registry_ref =
-      required_env("CRI_SHIM_TEST_REGISTRY") + "/cri-shim-test/busybox:latest";
+  const std::string registry_ref = push_unique_image();
   cri::PullImageResponse pulled;
 
   // By tag: an image with two tags loses both, as containerd does.
-  docker_remove(registry_ref);
   REQUIRE(pull(*stub, registry_ref, &pulled).ok());
-  const std::string second_tag = "cri-shim-test/remove-me:" + unique_suffix();
-  docker_client().tag_image(registry_ref, second_tag.substr(0, second_tag.find(':')),
-                            second_tag.substr(second_tag.find(':') + 1));
-  auto status = remove_image(*stub, second_tag);
+  const std::string second_repo = "cri-shim-test/remove-me-" + unique_suffix();
+  docker_client().tag_image(registry_ref, second_repo, "v2");
+  auto status = remove_image(*stub, second_repo + ":v2");
   REQUIRE_MESSAGE(status.ok(), status.error_message());
-  CHECK_FALSE(docker_client().inspect_image(second_tag));
+  CHECK_FALSE(docker_client().inspect_image(second_repo + ":v2"));
   CHECK_FALSE(docker_client().inspect_image(registry_ref));
   CHECK_FALSE(docker_client().inspect_image(pulled.image_ref()));
 
@@ -393,4 +426,35 @@ TEST_CASE("SIGTERM lets an in-flight call finish before the shim exits") {
   REQUIRE(status != -1);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("images changed behind the shim's back (docker CLI) show up in its answers") {
+  ShimProcess shim;
+  auto stub = shim.images();
+  const std::string image = required_env("CRI_SHIM_TEST_IMAGE");
+  // Warm the shim's copy of the image list first.
+  cri::ListImagesResponse before;
+  REQUIRE(stub->ListImages(context().get(), cri::ListImagesRequest(), &before).ok());
+
+  const std::string repo = "cri-shim-test/behind-" + unique_suffix();
+  docker_client().tag_image(image, repo, "v1");
+  auto visible = [&](bool want) {
+    for (int i = 0; i < 50; ++i) {
+      if (image_status(*stub, repo + ":v1").has_image() == want) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  };
+  CHECK(visible(true));
+  cri::ListImagesRequest by_repo;
+  by_repo.mutable_filter()->mutable_image()->set_image(repo);
+  cri::ListImagesResponse listed;
+  REQUIRE(stub->ListImages(context().get(), by_repo, &listed).ok());
+  REQUIRE(listed.images_size() == 1);
+  CHECK(has(listed.images(0).repo_tags(), repo + ":v1"));
+
+  docker_client().remove_image(repo + ":v1");
+  CHECK(visible(false));
+  REQUIRE(stub->ListImages(context().get(), by_repo, &listed).ok());
+  CHECK(listed.images_size() == 0);
 }

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-namespace bench {
+namespace support {
 
 inline std::string single_file_tar(const std::string& name, const std::string& content) {
   char header[512] = {};
@@ -30,4 +30,4 @@ inline std::string single_file_tar(const std::string& name, const std::string& c
   return tar;
 }
 
-}  // namespace bench
+}  // namespace support

@@ -1,0 +1,130 @@
+#include "shim/image/image_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include <spdlog/spdlog.h>
+
+#include "shim/image/image_reference.h"
+
+namespace shim {
+namespace {
+
+// Docker's `since` takes unix seconds with a fraction.
+std::string unix_time_now() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%06lld", static_cast<long long>(micros / 1000000),
+                static_cast<long long>(micros % 1000000));
+  return text;
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+}  // namespace
+
+ImageStore::ImageStore(docker::Client& docker) : docker_(docker) {
+  watcher_ = std::thread([this] { watch(); });
+}
+
+ImageStore::~ImageStore() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  watcher_.join();
+}
+
+void ImageStore::invalidate() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  images_.reset();
+  inspected_.clear();
+}
+
+void ImageStore::watch() {
+  docker::CallOptions options;
+  options.cancelled = [this] { return stopping_.load(); };
+  while (!stopping_) {
+    // Empty the copy, then subscribe to what happened since just before.
+    const std::string since = unix_time_now();
+    invalidate();
+    live_ = true;
+    try {
+      docker_.events({{{"type", {"image"}}}, since, ""},
+                     [this](const docker::Event& event) {
+                       spdlog::debug("image event {} {}: forgetting the image list", event.action,
+                                     event.id);
+                       invalidate();
+                       return !stopping_.load();
+                     },
+                     options);
+    } catch (const docker::DockerError& e) {
+      spdlog::debug("image event watch: {}", e.message());
+    }
+    live_ = false;
+    invalidate();
+    // Reconnect after a pause (dockerd down or restarting).
+    std::unique_lock lock(stop_mutex_);
+    stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
+  }
+}
+
+std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& options) {
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (live_ && images_) return *images_;
+    generation = generation_;
+  }
+  auto images = docker_.list_images({}, false, options);
+  std::lock_guard lock(mutex_);
+  if (live_ && generation == generation_) images_ = images;
+  return images;
+}
+
+std::optional<std::string> ImageStore::resolve(const std::vector<docker::ImageSummary>& images,
+                                               const std::string& reference) const {
+  const bool by_id = looks_like_image_id(reference, /*allow_prefix=*/true);
+  const std::string id_prefix =
+      reference.rfind("sha256:", 0) == 0 ? reference : "sha256:" + reference;
+  std::optional<std::string> found;
+  for (const auto& image : images) {
+    const bool match = by_id ? image.id.rfind(id_prefix, 0) == 0
+                             : contains(image.repo_tags, reference) ||
+                                   contains(image.repo_digests, reference);
+    if (!match) continue;
+    if (found) return std::nullopt;  // an ambiguous ID prefix: let Docker say so
+    found = image.id;
+  }
+  return found;
+}
+
+std::optional<docker::ImageInspect> ImageStore::inspect(const std::string& reference,
+                                                        const docker::CallOptions& options) {
+  // Resolve through the list copy; a reference it does not know goes to
+  // Docker, whose resolution rules are the final word.
+  const auto images = list(options);
+  const auto id = resolve(images, reference);
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (id && live_) {
+      if (auto cached = inspected_.find(*id); cached != inspected_.end()) return cached->second;
+    }
+    generation = generation_;
+  }
+  auto image = docker_.inspect_image(id ? *id : reference, options);
+  if (image) {
+    std::lock_guard lock(mutex_);
+    if (live_ && generation == generation_) inspected_[image->id] = *image;
+  }
+  return image;
+}
+
+}  // namespace shim

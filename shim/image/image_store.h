@@ -1,0 +1,75 @@
+// An in-memory copy of Docker's image list, and of the image configs asked
+// for, kept current by Docker's image events: the role containerd's CRI
+// image store plays. ListImages and ImageStatus are called all the time by
+// kubelet (every pod start, every GC pass); answering them from memory
+// spares dockerd the work and the caller a round trip.
+//
+// Correctness rules:
+// - The copy is used only while the event watch is connected; otherwise
+//   every call goes to Docker.
+// - Every image event (pull, tag, untag, delete, import, load, prune)
+//   empties the copy; the next call refills it from Docker.
+// - A fill that raced with an event is not stored (generation counter), so
+//   a stale answer can never stick.
+// - The watch asks Docker for events `since` the moment before the copy was
+//   emptied, so no change between (re)connecting and the first fill is lost.
+// - Callers that changed images themselves (PullImage, RemoveImage) call
+//   invalidate() before answering, so their own next call sees the change.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "docker-client/client.h"
+
+namespace shim {
+
+class ImageStore {
+ public:
+  explicit ImageStore(docker::Client& docker);
+  ~ImageStore();  // stops and joins the watch
+  ImageStore(const ImageStore&) = delete;
+  ImageStore& operator=(const ImageStore&) = delete;
+
+  // Every image, as Docker lists them (no intermediate layers).
+  std::vector<docker::ImageSummary> list(const docker::CallOptions& options);
+
+  // The image a reference, ID or unique ID prefix names; nullopt when there
+  // is none. `reference` must already be normalised by the caller (the
+  // familiar form with its default tag, or an ID).
+  std::optional<docker::ImageInspect> inspect(const std::string& reference,
+                                              const docker::CallOptions& options);
+
+  // Forgets everything (after this process changed Docker's images).
+  void invalidate();
+
+  // True while the event watch is connected and the copy may be used.
+  bool live() const { return live_.load(); }
+
+ private:
+  void watch();
+  // The ID of the listed image `reference` names, if the copy knows it.
+  std::optional<std::string> resolve(const std::vector<docker::ImageSummary>& images,
+                                     const std::string& reference) const;
+
+  docker::Client& docker_;
+  std::mutex mutex_;
+  std::uint64_t generation_ = 0;  // bumped by every invalidation
+  std::optional<std::vector<docker::ImageSummary>> images_;
+  std::map<std::string, docker::ImageInspect> inspected_;  // by image ID
+
+  std::atomic<bool> live_{false};
+  std::atomic<bool> stopping_{false};
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  std::thread watcher_;
+};
+
+}  // namespace shim
