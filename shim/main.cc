@@ -23,6 +23,7 @@
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/listener.h"
 #include "shim/server/logging.h"
+#include "shim/server/memory_trim.h"
 #include "shim/server/options.h"
 
 namespace {
@@ -78,7 +79,9 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
     return 1;
   }
   listener.after_bind();
+  const std::size_t dropped_kib = shim::drop_startup_code_pages();
   spdlog::info("cri-shim {} serving CRI v1 on {}", CRI_SHIM_VERSION, options.listen);
+  spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
 
   std::thread signal_thread([&] {
     int signal_number = 0;

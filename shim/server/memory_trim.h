@@ -1,0 +1,17 @@
+// Gives back the pages of shared-library and program code that only
+// start-up touched (dynamic loading, gRPC's plugin registration). They are
+// clean file pages: dropping them from this process's mappings loses
+// nothing, and whatever code runs later faults its own pages back in from
+// the page cache. Idle RSS then shows what serving needs, not what loading
+// needed.
+#pragma once
+
+#include <cstddef>
+
+namespace shim {
+
+// Drops the resident pages of every read-only, file-backed mapping that
+// holds no private (copy-on-write) pages. Returns the KiB dropped.
+std::size_t drop_startup_code_pages();
+
+}  // namespace shim
