@@ -458,3 +458,27 @@ TEST_CASE("images changed behind the shim's back (docker CLI) show up in its ans
   REQUIRE(stub->ListImages(context().get(), by_repo, &listed).ok());
   CHECK(listed.images_size() == 0);
 }
+
+TEST_CASE("a client's cancellation reaches the pull: the shim stops waiting on Docker") {
+  ShimProcess shim;
+  auto stub = shim.images();
+  HangingServer registry;
+  const std::string image = "127.0.0.1:" + std::to_string(registry.port()) + "/hang/cancel:v1";
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    ctx.TryCancel();
+  });
+  cri::PullImageRequest request;
+  request.mutable_image()->set_image(image);
+  cri::PullImageResponse response;
+  auto status = stub->PullImage(&ctx, request, &response);
+  canceller.join();
+  CHECK(status.error_code() == grpc::StatusCode::CANCELLED);
+  // Within a few seconds (not the 60 s deadline) the shim gave up on Docker.
+  const std::string failed = "hang/cancel:v1 failed";
+  for (int i = 0; i < 50 && shim.log().find(failed) == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK_MESSAGE(shim.log().find(failed) != std::string::npos, shim.log());
+}
