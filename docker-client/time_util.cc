@@ -1,5 +1,6 @@
 #include "docker-client/time_util.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 
@@ -53,15 +54,20 @@ std::optional<std::int64_t> try_parse_rfc3339_nanos(std::string_view t) {
   // YYYY-MM-DDTHH:MM:SS
   int year, month, day, hour, minute, second;
   if (!digits(t, 0, 4, year) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, month) ||
-      t[7] != '-' || !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't' && t[10] != ' ') ||
+      t[7] != '-' || !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't') ||
       !digits(t, 11, 2, hour) || t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' ||
       !digits(t, 17, 2, second))
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+  // As strict as Go's time.Parse: real calendar days, no leap second.
+  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 ||
+      day > kDaysInMonth[month - 1] + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 ||
+      second > 59)
     return std::nullopt;
   std::size_t pos = 19;
   std::int64_t nanos = 0;
-  if (pos < t.size() && (t[pos] == '.' || t[pos] == ',')) {
+  if (pos < t.size() && t[pos] == '.') {
     ++pos;
     std::size_t start = pos;
     std::int64_t scale = 100'000'000;
@@ -92,7 +98,12 @@ std::optional<std::int64_t> try_parse_rfc3339_nanos(std::string_view t) {
     return 0;
   std::int64_t days = days_from_civil(year, unsigned(month), unsigned(day));
   std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
-  return secs * kNanosPerSecond + nanos;
+  // Unix nanoseconds in an int64 reach from 1677 to 2262; refuse what does not fit.
+  std::int64_t result = 0;
+  if (__builtin_mul_overflow(secs, kNanosPerSecond, &result) ||
+      __builtin_add_overflow(result, nanos, &result))
+    return std::nullopt;
+  return result;
 }
 
 std::int64_t parse_rfc3339_nanos(std::string_view text) {

@@ -1,5 +1,7 @@
 #include "shim/logs/cri_log_record.h"
 
+#include "docker-client/time_util.h"
+
 namespace shim {
 
 std::string_view to_string(LogStream stream) {
@@ -10,7 +12,8 @@ std::string_view to_string(LogTag tag) { return tag == LogTag::kPartial ? "P" : 
 
 void append_cri_log_record(UnixNanos time, LogStream stream, LogTag tag, std::string_view content,
                            std::string& out) {
-  append_rfc3339_nano(time, out);
+  // Docker and the CRI log format share Go's RFC3339Nano layout.
+  out += docker::format_rfc3339_nanos(time);
   out += ' ';
   out += to_string(stream);
   out += ' ';
@@ -36,7 +39,7 @@ std::optional<CriLogRecord> parse_cri_log_line(std::string_view line) {
   if (!next_field(time_text) || !next_field(stream_text) || !next_field(tag_text)) return std::nullopt;
 
   CriLogRecord record;
-  const auto time = parse_rfc3339_nano(time_text);
+  const auto time = docker::try_parse_rfc3339_nanos(time_text);
   if (!time) return std::nullopt;
   record.time = *time;
 

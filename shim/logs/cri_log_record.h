@@ -8,13 +8,17 @@
 // is raw bytes without the container's '\n'; it never contains '\n'.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include "shim/logs/rfc3339.h"
 
 namespace shim {
+
+// Nanoseconds since 1970-01-01T00:00:00Z, the unit of every CRI timestamp.
+using UnixNanos = std::int64_t;
 
 enum class LogStream { kStdout, kStderr };
 enum class LogTag { kPartial, kFull };
