@@ -41,6 +41,10 @@ class ImageService final : public cri::ImageService::Service {
   // The images a ListImages/StreamImages filter selects (all when empty).
   std::vector<cri::Image> list(const cri::ImageFilter& filter, const docker::CallOptions& options);
   grpc::Status run(const std::string& what, const std::function<void()>& body);
+  // What Docker resolves `image` (an ImageSpec.image) by: an image ID as it
+  // is, a reference in Docker's short form with its default tag. Throws
+  // INVALID_ARGUMENT for an empty or malformed one.
+  static std::string lookup_key(const std::string& image);
   // Docker's root directory and storage driver name, asked once.
   std::pair<std::string, std::string> storage_location(const docker::CallOptions& options);
 

@@ -12,14 +12,7 @@ grpc::Status ImageService::ImageStatus(grpc::ServerContext* context,
                                        cri::ImageStatusResponse* response) {
   const std::string& wanted = request->image().image();
   return run("ImageStatus " + wanted, [&] {
-    if (wanted.empty()) throw invalid_argument("image.image is empty");
-    std::string lookup = wanted;
-    if (!looks_like_image_id(wanted, /*allow_prefix=*/true)) {
-      std::string error;
-      auto ref = parse_image_reference(wanted, &error);
-      if (!ref) throw invalid_argument("image.image: " + error);
-      lookup = with_default_tag(*ref).familiar();
-    }
+    const std::string lookup = lookup_key(wanted);
     auto image = store_.inspect(lookup, call_options(context));
     if (!image) return;
     to_cri_image(*image, response->mutable_image());

@@ -24,14 +24,7 @@ grpc::Status ImageService::RemoveImage(grpc::ServerContext* context,
                                        cri::RemoveImageResponse*) {
   const std::string& wanted = request->image().image();
   return run("RemoveImage " + wanted, [&] {
-    if (wanted.empty()) throw invalid_argument("image.image is empty");
-    std::string lookup = wanted;
-    if (!looks_like_image_id(wanted, /*allow_prefix=*/true)) {
-      std::string error;
-      auto ref = parse_image_reference(wanted, &error);
-      if (!ref) throw invalid_argument("image.image: " + error);
-      lookup = with_default_tag(*ref).familiar();
-    }
+    const std::string lookup = lookup_key(wanted);
     const auto options = call_options(context);
     auto image = docker_.inspect_image(lookup, options);
     if (!image) return;
