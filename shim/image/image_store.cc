@@ -107,6 +107,8 @@ std::optional<std::string> ImageStore::resolve(const std::vector<docker::ImageSu
 
 std::optional<docker::ImageInspect> ImageStore::inspect(const std::string& reference,
                                                         const docker::CallOptions& options) {
+  // Without a live copy, one Docker call answers it.
+  if (!live_) return docker_.inspect_image(reference, options);
   // Resolve through the list copy; a reference it does not know goes to
   // Docker, whose resolution rules are the final word.
   const auto images = list(options);
