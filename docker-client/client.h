@@ -97,7 +97,9 @@ class Client {
   ContainerCreateResult create_container(const ContainerCreateRequest& request,
                                          const CallOptions& options = {});
   void start_container(const std::string& id, const CallOptions& options = {});
-  // Timeout in seconds before SIGKILL; a 304 (already stopped) is success.
+  // Timeout in seconds before SIGKILL, or negative for the container's own
+  // StopTimeout (Docker's default 10 s when it has none); a 304 (already
+  // stopped) is success.
   void stop_container(const std::string& id, int timeout_seconds,
                       const CallOptions& options = {});
   void kill_container(const std::string& id, const std::string& signal = "SIGKILL",

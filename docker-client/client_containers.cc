@@ -38,11 +38,10 @@ void Client::start_container(const std::string& id, const CallOptions& options) 
 
 void Client::stop_container(const std::string& id, int timeout_seconds,
                             const CallOptions& options) {
+  Query q;
+  q.add_if(timeout_seconds >= 0, "t", std::to_string(timeout_seconds));
   Response r = transport_->call(
-      make_request(verb::post, path(container_path(id, "/stop") +
-                                        Query().add("t", std::to_string(timeout_seconds)).str(),
-                                    options)),
-      options);
+      make_request(verb::post, path(container_path(id, "/stop") + q.str(), options)), options);
   if (r.status == 304) return;  // already stopped
   expect_ok(r);
 }

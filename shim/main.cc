@@ -58,7 +58,9 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   docker::Client docker(docker::Endpoint::parse(options.docker_endpoint));
   log_docker_status(docker);
 
-  shim::RuntimeService runtime_service(docker);
+  shim::RuntimeSettings runtime_settings;
+  runtime_settings.pod_infra_image = options.pod_infra_container_image;
+  shim::RuntimeService runtime_service(docker, runtime_settings);
   shim::ImageService image_service(docker);
   shim::Listener listener(options.listen);
 

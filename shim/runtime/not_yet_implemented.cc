@@ -6,7 +6,6 @@
 namespace shim {
 namespace {
 
-constexpr const char* kLifecycle = "pod sandbox and container lifecycle";
 constexpr const char* kStreaming = "exec, attach and port-forward streaming";
 constexpr const char* kRest = "stats, container events, CNI networking and the rest of CRI v1";
 
@@ -18,84 +17,14 @@ grpc::Status not_yet(const char* method, const char* capability) {
 
 }  // namespace
 
-grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext*, const cri::RunPodSandboxRequest*,
-    cri::RunPodSandboxResponse*) {
-  return not_yet("RunPodSandbox", kLifecycle);
-}
-
-grpc::Status RuntimeService::StopPodSandbox(grpc::ServerContext*, const cri::StopPodSandboxRequest*,
-    cri::StopPodSandboxResponse*) {
-  return not_yet("StopPodSandbox", kLifecycle);
-}
-
-grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext*, const cri::RemovePodSandboxRequest*,
-    cri::RemovePodSandboxResponse*) {
-  return not_yet("RemovePodSandbox", kLifecycle);
-}
-
-grpc::Status RuntimeService::PodSandboxStatus(grpc::ServerContext*, const cri::PodSandboxStatusRequest*,
-    cri::PodSandboxStatusResponse*) {
-  return not_yet("PodSandboxStatus", kLifecycle);
-}
-
-grpc::Status RuntimeService::ListPodSandbox(grpc::ServerContext*, const cri::ListPodSandboxRequest*,
-    cri::ListPodSandboxResponse*) {
-  return not_yet("ListPodSandbox", kLifecycle);
-}
-
 grpc::Status RuntimeService::StreamPodSandboxes(grpc::ServerContext*, const cri::StreamPodSandboxesRequest*,
     grpc::ServerWriter<cri::StreamPodSandboxesResponse>*) {
   return not_yet("StreamPodSandboxes", kRest);
 }
 
-grpc::Status RuntimeService::CreateContainer(grpc::ServerContext*, const cri::CreateContainerRequest*,
-    cri::CreateContainerResponse*) {
-  return not_yet("CreateContainer", kLifecycle);
-}
-
-grpc::Status RuntimeService::StartContainer(grpc::ServerContext*, const cri::StartContainerRequest*,
-    cri::StartContainerResponse*) {
-  return not_yet("StartContainer", kLifecycle);
-}
-
-grpc::Status RuntimeService::StopContainer(grpc::ServerContext*, const cri::StopContainerRequest*,
-    cri::StopContainerResponse*) {
-  return not_yet("StopContainer", kLifecycle);
-}
-
-grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext*, const cri::RemoveContainerRequest*,
-    cri::RemoveContainerResponse*) {
-  return not_yet("RemoveContainer", kLifecycle);
-}
-
-grpc::Status RuntimeService::ListContainers(grpc::ServerContext*, const cri::ListContainersRequest*,
-    cri::ListContainersResponse*) {
-  return not_yet("ListContainers", kLifecycle);
-}
-
 grpc::Status RuntimeService::StreamContainers(grpc::ServerContext*, const cri::StreamContainersRequest*,
     grpc::ServerWriter<cri::StreamContainersResponse>*) {
   return not_yet("StreamContainers", kRest);
-}
-
-grpc::Status RuntimeService::ContainerStatus(grpc::ServerContext*, const cri::ContainerStatusRequest*,
-    cri::ContainerStatusResponse*) {
-  return not_yet("ContainerStatus", kLifecycle);
-}
-
-grpc::Status RuntimeService::UpdateContainerResources(grpc::ServerContext*, const cri::UpdateContainerResourcesRequest*,
-    cri::UpdateContainerResourcesResponse*) {
-  return not_yet("UpdateContainerResources", kLifecycle);
-}
-
-grpc::Status RuntimeService::ReopenContainerLog(grpc::ServerContext*, const cri::ReopenContainerLogRequest*,
-    cri::ReopenContainerLogResponse*) {
-  return not_yet("ReopenContainerLog", kLifecycle);
-}
-
-grpc::Status RuntimeService::ExecSync(grpc::ServerContext*, const cri::ExecSyncRequest*,
-    cri::ExecSyncResponse*) {
-  return not_yet("ExecSync", kLifecycle);
 }
 
 grpc::Status RuntimeService::Exec(grpc::ServerContext*, const cri::ExecRequest*,

@@ -4,10 +4,22 @@
 
 namespace shim {
 
-RuntimeService::RuntimeService(docker::Client& docker) : docker_(docker) {}
+RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& settings)
+    : docker_(docker), infra_image_(docker, settings.pod_infra_image) {}
+
+RuntimeService::~RuntimeService() = default;
 
 grpc::Status RuntimeService::run(const std::string& what, const std::function<void()>& body) {
   return run_call(what, docker_.endpoint().to_string(), body);
+}
+
+std::string RuntimeService::cgroup_driver(const docker::CallOptions& options) {
+  std::lock_guard lock(facts_mutex_);
+  if (cgroup_driver_.empty()) {
+    cgroup_driver_ = docker_.info(options).cgroup_driver;
+    if (cgroup_driver_.empty()) cgroup_driver_ = "cgroupfs";
+  }
+  return cgroup_driver_;
 }
 
 }  // namespace shim

@@ -5,18 +5,26 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
+#include "shim/sandbox/infra_image.h"
 
 namespace shim {
 
 namespace cri = ::runtime::v1;
 
+// What the runtime side is configured with (from options.h).
+struct RuntimeSettings {
+  std::string pod_infra_image;
+};
+
 class RuntimeService final : public cri::RuntimeService::Service {
  public:
-  explicit RuntimeService(docker::Client& docker);
+  RuntimeService(docker::Client& docker, const RuntimeSettings& settings);
+  ~RuntimeService() override;
 
   grpc::Status Version(grpc::ServerContext* context, const cri::VersionRequest* request,
       cri::VersionResponse* response) override;
@@ -91,8 +99,25 @@ class RuntimeService final : public cri::RuntimeService::Service {
 
  private:
   grpc::Status run(const std::string& what, const std::function<void()>& body);
+  // The lowest oom_score_adj the shim may give (security/host_security.h).
+  int oom_score_adj_floor() const;
+  void apply_container_security_options(const cri::LinuxContainerSecurityContext& security,
+                                        docker::HostConfig& host) const;
+  // Container logs (logs/log_manager.h).
+  void create_log_file(const std::string& path) const;
+  void follow_container_log(const std::string& id, const std::string& path, bool tty);
+  void wait_for_container_log(const std::string& id);
+  void reopen_container_log(const std::string& id);
+  void forget_container_log(const std::string& id);
+  // Hugepage limits have no Docker field: written to the cgroup after start.
+  void apply_hugepage_limits(const docker::ContainerInspect& container);
+  // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
+  std::string cgroup_driver(const docker::CallOptions& options);
 
   docker::Client& docker_;
+  InfraImage infra_image_;
+  std::mutex facts_mutex_;
+  std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };
 
 }  // namespace shim

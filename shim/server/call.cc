@@ -64,3 +64,15 @@ grpc::Status run_call(const std::string& what, const std::string& docker_endpoin
 }
 
 }  // namespace shim
+
+namespace shim {
+docker::CallOptions cleanup_call_options() {
+  return docker::CallOptions::with_timeout(std::chrono::seconds(60));
+}
+
+std::int64_t unix_nanos_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace shim

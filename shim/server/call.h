@@ -7,6 +7,7 @@
 // the cause, and logs it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -51,4 +52,13 @@ grpc::StatusCode status_code_for(const docker::DockerError& error);
 grpc::Status run_call(const std::string& what, const std::string& docker_endpoint,
                       const std::function<void()>& body);
 
+}  // namespace shim
+
+namespace shim {
+// For rollbacks and other work that must finish even when the client that
+// caused it has gone: a fresh deadline, no cancellation.
+docker::CallOptions cleanup_call_options();
+
+// Now, in Unix nanoseconds (CRI's unit for every time).
+std::int64_t unix_nanos_now();
 }  // namespace shim

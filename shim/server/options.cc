@@ -30,6 +30,9 @@ const std::map<std::string, Setter>& settable_keys() {
       {"docker-endpoint", [](Options& o, const std::string& v) { o.docker_endpoint = v; }},
       {"log-level", [](Options& o, const std::string& v) { o.log_level = v; }},
       {"log-format", [](Options& o, const std::string& v) { o.log_format = v; }},
+      {"pod-infra-container-image",
+       [](Options& o, const std::string& v) { o.pod_infra_container_image = v; }},
+      {"root-dir", [](Options& o, const std::string& v) { o.root_dir = v; }},
       {"shutdown-grace-seconds",
        [](Options& o, const std::string& v) {
          o.shutdown_grace_seconds = parse_int("shutdown-grace-seconds", v);
@@ -91,6 +94,10 @@ void validate(const Options& options) {
     throw std::invalid_argument("docker-endpoint: empty");
   if (options.shutdown_grace_seconds < 0)
     throw std::invalid_argument("shutdown-grace-seconds: must not be negative");
+  if (options.pod_infra_container_image.empty())
+    throw std::invalid_argument("pod-infra-container-image: empty");
+  if (options.root_dir.empty() || options.root_dir.front() != '/')
+    throw std::invalid_argument("root-dir: must be an absolute path, got '" + options.root_dir + "'");
 }
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -155,6 +162,11 @@ std::string help_text() {
          "  --log-format FORMAT       text or json [" + defaults.log_format + "]\n"
          "  --shutdown-grace-seconds N  time in-flight calls get on SIGTERM [" +
          std::to_string(defaults.shutdown_grace_seconds) + "]\n"
+         "  --pod-infra-container-image IMAGE  the sandboxes' infra image; the default\n"
+         "                            is built in and imported when absent [" +
+         defaults.pod_infra_container_image + "]\n"
+         "  --root-dir DIR            state Docker cannot hold (log positions) [" +
+         defaults.root_dir + "]\n"
          "  --config FILE             YAML file with the same keys as the flags\n"
          "                            (without dashes); flags override it\n"
          "  --version                 print the version and exit\n"

@@ -5,10 +5,17 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
+// The pause image's tag changes whenever the pause program does.
+#define CRI_SHIM_PAUSE_TAG "1"
+
 namespace shim {
+
+// The name under which cri-shim imports its own pause program.
+inline constexpr std::string_view kDefaultPauseImage = "cri-shim.local/pause:" CRI_SHIM_PAUSE_TAG;
 
 struct Options {
   std::string listen = "unix:///run/cri-shim/cri-shim.sock";
@@ -18,6 +25,11 @@ struct Options {
   std::string config_file;          // "" = none
   // Grace for in-flight calls on SIGTERM/SIGINT before they are cancelled.
   int shutdown_grace_seconds = 10;
+  // The image of every sandbox's infra container. The default is built into
+  // cri-shim (shim/pause) and imported when absent; any other is pulled.
+  std::string pod_infra_container_image = std::string(kDefaultPauseImage);
+  // Where the shim keeps what Docker cannot hold (log-follow positions).
+  std::string root_dir = "/var/lib/cri-shim";
 };
 
 // What the command line asked for: run with Options, or print and exit.

@@ -66,6 +66,20 @@ inline constexpr std::string_view kPodAttempt = "io.cri-shim.pod.attempt";
 inline constexpr std::string_view kContainerMetadataName = "io.cri-shim.container.name";
 inline constexpr std::string_view kContainerAttempt = "io.cri-shim.container.attempt";
 inline constexpr std::string_view kEscapedLabelPrefix = "io.cri-shim.label.";
+// When the shim asked Docker to create it, in Unix nanoseconds: Docker's
+// container list gives only seconds, and CRI wants the same nanoseconds
+// from List as from Status.
+inline constexpr std::string_view kCreatedAt = "io.cri-shim.created";
+// Sandboxes: the runtime handler asked for, when not empty.
+inline constexpr std::string_view kRuntimeHandler = "io.cri-shim.runtime-handler";
+// Sandboxes: the PID namespace mode asked for (POD and CONTAINER look the
+// same on the pause container).
+inline constexpr std::string_view kPidMode = "io.cri-shim.pid-mode";
+// Sandboxes: the pod's log directory, so containers find it even when a
+// client's CreateContainer leaves out the sandbox config.
+inline constexpr std::string_view kLogDirectory = "io.cri-shim.log-directory";
+// Containers: the image as the client named it (Docker may list an ID).
+inline constexpr std::string_view kImage = "io.cri-shim.image";
 }  // namespace label
 
 enum class DockerObjectKind { kSandbox, kContainer };

@@ -1,0 +1,133 @@
+#include "shim/container/container_view.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "docker-client/time_util.h"
+#include "shim/container/resources.h"
+#include "shim/server/call.h"
+#include "shim/state/cri_metadata.h"
+#include "shim/state/labels.h"
+
+namespace shim {
+namespace {
+
+std::string label_or(const docker::Labels& labels, std::string_view key, const std::string& fallback) {
+  const auto it = labels.find(std::string(key));
+  return it == labels.end() ? fallback : it->second;
+}
+
+cri::MountPropagation propagation_of(const std::string& docker) {
+  if (docker == "rslave" || docker == "slave") return cri::PROPAGATION_HOST_TO_CONTAINER;
+  if (docker == "rshared" || docker == "shared") return cri::PROPAGATION_BIDIRECTIONAL;
+  return cri::PROPAGATION_PRIVATE;
+}
+
+std::string reason_for(const docker::ContainerState& state) {
+  if (state.oom_killed) return "OOMKilled";
+  return state.exit_code == 0 ? "Completed" : "Error";
+}
+
+std::string stop_signal_of(const nlohmann::json& raw) {
+  const auto config = raw.find("Config");
+  if (config == raw.end() || !config->is_object()) return "";
+  const auto signal = config->find("StopSignal");
+  return signal != config->end() && signal->is_string() ? signal->get<std::string>() : "";
+}
+
+}  // namespace
+
+cri::ContainerState container_state(const std::string& docker_state) {
+  if (docker_state == "created") return cri::CONTAINER_CREATED;
+  if (docker_state == "running" || docker_state == "paused" || docker_state == "restarting")
+    return cri::CONTAINER_RUNNING;
+  if (docker_state == "exited" || docker_state == "dead") return cri::CONTAINER_EXITED;
+  return cri::CONTAINER_UNKNOWN;
+}
+
+void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status) {
+  const auto identity = container_metadata(inspect.config.labels, inspect.name);
+  if (!identity)
+    throw CriError(grpc::StatusCode::INTERNAL,
+                   "container " + inspect.id + " carries no CRI metadata in its labels or name");
+  status->set_id(inspect.id);
+  copy_to_proto(identity->container, status->mutable_metadata());
+  const auto state = container_state(inspect.state.status);
+  status->set_state(state);
+  status->set_created_at(created_at_from(
+      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
+  status->set_started_at(docker::try_parse_rfc3339_nanos(inspect.state.started_at).value_or(0));
+  if (state == cri::CONTAINER_EXITED) {
+    status->set_finished_at(docker::try_parse_rfc3339_nanos(inspect.state.finished_at).value_or(0));
+    status->set_exit_code(inspect.state.exit_code);
+    status->set_reason(reason_for(inspect.state));
+    status->set_message(inspect.state.error);
+  }
+  status->mutable_image()->set_image(
+      label_or(inspect.config.labels, label::kImage, inspect.config.image));
+  status->set_image_ref(inspect.image);
+  status->set_image_id(inspect.image);
+
+  const CriLabels cri = split_docker_labels(inspect.config.labels);
+  copy_to_proto(cri.labels, status->mutable_labels());
+  copy_to_proto(cri.annotations, status->mutable_annotations());
+
+  for (const auto& mount : inspect.mounts) {
+    if (mount.type != "bind") continue;  // image volumes and tmpfs are not CRI mounts
+    auto* out = status->add_mounts();
+    out->set_container_path(mount.destination);
+    out->set_host_path(mount.source);
+    out->set_readonly(!mount.rw);
+    out->set_propagation(propagation_of(mount.propagation));
+    out->set_selinux_relabel(mount.mode.find('Z') != std::string::npos ||
+                             mount.mode.find('z') != std::string::npos);
+  }
+  status->set_log_path(label_or(inspect.config.labels, label::kLogPath, ""));
+  fill_cri_resources(inspect.host_config, status->mutable_resources()->mutable_linux());
+  if (inspect.state.running && inspect.state.pid > 0)
+    read_process_user(inspect.state.pid, status->mutable_user()->mutable_linux());
+  cri::Signal signal = cri::RUNTIME_DEFAULT;
+  if (cri::Signal_Parse(stop_signal_of(inspect.raw), &signal)) status->set_stop_signal(signal);
+}
+
+bool fill_container(const docker::ContainerSummary& summary, cri::Container* out) {
+  const std::string name = summary.names.empty() ? "" : summary.names.front();
+  const auto identity = container_metadata(summary.labels, name);
+  if (!identity) return false;
+  out->set_id(summary.id);
+  out->set_pod_sandbox_id(label_or(summary.labels, label::kSandboxId, ""));
+  copy_to_proto(identity->container, out->mutable_metadata());
+  out->mutable_image()->set_image(label_or(summary.labels, label::kImage, summary.image));
+  out->set_image_ref(summary.image_id);
+  out->set_image_id(summary.image_id);
+  out->set_state(container_state(summary.state));
+  out->set_created_at(created_at_from(summary.labels, summary.created * 1'000'000'000));
+  const CriLabels cri = split_docker_labels(summary.labels);
+  copy_to_proto(cri.labels, out->mutable_labels());
+  copy_to_proto(cri.annotations, out->mutable_annotations());
+  return true;
+}
+
+bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root) {
+  std::ifstream file(proc_root + "/" + std::to_string(pid) + "/status");
+  if (!file) return false;
+  std::string line;
+  bool found = false;
+  while (std::getline(file, line)) {
+    std::istringstream fields(line);
+    std::string key;
+    fields >> key;
+    std::int64_t value = 0;
+    if (key == "Uid:" && fields >> value) {  // real, effective, saved, fs: the real one
+      out->set_uid(value);
+      found = true;
+    } else if (key == "Gid:" && fields >> value) {
+      out->set_gid(value);
+    } else if (key == "Groups:") {
+      while (fields >> value) out->add_supplemental_groups(value);
+    }
+  }
+  return found;
+}
+
+}  // namespace shim

@@ -1,0 +1,35 @@
+// A container as CRI reports it, read from its Docker container: the full
+// status from an inspect, the list entry from a /containers/json summary.
+// Metadata comes from labels (labels.h), so cri-dockerd's containers read
+// the same way.
+//
+// State: Docker "created" -> CREATED; "running", "paused", "restarting" ->
+// RUNNING; "exited", "dead" -> EXITED; anything else ("removing") ->
+// UNKNOWN. Reason of an exited container: OOMKilled, else Completed for exit
+// code 0, else Error (kubelet's words); the message is Docker's error text.
+// image_ref and image_id are the image's ID ("sha256:..."): the image the
+// container runs, whatever its tags have become since.
+#pragma once
+
+#include <string>
+
+#include "docker-client/types.h"
+#include "runtime/v1/api.h"
+
+namespace shim {
+
+namespace cri = ::runtime::v1;
+
+cri::ContainerState container_state(const std::string& docker_state);
+
+// Throws CriError INTERNAL when the container has no recoverable metadata.
+void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status);
+
+// false (and `out` untouched) for containers whose metadata cannot be read.
+bool fill_container(const docker::ContainerSummary& summary, cri::Container* out);
+
+// The user the container's init process runs as, from /proc/<pid>/status
+// (`proc_root` for tests); false when the process is gone.
+bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root = "/proc");
+
+}  // namespace shim

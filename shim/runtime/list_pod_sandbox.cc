@@ -1,0 +1,29 @@
+// ListPodSandbox: one /containers/json call, filtered by Docker on kind and
+// labels, then by ID prefix and state here.
+#include "shim/runtime/runtime_service.h"
+#include "shim/sandbox/sandbox_view.h"
+#include "shim/server/call.h"
+#include "shim/state/list_filter.h"
+
+namespace shim {
+
+grpc::Status RuntimeService::ListPodSandbox(grpc::ServerContext* context,
+                                            const cri::ListPodSandboxRequest* request,
+                                            cri::ListPodSandboxResponse* response) {
+  return run("ListPodSandbox", [&] {
+    const auto& filter = request->filter();
+    docker::ContainerListOptions list;
+    list.all = true;
+    list.filters = docker_list_filters(DockerObjectKind::kSandbox, filter.label_selector());
+    auto summaries = docker_.list_containers(list, call_options(context));
+    keep_id_prefix_matches(summaries, filter.id());
+    for (const auto& summary : summaries) {
+      cri::PodSandbox sandbox;
+      if (!fill_pod_sandbox(summary, &sandbox)) continue;
+      if (filter.has_state() && sandbox.state() != filter.state().state()) continue;
+      *response->add_items() = std::move(sandbox);
+    }
+  });
+}
+
+}  // namespace shim

@@ -1,0 +1,28 @@
+// RemoveContainer: running or not, with its anonymous volumes; its log
+// follower ends (the log file stays: it is kubelet's). Unknown IDs succeed,
+// so the call is idempotent (cri-dockerd errs there).
+#include "shim/runtime/runtime_service.h"
+#include "shim/server/call.h"
+#include "shim/state/object_lookup.h"
+
+namespace shim {
+
+grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext* context,
+                                             const cri::RemoveContainerRequest* request,
+                                             cri::RemoveContainerResponse*) {
+  return run("RemoveContainer " + request->container_id(), [&] {
+    if (request->container_id().empty()) throw invalid_argument("container_id is empty");
+    const auto options = call_options(context);
+    const auto container =
+        find_object(docker_, request->container_id(), DockerObjectKind::kContainer, options);
+    if (!container) return;
+    try {
+      docker_.remove_container(container->id, true, true, options);
+    } catch (const docker::DockerError& e) {
+      if (!e.not_found()) throw;
+    }
+    forget_container_log(container->id);
+  });
+}
+
+}  // namespace shim

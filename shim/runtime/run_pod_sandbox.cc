@@ -1,0 +1,71 @@
+// RunPodSandbox: the pod's infra container, created and started, with its
+// resolv.conf written. A failure at any step removes what was made, so a
+// failed call leaves no half-created pod (cri-dockerd leaves the container).
+#include <spdlog/spdlog.h>
+
+#include "shim/runtime/runtime_service.h"
+#include "shim/sandbox/resolv_conf.h"
+#include "shim/sandbox/sandbox_spec.h"
+#include "shim/server/call.h"
+#include "shim/server/undo.h"
+
+namespace shim {
+namespace {
+
+void check_runtime_handler(const std::string& handler) {
+  if (handler.empty() || handler == "docker") return;
+  throw invalid_argument("runtime_handler \"" + handler +
+                         "\" is not known; cri-shim runs pods with \"\" or \"docker\"");
+}
+
+std::string describe(const cri::PodSandboxConfig& config) {
+  const auto& m = config.metadata();
+  return m.namespace_() + "/" + m.name() + " (uid " + m.uid() + ", attempt " +
+         std::to_string(m.attempt()) + ")";
+}
+
+}  // namespace
+
+grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
+                                           const cri::RunPodSandboxRequest* request,
+                                           cri::RunPodSandboxResponse* response) {
+  return run("RunPodSandbox " + describe(request->config()), [&] {
+    const auto options = call_options(context);
+    const auto& config = request->config();
+    check_runtime_handler(request->runtime_handler());
+
+    SandboxSpecInputs inputs;
+    inputs.image = infra_image_.reference();
+    inputs.runtime_handler = request->runtime_handler();
+    inputs.created_at = unix_nanos_now();
+    inputs.cgroup_driver = cgroup_driver(options);  // asked once, then remembered
+    const auto create = sandbox_create_request(config, inputs);
+    infra_image_.ensure(options);
+
+    docker::ContainerCreateResult created;
+    try {
+      created = docker_.create_container(create, options);
+    } catch (const docker::DockerError& e) {
+      if (e.conflict())
+        throw CriError(grpc::StatusCode::ALREADY_EXISTS,
+                       "a sandbox with this metadata and attempt exists already (Docker name " +
+                           create.name + ")");
+      throw;
+    }
+    Undo undo;
+    undo.add("remove sandbox container " + created.id, [&] {
+      docker_.remove_container(created.id, true, true, cleanup_call_options());
+    });
+
+    docker_.start_container(created.id, options);
+    if (has_dns_settings(config.dns_config())) {
+      const auto inspect = docker_.inspect_container(created.id, false, options);
+      write_resolv_conf(inspect.resolv_conf_path, resolv_conf_text(config.dns_config()));
+    }
+    undo.commit();
+    spdlog::info("sandbox {} of pod {} runs", created.id, describe(config));
+    response->set_pod_sandbox_id(created.id);
+  });
+}
+
+}  // namespace shim

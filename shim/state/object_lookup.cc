@@ -1,0 +1,41 @@
+#include "shim/state/object_lookup.h"
+
+#include "shim/server/call.h"
+
+namespace shim {
+
+std::string_view kind_name(DockerObjectKind kind) {
+  return kind == DockerObjectKind::kSandbox ? "sandbox" : "container";
+}
+
+std::optional<docker::ContainerInspect> find_object(docker::Client& docker, std::string_view id,
+                                                    DockerObjectKind kind,
+                                                    const docker::CallOptions& options) {
+  if (id.empty()) return std::nullopt;
+  // Only IDs: a name or anything with '/' or '?' must never reach Docker as a path.
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  docker::ContainerInspect inspect;
+  try {
+    inspect = docker.inspect_container(std::string(id), false, options);
+  } catch (const docker::DockerError& e) {
+    // 404: unknown; 400 (some versions): an ambiguous prefix. Neither names one object.
+    if (e.not_found() || (e.kind() == docker::DockerError::Kind::Http && e.http_status() == 400))
+      return std::nullopt;
+    throw;
+  }
+  if (inspect.id.compare(0, id.size(), id) != 0) return std::nullopt;
+  if (docker_object_kind(inspect.config.labels) != kind) return std::nullopt;
+  return inspect;
+}
+
+docker::ContainerInspect require_object(docker::Client& docker, std::string_view id,
+                                        DockerObjectKind kind, std::string_view field,
+                                        const docker::CallOptions& options) {
+  if (id.empty()) throw invalid_argument(std::string(field) + " is empty");
+  auto found = find_object(docker, id, kind, options);
+  if (!found) throw not_found(std::string(kind_name(kind)) + " " + std::string(id) + " not found");
+  return std::move(*found);
+}
+
+}  // namespace shim

@@ -1,0 +1,33 @@
+// Finding the Docker container behind a CRI sandbox or container ID.
+//
+// CRI clients pass full IDs or unique prefixes (crictl does). Docker's
+// inspect accepts both, but also a container *name*, and it finds containers
+// of either kind; so the answer counts only when its ID starts with what was
+// asked and it is of the kind asked for. Anything else is "not found", which
+// is what every status, start, stop and update call must then answer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "docker-client/client.h"
+#include "shim/state/labels.h"
+
+namespace shim {
+
+std::string_view kind_name(DockerObjectKind kind);  // "sandbox", "container"
+
+// nullopt when no container of `kind` has that ID or unique ID prefix.
+// Other Docker failures (dockerd down, deadline) are thrown.
+std::optional<docker::ContainerInspect> find_object(docker::Client& docker, std::string_view id,
+                                                    DockerObjectKind kind,
+                                                    const docker::CallOptions& options);
+
+// find_object, or CriError NOT_FOUND ("sandbox <id> not found"); an empty ID
+// is INVALID_ARGUMENT naming `field`.
+docker::ContainerInspect require_object(docker::Client& docker, std::string_view id,
+                                        DockerObjectKind kind, std::string_view field,
+                                        const docker::CallOptions& options);
+
+}  // namespace shim
