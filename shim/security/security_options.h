@@ -73,6 +73,13 @@ void apply_sandbox_security(const cri::LinuxSandboxSecurityContext& sc, const Ho
 // allowing all, seccomp and AppArmor unconfined, "label=disable" (as Docker
 // does for privileged), no masked or read-only paths, and host /sys
 // bind-mounted read-write over Docker's read-only sysfs.
+// Caveat of that /sys (Docker offers no read-write sysfs of the container's
+// own, short of privileged): it is the host's sysfs, recursively, so a
+// container in the pod network sees and can write the host's network devices
+// under /sys/class/net, and the host's whole cgroup tree at /sys/fs/cgroup
+// instead of its own. Exact for host-network pods, where most privileged
+// pods run. Verified on Docker 20.10 (cgroup v1): the user mount replaces
+// Docker's sysfs; the container starts with every allowed capability.
 void apply_privileged(const HostSecurity& host, docker::HostConfig& hc,
                       const std::string& dev_root = "/dev");
 
