@@ -366,6 +366,7 @@ json host_config_json(const HostConfig& h) {
   put_nonempty(hc, "CapDrop", h.cap_drop);
   put_nonempty(hc, "SecurityOpt", h.security_opt);
   put_nonempty(hc, "GroupAdd", h.group_add);
+  put_nonempty(hc, "DeviceCgroupRules", h.device_cgroup_rules);
   // [] means "mask/protect nothing" (privileged-like); absent means Docker's defaults.
   if (h.set_masked_paths || !h.masked_paths.empty()) hc["MaskedPaths"] = string_array(h.masked_paths);
   if (h.set_readonly_paths || !h.readonly_paths.empty())

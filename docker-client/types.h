@@ -144,6 +144,7 @@ struct HostConfig {
   std::vector<std::string> cap_add, cap_drop, security_opt, group_add;
   std::vector<std::string> masked_paths, readonly_paths;  // nullopt-like: empty = Docker default
   bool set_masked_paths = false, set_readonly_paths = false;  // send even when empty
+  std::vector<std::string> device_cgroup_rules;  // "c 1:3 rwm", "b *:* rwm" (DeviceCgroupRules)
   std::map<std::string, std::string> sysctls, log_config_options, storage_opt, tmpfs;
   std::string log_driver;  // "" = daemon default
   std::optional<int> oom_score_adj;

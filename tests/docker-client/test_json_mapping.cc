@@ -263,6 +263,24 @@ TEST_CASE("create request body: exactly what Docker expects, defaults omitted") 
   if (body != expected) MESSAGE(json::diff(expected, body).dump());
 }
 
+TEST_CASE("create request body: device cgroup rules, and empty masked/readonly paths sent when set") {
+  ContainerCreateRequest r;
+  r.image = "busybox";
+  r.host_config.device_cgroup_rules = {"c *:* rwm", "b *:* rwm"};
+  r.host_config.set_masked_paths = r.host_config.set_readonly_paths = true;
+  json hc = r.to_json()["HostConfig"];
+  CHECK(hc["DeviceCgroupRules"] == json::parse(R"(["c *:* rwm","b *:* rwm"])"));
+  CHECK(hc["MaskedPaths"] == json::array());
+  CHECK(hc["ReadonlyPaths"] == json::array());
+
+  ContainerCreateRequest plain;  // absent = Docker's defaults
+  plain.image = "busybox";
+  json phc = plain.to_json()["HostConfig"];
+  CHECK_FALSE(phc.contains("DeviceCgroupRules"));
+  CHECK_FALSE(phc.contains("MaskedPaths"));
+  CHECK_FALSE(phc.contains("ReadonlyPaths"));
+}
+
 TEST_CASE("exec config and update bodies") {
   ExecConfig e;
   e.cmd = {"sh"};
