@@ -21,6 +21,7 @@
 #include "docker-client/client.h"
 #include "shim/image/image_service.h"
 #include "shim/runtime/runtime_service.h"
+#include "shim/security/host_security.h"
 #include "shim/server/listener.h"
 #include "shim/server/logging.h"
 #include "shim/server/memory_trim.h"
@@ -60,6 +61,16 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
 
   shim::RuntimeSettings runtime_settings;
   runtime_settings.pod_infra_image = options.pod_infra_container_image;
+  runtime_settings.host = shim::security::HostSecurity::probe();
+  try {
+    runtime_settings.host.docker_last_cap = shim::security::docker_last_cap_for_api(
+        docker.api_version(docker::CallOptions::with_timeout(std::chrono::seconds(5))));
+  } catch (const docker::DockerError&) {
+    // dockerd is down: keep the oldest API's capability set.
+  }
+  if (!runtime_settings.host.has_all_capabilities())
+    spdlog::info("this host's capability bounding set lacks capabilities the kernel knows; "
+                 "privileged pods and containers are built from their parts");
   shim::RuntimeService runtime_service(docker, runtime_settings);
   shim::ImageService image_service(docker);
   shim::Listener listener(options.listen);

@@ -6,6 +6,7 @@
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/resolv_conf.h"
 #include "shim/sandbox/sandbox_spec.h"
+#include "shim/security/security_options.h"
 #include "shim/server/call.h"
 #include "shim/server/undo.h"
 
@@ -39,7 +40,9 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
     inputs.runtime_handler = request->runtime_handler();
     inputs.created_at = unix_nanos_now();
     inputs.cgroup_driver = cgroup_driver(options);  // asked once, then remembered
-    const auto create = sandbox_create_request(config, inputs);
+    inputs.oom_score_adj = security::clamp_oom_score_adj(kSandboxOomScoreAdj, host_);
+    auto create = sandbox_create_request(config, inputs);
+    security::apply_sandbox_security(config.linux().security_context(), host_, create.host_config);
     infra_image_.ensure(options);
 
     docker::ContainerCreateResult created;

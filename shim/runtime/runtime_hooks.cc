@@ -6,14 +6,17 @@
 #include <cstring>
 
 #include "shim/runtime/runtime_service.h"
+#include "shim/security/security_options.h"
 #include "shim/server/call.h"
 
 namespace shim {
 
-int RuntimeService::oom_score_adj_floor() const { return -1000; }
+int RuntimeService::oom_score_adj_floor() const { return host_.own_oom_score_adj; }
 
-void RuntimeService::apply_container_security_options(const cri::LinuxContainerSecurityContext&,
-                                                      docker::HostConfig&) const {}
+void RuntimeService::apply_container_security_options(
+    const cri::LinuxContainerSecurityContext& security, docker::HostConfig& host) const {
+  security::apply_container_security(security, host_, host);
+}
 
 void RuntimeService::create_log_file(const std::string& path) const {
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);

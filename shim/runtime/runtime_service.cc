@@ -5,7 +5,7 @@
 namespace shim {
 
 RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& settings)
-    : docker_(docker), infra_image_(docker, settings.pod_infra_image) {}
+    : docker_(docker), infra_image_(docker, settings.pod_infra_image), host_(settings.host) {}
 
 RuntimeService::~RuntimeService() = default;
 

@@ -11,6 +11,7 @@
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
 #include "shim/sandbox/infra_image.h"
+#include "shim/security/host_security.h"
 
 namespace shim {
 
@@ -19,6 +20,7 @@ namespace cri = ::runtime::v1;
 // What the runtime side is configured with (from options.h).
 struct RuntimeSettings {
   std::string pod_infra_image;
+  security::HostSecurity host;  // probed at start-up
 };
 
 class RuntimeService final : public cri::RuntimeService::Service {
@@ -116,6 +118,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
 
   docker::Client& docker_;
   InfraImage infra_image_;
+  const security::HostSecurity host_;
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };
