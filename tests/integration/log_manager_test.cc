@@ -1,0 +1,287 @@
+// LogManager against the real dockerd: every container's output in its CRI
+// log file exactly once, across a "killed" shim, a rotation and a start-up
+// that finds containers which ran while no shim was there.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "docker-client/client.h"
+#include "docker-client/time_util.h"
+#include "shim/logs/cri_log_record.h"
+#include "shim/logs/log_manager.h"
+#include "shim/server/call.h"
+#include "shim/state/labels.h"
+#include "tests/integration/harness.h"
+
+using namespace itest;
+using namespace std::chrono_literals;
+using shim::CriLogRecord;
+using shim::LogStream;
+using shim::LogTag;
+
+namespace {
+
+bool have_docker() { return std::getenv("CRI_SHIM_TEST_DOCKER_ENDPOINT") != nullptr; }
+
+std::string test_image() { return env_or("CRI_SHIM_TEST_IMAGE", "cri-shim-test/busybox:latest"); }
+
+// A temporary directory, removed with its contents at the end of the scope.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    path = (std::filesystem::temp_directory_path() / ("cri-shim-logs-" + unique_suffix())).string();
+    std::filesystem::create_directories(path);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+// A Docker container running `script` under sh, removed at the end of the scope.
+struct Container {
+  std::string id;
+  explicit Container(const std::string& script, bool tty = false, docker::Labels labels = {}) {
+    docker::ContainerCreateRequest request;
+    request.name = "cri-shim-logtest-" + unique_suffix();
+    request.image = test_image();
+    request.cmd = {"sh", "-c", script};
+    request.tty = tty;
+    request.labels = std::move(labels);
+    request.host_config.network_mode = "none";
+    id = docker_client().create_container(request).id;
+  }
+  void start() { docker_client().start_container(id); }
+  void wait() { docker_client().wait_container(id); }
+  ~Container() {
+    try {
+      docker_client().remove_container(id, true);
+    } catch (...) {
+    }
+  }
+};
+
+std::vector<CriLogRecord> read_records(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<CriLogRecord> records;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto record = shim::parse_cri_log_line(line);
+    REQUIRE_MESSAGE(record, "not a CRI record: " << line);
+    records.push_back(*record);
+  }
+  return records;
+}
+
+// Docker's own view: (time, stream, content) of each message.
+struct DockerMessage {
+  std::int64_t time;
+  LogStream stream;
+  std::string content;
+};
+std::vector<DockerMessage> docker_messages(const std::string& id) {
+  std::vector<DockerMessage> out;
+  docker::LogOptions options;
+  options.timestamps = true;
+  docker_client().container_logs(id, options, [&](const docker::OutputChunk& chunk) {
+    const auto space = chunk.data.find(' ');
+    out.push_back({docker::parse_rfc3339_nanos(chunk.data.substr(0, space)),
+                   chunk.stream == docker::StreamKind::Stderr ? LogStream::kStderr
+                                                              : LogStream::kStdout,
+                   chunk.data.substr(space + 1)});
+    return true;
+  });
+  return out;
+}
+
+// The numbers in the F records of `stream`, in file order.
+std::vector<int> numbers(const std::vector<CriLogRecord>& records, LogStream stream) {
+  std::vector<int> out;
+  for (const auto& r : records)
+    if (r.stream == stream && r.tag == LogTag::kFull) out.push_back(std::stoi(r.content));
+  return out;
+}
+
+std::vector<int> iota_vector(int n) {
+  std::vector<int> v(n);
+  for (int i = 0; i < n; ++i) v[i] = i;
+  return v;
+}
+
+auto deadline(std::chrono::seconds s = 60s) { return std::chrono::steady_clock::now() + s; }
+
+}  // namespace
+
+TEST_CASE("logs: stdout and stderr lines land as F records with Docker's timestamps") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("echo out1; echo err1 >&2; echo out2; printf 'crlf\\r\\n'");
+  c.start();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.follow(c.id, log, false);
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  CHECK((std::filesystem::status(log).permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+         std::filesystem::perms::group_read));
+
+  const auto records = read_records(log);
+  const auto messages = docker_messages(c.id);
+  REQUIRE(records.size() == 4);
+  REQUIRE(messages.size() == 4);
+  std::map<std::string, LogStream> want = {{"out1", LogStream::kStdout},
+                                           {"err1", LogStream::kStderr},
+                                           {"out2", LogStream::kStdout},
+                                           {"crlf", LogStream::kStdout}};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    CHECK(records[i].tag == LogTag::kFull);
+    CHECK(records[i].time == messages[i].time);
+    CHECK(records[i].stream == messages[i].stream);
+    CHECK(records[i].stream == want.at(records[i].content));
+  }
+  // Following again finds nothing new: the file is the same.
+  manager.follow(c.id, log, false);
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  CHECK(read_records(log).size() == 4);
+}
+
+TEST_CASE("logs: a 40 KiB line is P,P,F pieces; output left without newline is P") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("head -c 40960 /dev/zero | tr '\\0' x; echo; printf 'no newline'");
+  c.start();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.follow(c.id, log, false);
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  const auto records = read_records(log);
+  REQUIRE(records.size() == 4);
+  CHECK(records[0].tag == LogTag::kPartial);
+  CHECK(records[1].tag == LogTag::kPartial);
+  CHECK(records[2].tag == LogTag::kFull);
+  CHECK(records[0].content.size() == 16384);
+  CHECK(records[0].content + records[1].content + records[2].content == std::string(40960, 'x'));
+  CHECK(records[3] == CriLogRecord{records[3].time, LogStream::kStdout, LogTag::kPartial,
+                                   "no newline"});
+}
+
+TEST_CASE("logs: a TTY container's lines, '\\r\\n' dropped") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("echo one; echo two >&2; head -c 20000 /dev/zero | tr '\\0' y; echo; printf end",
+              true);
+  c.start();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.follow(c.id, log, true);
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  const auto records = read_records(log);
+  REQUIRE(records.size() == 5);
+  CHECK(records[0].content == "one");
+  CHECK(records[0].tag == LogTag::kFull);
+  CHECK(records[1].content == "two");
+  CHECK(records[2].tag == LogTag::kPartial);
+  CHECK(records[2].content.size() == 16384);
+  CHECK(records[3].tag == LogTag::kFull);
+  CHECK(records[2].content + records[3].content == std::string(20000, 'y'));
+  CHECK(records[4] == CriLogRecord{records[4].time, LogStream::kStdout, LogTag::kPartial, "end"});
+}
+
+TEST_CASE("logs: a shim killed mid-stream resumes with every line exactly once") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  const auto state = dir.path + "/state";
+  constexpr int kLines = 3000;
+  // Both streams, so that Docker's cross-stream reordering is exercised.
+  Container c("i=0; while [ $i -lt " + std::to_string(kLines) +
+              " ]; do echo $i; echo $i >&2; i=$((i+1)); "
+              "[ $((i % 50)) = 0 ] && sleep 0.05; done");
+  c.start();
+  {
+    shim::LogManager first(docker_client(), state);
+    first.follow(c.id, log, false);
+    std::this_thread::sleep_for(700ms);
+  }  // destroyed mid-stream, like a killed shim
+  std::this_thread::sleep_for(300ms);
+  {
+    // Only the file tells where we were, and a crash tore its last line.
+    std::filesystem::remove_all(state);
+    std::ofstream(log, std::ios::app) << "2026-11-29T03:37:40.000000001Z stdout F 99";
+    shim::LogManager second(docker_client(), state);
+    second.follow(c.id, log, false);
+    std::this_thread::sleep_for(700ms);
+  }
+  std::this_thread::sleep_for(300ms);
+  shim::LogManager third(docker_client(), state);
+  third.follow(c.id, log, false);
+  REQUIRE(third.wait_drained(c.id, deadline(120s)));
+  const auto records = read_records(log);
+  CHECK(numbers(records, LogStream::kStdout) == iota_vector(kLines));
+  CHECK(numbers(records, LogStream::kStderr) == iota_vector(kLines));
+  CHECK(records.size() == 2 * kLines);
+}
+
+TEST_CASE("logs: reopen after a rotation sends new lines to the new file") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("i=0; while [ $i -lt 60 ]; do echo $i; i=$((i+1)); sleep 0.05; done");
+  c.start();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.follow(c.id, log, false);
+  std::this_thread::sleep_for(1s);
+  std::filesystem::rename(log, log + ".1");
+  manager.reopen(c.id);
+  const auto rotated_size = std::filesystem::file_size(log + ".1");
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  CHECK(std::filesystem::file_size(log + ".1") == rotated_size);  // stopped growing
+  auto all = numbers(read_records(log + ".1"), LogStream::kStdout);
+  const auto fresh = numbers(read_records(log), LogStream::kStdout);
+  CHECK(!all.empty());
+  CHECK(!fresh.empty());
+  all.insert(all.end(), fresh.begin(), fresh.end());
+  CHECK(all == iota_vector(60));
+
+  // The container has exited: no reopen (containerd says the same).
+  try {
+    manager.reopen(c.id);
+    FAIL("reopen of an exited container succeeded");
+  } catch (const shim::CriError& e) {
+    CHECK(e.code() == grpc::StatusCode::FAILED_PRECONDITION);
+  }
+  try {
+    manager.reopen("no-such-container");
+    FAIL("reopen of an unknown container succeeded");
+  } catch (const shim::CriError& e) {
+    CHECK(e.code() == grpc::StatusCode::NOT_FOUND);
+  }
+  manager.forget(c.id);
+  CHECK_FALSE(std::filesystem::exists(dir.path + "/state/logs/" + c.id));
+}
+
+TEST_CASE("logs: resume_all copies what a container wrote while no shim ran") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("echo before; echo gone >&2", false,
+              {{std::string(shim::label::kDockerType), std::string(shim::label::kDockerTypeContainer)},
+               {std::string(shim::label::kLogPath), log}});
+  c.start();
+  c.wait();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.resume_all();
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  manager.stop_all();  // leave other tests' containers alone
+  const auto records = read_records(log);
+  REQUIRE(records.size() == 2);
+  for (const auto& r : records)  // the two streams' order is Docker's race
+    CHECK(r.content == (r.stream == LogStream::kStdout ? "before" : "gone"));
+  CHECK(records[0].stream != records[1].stream);
+}
