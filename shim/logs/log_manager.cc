@@ -1,6 +1,7 @@
 #include "shim/logs/log_manager.h"
 
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
@@ -85,11 +86,26 @@ void LogManager::resume_all() {
   list.filters["label"] = {std::string(label::kDockerType) + "=" +
                                std::string(label::kDockerTypeContainer),
                            std::string(label::kLogPath)};
+  std::set<std::string> known;
   for (const auto& container : docker_.list_containers(list)) {
+    known.insert(container.id);
     const auto it = container.labels.find(std::string(label::kLogPath));
     if (it == container.labels.end() || it->second.empty()) continue;
     spdlog::debug("container {}: resuming its log at {}", container.id, it->second);
     follow(container.id, it->second, std::nullopt);  // the follower asks Docker for tty
+  }
+  remove_stale_states(known);
+}
+
+void LogManager::remove_stale_states(const std::set<std::string>& known) {
+  // Containers removed while no shim ran leave their position behind.
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(state_dir_) / "logs", error)) {
+    const auto name = entry.path().filename().string();
+    if (known.count(name) || known.count(name.substr(0, name.rfind(".tmp")))) continue;
+    std::error_code ignored;
+    std::filesystem::remove(entry.path(), ignored);
   }
 }
 

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "docker-client/client.h"
@@ -59,8 +60,9 @@ class LogManager {
   // io.kubernetes.container.logpath (non-empty) and
   // io.kubernetes.docker.type=container, resume its follower, so output
   // produced while the shim was down (even by containers that exited
-  // meanwhile) lands in the file exactly once. Lets docker::DockerError of
-  // the container list through.
+  // meanwhile) lands in the file exactly once. Deletes the position state
+  // of containers Docker no longer has. Lets docker::DockerError of the
+  // container list through.
   void resume_all();
 
   // Stops every follower (their positions saved). follow() works again after.
@@ -71,6 +73,7 @@ class LogManager {
   void follow(const std::string& container_id, const std::string& path,
               std::optional<bool> tty);
   std::string state_path(const std::string& container_id) const;
+  void remove_stale_states(const std::set<std::string>& known);
 
   docker::Client& docker_;
   const std::string state_dir_;

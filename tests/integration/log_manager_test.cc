@@ -4,7 +4,9 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -270,6 +272,8 @@ TEST_CASE("logs: resume_all copies what a container wrote while no shim ran") {
   if (!have_docker()) return;
   TempDir dir;
   const auto log = dir.path + "/0.log";
+  std::filesystem::create_directories(dir.path + "/state/logs");
+  std::ofstream(dir.path + "/state/logs/removed-meanwhile") << "{}";
   Container c("echo before; echo gone >&2", false,
               {{std::string(shim::label::kDockerType), std::string(shim::label::kDockerTypeContainer)},
                {std::string(shim::label::kLogPath), log}});
@@ -279,9 +283,60 @@ TEST_CASE("logs: resume_all copies what a container wrote while no shim ran") {
   manager.resume_all();
   REQUIRE(manager.wait_drained(c.id, deadline()));
   manager.stop_all();  // leave other tests' containers alone
+  CHECK(std::filesystem::exists(dir.path + "/state/logs/" + c.id));
+  CHECK_FALSE(std::filesystem::exists(dir.path + "/state/logs/removed-meanwhile"));
   const auto records = read_records(log);
   REQUIRE(records.size() == 2);
   for (const auto& r : records)  // the two streams' order is Docker's race
     CHECK(r.content == (r.stream == LogStream::kStdout ? "before" : "gone"));
   CHECK(records[0].stream != records[1].stream);
+}
+
+TEST_CASE("logs: cri-dockerd's symlink to the json-file becomes a CRI log file") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  const auto json = dir.path + "/json.log";
+  std::ofstream(json) << "{\"log\":\"old\\n\"}\n";
+  std::filesystem::create_symlink(json, log);
+  Container c("echo migrated");
+  c.start();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.follow(c.id, log, false);
+  REQUIRE(manager.wait_drained(c.id, deadline()));
+  CHECK_FALSE(std::filesystem::is_symlink(log));
+  const auto records = read_records(log);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].content == "migrated");
+  std::ifstream in(json);
+  std::string first;
+  std::getline(in, first);
+  CHECK(first == "{\"log\":\"old\\n\"}");
+}
+
+TEST_CASE("logs: figures: 100k lines drained, and how fast stop_all() returns mid-stream") {
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("seq 1 100000; sleep 30");
+  c.start();
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  const auto start = std::chrono::steady_clock::now();
+  manager.follow(c.id, log, false);
+  std::size_t lines = 0;
+  while (lines < 100000 && std::chrono::steady_clock::now() < deadline(60s)) {
+    std::this_thread::sleep_for(20ms);
+    std::ifstream in(log);
+    lines = std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+  }
+  const auto copied = std::chrono::steady_clock::now() - start;
+  CHECK(lines == 100000);
+  const auto stop_start = std::chrono::steady_clock::now();
+  manager.stop_all();
+  const auto stopped = std::chrono::steady_clock::now() - stop_start;
+  MESSAGE("100000 lines in the CRI file after "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(copied).count()
+          << " ms; stop_all() took "
+          << std::chrono::duration_cast<std::chrono::milliseconds>(stopped).count() << " ms");
+  CHECK(stopped < 2s);
 }
