@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -339,4 +340,37 @@ TEST_CASE("logs: figures: 100k lines drained, and how fast stop_all() returns mi
           << " ms; stop_all() took "
           << std::chrono::duration_cast<std::chrono::milliseconds>(stopped).count() << " ms");
   CHECK(stopped < 2s);
+}
+
+namespace {
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+}  // namespace
+
+TEST_CASE("logs: figures: resident memory of 20 live followers") {
+  if (!have_docker()) return;
+  TempDir dir;
+  std::vector<std::unique_ptr<Container>> containers;
+  for (int i = 0; i < 20; ++i) {
+    containers.push_back(std::make_unique<Container>("echo hello; sleep 60"));
+    containers.back()->start();
+  }
+  shim::LogManager manager(docker_client(), dir.path + "/state");
+  manager.follow(containers[0]->id, dir.path + "/warm.log", false);  // first-use costs
+  std::this_thread::sleep_for(300ms);
+  const long before = rss_kib();
+  for (int i = 1; i < 20; ++i)
+    manager.follow(containers[i]->id, dir.path + "/" + std::to_string(i) + ".log", false);
+  std::this_thread::sleep_for(1s);
+  const long after = rss_kib();
+  MESSAGE("19 more followers: RSS +" << (after - before) << " KiB ("
+          << (after - before) / 19 << " KiB each)");
+  for (int i = 1; i < 20; ++i)
+    CHECK(read_records(dir.path + "/" + std::to_string(i) + ".log").size() == 1);
+  manager.stop_all();
 }
