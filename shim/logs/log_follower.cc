@@ -206,8 +206,9 @@ void LogFollower::run() {
     if (ended) {
       try {
         if (!docker_.inspect_container(id_, false, call).state.running) {
-          // Docker 20.10 may end a follow before the last messages of a
-          // container that just exited: one more plain read collects them.
+          // Docker 20.10 may end a follow before the last message of a
+          // container that just exited (moby/moby#43860): one more plain
+          // read collects it.
           const LogPosition before = position();
           stream_once(false);
           if (!(position() == before))
