@@ -181,13 +181,13 @@ void LogFollower::run() {
   call.cancelled = [this] { return stop_.load(); };
   while (!stop_) {
     bool ended = false;  // Docker ended the stream by itself
+    const LogPosition before = position();
+    std::string broke;  // why a retriable stream failed
     try {
       if (recheck_file_) prepare();
       if (!tty_) tty_ = docker_.inspect_container(id_, false, call).config.tty;
-      const LogPosition before = position();
       stream_once();
       ended = true;
-      if (!(position() == before)) delay = kFirstRetry;
     } catch (const docker::DockerError& e) {
       if (stop_ || e.kind() == docker::DockerError::Kind::Cancelled) break;
       if (e.not_found()) break;  // the container is gone
@@ -195,23 +195,26 @@ void LogFollower::run() {
         spdlog::error("container {}: Docker cannot give its log: {}", id_, e.message());
         break;
       }
-      spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, e.message(),
-                   delay.count());
+      broke = e.message();
     } catch (const std::exception& e) {
       spdlog::error("container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
                     e.what(), delay.count());
       recheck_file_ = true;  // a failed write may have torn the last line
     }
     if (stop_) break;
+    if (!(position() == before)) delay = kFirstRetry;  // it made progress
+    if (!broke.empty())
+      spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, broke,
+                   delay.count());
     if (ended) {
       try {
         if (!docker_.inspect_container(id_, false, call).state.running) {
           // Docker 20.10 may end a follow before the last message of a
           // container that just exited (moby/moby#43860): one more plain
           // read collects it.
-          const LogPosition before = position();
+          const LogPosition at_end = position();
           stream_once(false);
-          if (!(position() == before))
+          if (!(position() == at_end))
             spdlog::debug("container {}: messages after the end of the follow collected", id_);
           break;
         }
