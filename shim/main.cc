@@ -62,6 +62,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   shim::RuntimeSettings runtime_settings;
   runtime_settings.pod_infra_image = options.pod_infra_container_image;
   runtime_settings.host = shim::security::HostSecurity::probe();
+  runtime_settings.state_dir = options.root_dir;
   try {
     runtime_settings.host.docker_last_cap = shim::security::docker_last_cap_for_api(
         docker.api_version(docker::CallOptions::with_timeout(std::chrono::seconds(5))));
@@ -96,6 +97,15 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   spdlog::info("cri-shim {} serving CRI v1 on {}", CRI_SHIM_VERSION, options.listen);
   spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
 
+  // Logs written while the shim was down are copied in the background, so
+  // that serving starts at once.
+  std::thread log_resume_thread([&] {
+    try {
+      runtime_service.resume_container_logs();
+    } catch (const std::exception& e) {
+      spdlog::warn("could not resume container log followers: {}", e.what());
+    }
+  });
   std::thread signal_thread([&] {
     int signal_number = 0;
     sigwait(&stop_signals, &signal_number);
@@ -106,6 +116,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   });
   server->Wait();
   signal_thread.join();
+  log_resume_thread.join();
   listener.remove();
   spdlog::info("cri-shim stopped");
   return 0;

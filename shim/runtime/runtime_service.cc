@@ -5,7 +5,12 @@
 namespace shim {
 
 RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& settings)
-    : docker_(docker), infra_image_(docker, settings.pod_infra_image), host_(settings.host) {}
+    : docker_(docker),
+      infra_image_(docker, settings.pod_infra_image),
+      host_(settings.host),
+      logs_(docker, settings.state_dir) {}
+
+void RuntimeService::resume_container_logs() { logs_.resume_all(); }
 
 RuntimeService::~RuntimeService() = default;
 

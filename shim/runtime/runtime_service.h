@@ -10,6 +10,7 @@
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
+#include "shim/logs/log_manager.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
 
@@ -21,12 +22,17 @@ namespace cri = ::runtime::v1;
 struct RuntimeSettings {
   std::string pod_infra_image;
   security::HostSecurity host;  // probed at start-up
+  std::string state_dir;        // --root-dir: log-follow positions
 };
 
 class RuntimeService final : public cri::RuntimeService::Service {
  public:
   RuntimeService(docker::Client& docker, const RuntimeSettings& settings);
   ~RuntimeService() override;
+
+  // Start-up, after serving began: resume copying every container's log
+  // from where its file ends (output made while the shim was down included).
+  void resume_container_logs();
 
   grpc::Status Version(grpc::ServerContext* context, const cri::VersionRequest* request,
       cri::VersionResponse* response) override;
@@ -119,6 +125,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   docker::Client& docker_;
   InfraImage infra_image_;
   const security::HostSecurity host_;
+  LogManager logs_;
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };
