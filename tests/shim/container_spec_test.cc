@@ -1,0 +1,229 @@
+// The pure translations of ContainerConfig and LinuxContainerResources, and
+// reading a container back.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "shim/container/container_spec.h"
+#include "shim/container/container_view.h"
+#include "shim/container/resources.h"
+#include "shim/server/call.h"
+#include "shim/state/list_filter.h"
+
+namespace cri = ::runtime::v1;
+
+namespace {
+const std::string kSandbox(64, 'a');
+
+shim::ContainerSpecInputs inputs() {
+  shim::ContainerSpecInputs in;
+  in.pod = shim::PodMetadata{"web", "u1", "default", 0};
+  in.sandbox_id = kSandbox;
+  in.log_directory = "/var/log/pods/default_web_u1";
+  in.oom_score_adj_floor = -500;
+  in.created_at = 99;
+  return in;
+}
+
+cri::ContainerConfig container_config() {
+  cri::ContainerConfig config;
+  config.mutable_metadata()->set_name("app_1");
+  config.mutable_metadata()->set_attempt(3);
+  config.mutable_image()->set_image("busybox:latest");
+  config.set_log_path("app_1/3.log");
+  return config;
+}
+
+std::string error_of(const cri::ContainerConfig& config, const shim::ContainerSpecInputs& in = inputs()) {
+  try {
+    shim::container_create_request(config, in);
+  } catch (const shim::CriError& e) {
+    CHECK(e.code() == grpc::StatusCode::INVALID_ARGUMENT);
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("a container: name, labels, command, env, namespaces, log path") {
+  auto config = container_config();
+  config.add_command("/bin/app");
+  config.add_args("--flag");
+  auto* env = config.add_envs();
+  env->set_key("A");
+  env->set_value("b=c");
+  config.set_working_dir("/srv");
+  config.set_tty(true);
+  config.set_stdin(true);
+  cri::Signal sigint{};  // by name: SIGINT is also a <signal.h> macro
+  REQUIRE(cri::Signal_Parse("SIGINT", &sigint));
+  config.set_stop_signal(sigint);
+  (*config.mutable_annotations())["io.kubernetes.pod.terminationGracePeriod"] = "45";
+  config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(cri::POD);
+  const auto request = shim::container_create_request(config, inputs());
+  CHECK(request.name == "k8s_app_1_web_default_u1_3");
+  CHECK(request.image == "busybox:latest");
+  CHECK(request.labels.at("io.kubernetes.sandbox.id") == kSandbox);
+  CHECK(request.labels.at("io.kubernetes.container.logpath") ==
+        "/var/log/pods/default_web_u1/app_1/3.log");
+  CHECK(request.labels.at("io.cri-shim.image") == "busybox:latest");
+  CHECK(request.entrypoint == std::vector<std::string>{"/bin/app"});
+  CHECK(request.cmd == std::vector<std::string>{"--flag"});
+  CHECK(request.env == std::vector<std::string>{"A=b=c"});
+  CHECK(request.working_dir == "/srv");
+  CHECK(request.tty);
+  CHECK(request.open_stdin);
+  CHECK(request.stop_signal == "SIGINT");
+  CHECK(request.stop_timeout == 45);
+  CHECK(request.host_config.network_mode == "container:" + kSandbox);
+  CHECK(request.host_config.ipc_mode == "container:" + kSandbox);
+  CHECK(request.host_config.pid_mode == "container:" + kSandbox);
+  CHECK(*request.host_config.oom_score_adj == 0);  // as asked: above the floor
+}
+
+TEST_CASE("OOM score: clamped to the shim's own, never below") {
+  auto config = container_config();
+  config.mutable_linux()->mutable_resources()->set_oom_score_adj(-999);
+  CHECK(*shim::container_create_request(config, inputs()).host_config.oom_score_adj == -500);
+  config.mutable_linux()->mutable_resources()->set_oom_score_adj(1000);
+  CHECK(*shim::container_create_request(config, inputs()).host_config.oom_score_adj == 1000);
+}
+
+TEST_CASE("mounts: options, propagation, relabel, symlinked host paths") {
+  const auto dir = std::filesystem::temp_directory_path() / ("cri-shim-mount-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "real");
+  std::filesystem::remove(dir / "link");
+  std::filesystem::create_directory_symlink(dir / "real", dir / "link");
+  auto config = container_config();
+  auto* m = config.add_mounts();
+  m->set_host_path((dir / "link").string());
+  m->set_container_path("/data");
+  m->set_readonly(true);
+  m->set_propagation(cri::PROPAGATION_HOST_TO_CONTAINER);
+  m->set_selinux_relabel(true);
+  auto* b = config.add_mounts();
+  b->set_host_path("/not/there/yet");
+  b->set_container_path("/x");
+  b->set_propagation(cri::PROPAGATION_BIDIRECTIONAL);
+  const auto request = shim::container_create_request(config, inputs());
+  REQUIRE(request.host_config.binds.size() == 2);
+  CHECK(request.host_config.binds[0] == (dir / "real").string() + ":/data:ro,rslave,Z");
+  CHECK(request.host_config.binds[1] == "/not/there/yet:/x:rw,rshared");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("users and groups") {
+  auto config = container_config();
+  auto* sc = config.mutable_linux()->mutable_security_context();
+  sc->set_run_as_username("www-data");
+  sc->mutable_run_as_group()->set_value(1004);
+  sc->add_supplemental_groups(7);
+  auto request = shim::container_create_request(config, inputs());
+  CHECK(request.user == "www-data:1004");
+  CHECK(request.host_config.group_add == std::vector<std::string>{"7"});
+  sc->mutable_run_as_user()->set_value(0);  // uid 0 is a real choice, not "unset"
+  CHECK(shim::container_create_request(config, inputs()).user == "0:1004");
+}
+
+TEST_CASE("bad container configs name their field") {
+  auto config = container_config();
+  config.clear_metadata();
+  CHECK(error_of(config).find("config.metadata") != std::string::npos);
+  config = container_config();
+  config.mutable_image()->clear_image();
+  CHECK(error_of(config).find("config.image.image") != std::string::npos);
+  config = container_config();
+  config.set_log_path("../../../etc/passwd");
+  CHECK(error_of(config).find("log_path") != std::string::npos);
+  config.set_log_path("/abs.log");
+  CHECK(error_of(config).find("log_path") != std::string::npos);
+  config = container_config();
+  config.mutable_linux()->mutable_resources()->set_memory_limit_in_bytes(-1);
+  CHECK(error_of(config).find("memory_limit_in_bytes") != std::string::npos);
+  config = container_config();
+  config.mutable_linux()->mutable_resources()->set_oom_score_adj(1001);
+  CHECK(error_of(config).find("oom_score_adj") != std::string::npos);
+  config = container_config();
+  config.mutable_linux()->mutable_security_context()->mutable_run_as_group()->set_value(3);
+  CHECK(error_of(config).find("run_as_group") != std::string::npos);
+  config = container_config();
+  config.add_envs()->set_value("no key");
+  CHECK(error_of(config).find("config.envs[0].key") != std::string::npos);
+  config = container_config();
+  config.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_pid(cri::TARGET);
+  CHECK(error_of(config).find("target_id") != std::string::npos);
+}
+
+TEST_CASE("log paths stay inside the log directory") {
+  CHECK(shim::container_log_path("/logs", "c/0.log") == "/logs/c/0.log");
+  CHECK(shim::container_log_path("/logs", "c/../d/0.log") == "/logs/d/0.log");
+  CHECK(shim::container_log_path("", "c/0.log").empty());
+  CHECK(shim::container_log_path("/logs", "").empty());
+  CHECK_THROWS_AS(shim::container_log_path("/logs", ".."), shim::CriError);
+  CHECK_THROWS_AS(shim::container_log_path("/logs", "c/../../x"), shim::CriError);
+}
+
+TEST_CASE("resources: swap follows memory, -1 means unlimited, back to CRI") {
+  cri::LinuxContainerResources in;
+  in.set_memory_limit_in_bytes(100);
+  in.set_cpu_shares(2);
+  in.set_cpu_quota(-1);
+  auto out = shim::docker_resources(in, "r");
+  CHECK(out.memory_swap == 100);
+  CHECK(out.cpu_quota == 0);
+  in.set_memory_swap_limit_in_bytes(-1);
+  CHECK(shim::docker_resources(in, "r").memory_swap == -1);
+  in.set_memory_swap_limit_in_bytes(50);
+  CHECK_THROWS_AS(shim::docker_resources(in, "r"), shim::CriError);
+}
+
+TEST_CASE("container state words and the process user from /proc") {
+  CHECK(shim::container_state("created") == cri::CONTAINER_CREATED);
+  CHECK(shim::container_state("running") == cri::CONTAINER_RUNNING);
+  CHECK(shim::container_state("paused") == cri::CONTAINER_RUNNING);
+  CHECK(shim::container_state("exited") == cri::CONTAINER_EXITED);
+  CHECK(shim::container_state("dead") == cri::CONTAINER_EXITED);
+  CHECK(shim::container_state("removing") == cri::CONTAINER_UNKNOWN);
+
+  const auto root = std::filesystem::temp_directory_path() / ("cri-shim-proc-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "42");
+  std::ofstream(root / "42" / "status") << "Name:\tsh\nUid:\t1002\t1002\t1002\t1002\n"
+                                           "Gid:\t1003\t1003\t1003\t1003\nGroups:\t1004 1005 \n";
+  cri::LinuxContainerUser user;
+  REQUIRE(shim::read_process_user(42, &user, root.string()));
+  CHECK(user.uid() == 1002);
+  CHECK(user.gid() == 1003);
+  CHECK(user.supplemental_groups_size() == 2);
+  CHECK_FALSE(shim::read_process_user(43, &user, root.string()));
+  std::filesystem::remove_all(root);
+}
+
+TEST_CASE("list filters: kind and selector in Docker, unique ID prefixes here") {
+  google::protobuf::Map<std::string, std::string> selector;
+  selector["app"] = "web";
+  selector["io.kubernetes.docker.type"] = "x";  // clashes: escaped
+  const auto filters = shim::docker_list_filters(shim::DockerObjectKind::kContainer, selector);
+  const auto& labels = filters.at("label");
+  CHECK(labels[0] == "io.kubernetes.docker.type=container");
+  CHECK(std::find(labels.begin(), labels.end(), "app=web") != labels.end());
+  CHECK(std::find(labels.begin(), labels.end(), "io.cri-shim.label.io.kubernetes.docker.type=x") !=
+        labels.end());
+
+  std::vector<docker::ContainerSummary> summaries(3);
+  summaries[0].id = "abc1";
+  summaries[1].id = "abc2";
+  summaries[2].id = "def";
+  auto copy = summaries;
+  shim::keep_id_prefix_matches(copy, "abc");
+  CHECK(copy.empty());  // ambiguous
+  copy = summaries;
+  shim::keep_id_prefix_matches(copy, "abc2");
+  CHECK(copy.size() == 1);
+  copy = summaries;
+  shim::keep_id_prefix_matches(copy, "");
+  CHECK(copy.size() == 3);
+}
