@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "shim/container/hugepages.h"
 #include "shim/container/resources.h"
 #include "shim/server/call.h"
 #include "shim/state/cri_metadata.h"
@@ -172,6 +173,9 @@ docker::ContainerCreateRequest container_create_request(const cri::ContainerConf
     if (!device.permissions().empty()) mapping.cgroup_permissions = device.permissions();
     host.resources.devices.push_back(std::move(mapping));
   }
+  if (!host.resources.hugepage_limits.empty())
+    request.labels[std::string(label::kHugepageLimits)] =
+        format_hugepage_limits(host.resources.hugepage_limits);
   const auto wanted_oom = linux.resources().oom_score_adj();
   if (wanted_oom < -1000 || wanted_oom > 1000)
     throw invalid_argument("config.linux.resources.oom_score_adj " + std::to_string(wanted_oom) +

@@ -8,7 +8,10 @@
 #include <chrono>
 #include <cstring>
 
+#include <spdlog/spdlog.h>
+
 #include "shim/runtime/runtime_service.h"
+#include "shim/state/labels.h"
 #include "shim/security/security_options.h"
 #include "shim/server/call.h"
 
@@ -46,6 +49,24 @@ void RuntimeService::reopen_container_log(const std::string& id) { logs_.reopen(
 
 void RuntimeService::forget_container_log(const std::string& id) { logs_.forget(id); }
 
-void RuntimeService::apply_hugepage_limits(const docker::ContainerInspect&) {}
+void RuntimeService::apply_hugepage_limits(const docker::ContainerInspect& container) {
+  const auto label = container.config.labels.find(std::string(label::kHugepageLimits));
+  if (label == container.config.labels.end()) return;
+  const auto limits = parse_hugepage_limits(label->second);
+  if (!limits) return;
+  write_hugepage_limits_of(container.id, *limits);
+}
+
+void RuntimeService::write_hugepage_limits_of(const std::string& id, const HugepageLimits& limits) {
+  if (limits.empty()) return;
+  // The pid of the running container: after start, inspect is the only source.
+  const auto inspect = docker_.inspect_container(id, false, cleanup_call_options());
+  if (!inspect.state.running || inspect.state.pid <= 0) return;
+  try {
+    write_hugepage_limits(inspect.state.pid, limits);
+  } catch (const std::exception& e) {
+    spdlog::warn("container {}: hugepage limits not applied: {}", id, e.what());
+  }
+}
 
 }  // namespace shim

@@ -10,6 +10,7 @@
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
+#include "shim/container/hugepages.h"
 #include "shim/logs/log_manager.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
@@ -119,6 +120,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   void forget_container_log(const std::string& id);
   // Hugepage limits have no Docker field: written to the cgroup after start.
   void apply_hugepage_limits(const docker::ContainerInspect& container);
+  void write_hugepage_limits_of(const std::string& id, const HugepageLimits& limits);
   // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
   std::string cgroup_driver(const docker::CallOptions& options);
 

@@ -78,6 +78,9 @@ inline constexpr std::string_view kPidMode = "io.cri-shim.pid-mode";
 // Sandboxes: the pod's log directory, so containers find it even when a
 // client's CreateContainer leaves out the sandbox config.
 inline constexpr std::string_view kLogDirectory = "io.cri-shim.log-directory";
+// Containers: hugepage limits asked at create ("2MB=1048576,..."), which
+// Docker cannot hold (container/hugepages.h).
+inline constexpr std::string_view kHugepageLimits = "io.cri-shim.hugepage-limits";
 // Containers: the image as the client named it (Docker may list an ID).
 inline constexpr std::string_view kImage = "io.cri-shim.image";
 }  // namespace label
