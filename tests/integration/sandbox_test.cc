@@ -206,3 +206,28 @@ TEST_CASE("Sandbox settings: DNS, port mappings, host network, OOM score clamp")
     CHECK(docker_client().inspect_container(host_pod.id()).host_config.network_mode == "host");
   }
 }
+
+TEST_CASE("The infra image: built in by default, another one pulled when absent") {
+  const std::string registry = required_env("CRI_SHIM_TEST_REGISTRY");
+  {
+    ShimProcess shim;  // the built-in pause image is imported when a pod needs it
+    auto runtime = shim.runtime();
+    Pod pod(*runtime);
+    pod.run();
+    CHECK(docker_client().inspect_container(pod.id()).config.image == "cri-shim.local/pause:1");
+  }
+  // The same program under another name, only in the registry.
+  const std::string repo = registry + "/itest/pause-" + unique_suffix();
+  REQUIRE(run("docker tag cri-shim.local/pause:1 " + repo + ":1 && docker push -q " + repo +
+              ":1 >/dev/null && docker rmi " + repo + ":1 >/dev/null") == 0);
+  ShimProcess shim({"--pod-infra-container-image", repo + ":1"});
+  auto runtime = shim.runtime();
+  {
+    Pod pod(*runtime);
+    pod.run();
+    const auto inspect = docker_client().inspect_container(pod.id());
+    CHECK(inspect.config.image == repo + ":1");
+    CHECK(inspect.state.running);
+  }  // the pod goes before its image
+  run("docker rmi -f " + repo + ":1 >/dev/null 2>&1");
+}
