@@ -35,7 +35,33 @@ std::string stop_signal_of(const nlohmann::json& raw) {
   return signal != config->end() && signal->is_string() ? signal->get<std::string>() : "";
 }
 
+// The container path of a HostConfig.Binds entry "src:dst[:opts]".
+std::string bind_destination(const std::string& bind) {
+  const auto first = bind.find(':');
+  if (first == std::string::npos) return bind;  // "dst" alone: an anonymous volume
+  const auto second = bind.find(':', first + 1);
+  return bind.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+}
+
 }  // namespace
+
+std::vector<const docker::MountPoint*> cri_mounts_of(const docker::ContainerInspect& inspect) {
+  // The CRI mounts are the Binds, in the config's order. Inspect's Mounts
+  // come in no fixed order and also hold what the shim adds by itself (the
+  // host /sys of a privileged container built from parts, in
+  // HostConfig.Mounts), image volumes and tmpfs, none of them CRI mounts.
+  std::vector<const docker::MountPoint*> out;
+  for (const auto& bind : inspect.host_config.binds) {
+    const std::string destination = bind_destination(bind);
+    for (const auto& mount : inspect.mounts) {
+      if (mount.type == "bind" && mount.destination == destination) {
+        out.push_back(&mount);
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 cri::ContainerState container_state(const std::string& docker_state) {
   if (docker_state == "created") return cri::CONTAINER_CREATED;
@@ -72,8 +98,8 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
   copy_to_proto(cri.labels, status->mutable_labels());
   copy_to_proto(cri.annotations, status->mutable_annotations());
 
-  for (const auto& mount : inspect.mounts) {
-    if (mount.type != "bind") continue;  // image volumes and tmpfs are not CRI mounts
+  for (const auto* found : cri_mounts_of(inspect)) {
+    const auto& mount = *found;
     auto* out = status->add_mounts();
     out->set_container_path(mount.destination);
     out->set_host_path(mount.source);

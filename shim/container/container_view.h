@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "docker-client/types.h"
 #include "runtime/v1/api.h"
@@ -24,6 +25,12 @@ cri::ContainerState container_state(const std::string& docker_state);
 
 // Throws CriError INTERNAL when the container has no recoverable metadata.
 void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status);
+
+// The container's CRI mounts as inspect shows them, in the order of the
+// config's mounts (HostConfig.Binds): only bind mounts that a Binds entry
+// names, never what the shim added itself (HostConfig.Mounts), image
+// volumes or tmpfs. Pointers into `inspect`.
+std::vector<const docker::MountPoint*> cri_mounts_of(const docker::ContainerInspect& inspect);
 
 // false (and `out` untouched) for containers whose metadata cannot be read.
 bool fill_container(const docker::ContainerSummary& summary, cri::Container* out);

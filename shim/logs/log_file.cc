@@ -1,6 +1,7 @@
 #include "shim/logs/log_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +23,16 @@ void LogFile::open() {
   }
   fd_ = ::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd_ < 0) throw_errno("open " + path_);
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    if (error == EINTR) continue;
+    ::close(fd_);
+    fd_ = -1;
+    if (error == EWOULDBLOCK)
+      throw LogFileBusy(path_ + " is locked by another writer (another cri-shim on this dockerd?)");
+    errno = error;
+    throw_errno("flock " + path_);
+  }
 }
 
 void LogFile::close() {

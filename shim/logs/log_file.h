@@ -10,13 +10,27 @@
 // json-file); it is replaced by a regular file in the CRI format, so a node
 // switching from cri-dockerd gets its logs in the format kubelet expects.
 //
+// One writer: open() takes an exclusive flock(2) on the file, held until
+// close(). Every cri-shim on a dockerd adopts every container that carries a
+// log path, so a second shim on the same dockerd (a test's, a new one started
+// before the old one has gone) would otherwise write each line a second time,
+// and keep writing into a file the first one rotated away. The lock belongs
+// to the open file, so the kernel drops it with a killed shim.
+//
 // Not thread-safe: the follower serialises append() and reopen().
 #pragma once
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 namespace shim {
+
+// The file is locked by another writer (another process's LogFile).
+class LogFileBusy : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class LogFile {
  public:
@@ -28,7 +42,8 @@ class LogFile {
   const std::string& path() const { return path_; }
   bool is_open() const { return fd_ >= 0; }
 
-  // Opens (creating) the file at path(). Throws std::system_error.
+  // Opens (creating) the file at path() and locks it. Throws LogFileBusy
+  // when another writer holds the lock, else std::system_error.
   void open();
   // Closes the current file and opens path() again: after a rotation the
   // old file stops growing and new records go to a new file.

@@ -188,6 +188,11 @@ void LogFollower::run() {
       if (!tty_) tty_ = docker_.inspect_container(id_, false, call).config.tty;
       stream_once();
       ended = true;
+    } catch (const LogFileBusy& e) {
+      // Another process writes this log (log_file.h): two writers would
+      // put every line in twice. Leave it to that one.
+      spdlog::info("container {}: not following its log: {}", id_, e.what());
+      break;
     } catch (const docker::DockerError& e) {
       if (stop_ || e.kind() == docker::DockerError::Kind::Cancelled) break;
       if (e.not_found()) break;  // the container is gone

@@ -14,7 +14,8 @@
 // container exists; a stream that Docker ended while the container still
 // runs (restarted meanwhile) is followed again. The follower ends when the
 // container is gone (404), when Docker cannot read its log (another log
-// driver: 501), or when the stream ended and the container is not running;
+// driver: 501), when another process holds the log file's lock (log_file.h),
+// or when the stream ended and the container is not running;
 // then one last read without follow collects what Docker 20.10's follow can
 // miss at exit: the last message of a container that exited right after
 // writing it (seen here in about 1 of 10 quick exits, an unterminated last

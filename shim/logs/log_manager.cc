@@ -53,7 +53,7 @@ void LogManager::reopen(const std::string& container_id) {
                    "container " + container_id + " is not running");
   try {
     follower->reopen();
-  } catch (const std::system_error& e) {
+  } catch (const std::runtime_error& e) {  // std::system_error, LogFileBusy
     throw CriError(grpc::StatusCode::INTERNAL,
                    "reopen log of container " + container_id + ": " + e.what());
   }

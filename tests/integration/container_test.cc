@@ -300,6 +300,27 @@ TEST_CASE("Namespaces: PID shared with the pod, mounts, resources and their upda
       }
     CHECK(found);
   }
+  SUBCASE("mounts of a privileged container: status lists the config's, in its order") {
+    // Built from parts on this host, a privileged container also bind-mounts
+    // the host's /sys; that is the shim's, not a CRI mount (critest's mount
+    // propagation specs read Mounts[0]).
+    for (const char* d : {"/m2", "/m1"}) std::filesystem::create_directories(pod.log_directory() + d);
+    auto config = pod.container_config("privmnt", "sleep 600");
+    config.mutable_linux()->mutable_security_context()->set_privileged(true);
+    for (const char* d : {"/m2", "/m1"}) {
+      auto* mount = config.add_mounts();
+      mount->set_host_path(pod.log_directory() + d);
+      mount->set_container_path(d);
+      mount->set_propagation(cri::PROPAGATION_PRIVATE);
+    }
+    const auto id = pod.create(config);
+    auto s = pod.status(id);
+    REQUIRE(s.mounts_size() == 2);
+    CHECK(s.mounts(0).container_path() == "/m2");
+    CHECK(s.mounts(0).host_path() == pod.log_directory() + "/m2");
+    CHECK(s.mounts(1).container_path() == "/m1");
+    CHECK(s.mounts(0).propagation() == cri::PROPAGATION_PRIVATE);
+  }
   SUBCASE("resources at create, then updated live") {
     auto config = pod.container_config("res", "sleep 600");
     auto* res = config.mutable_linux()->mutable_resources();

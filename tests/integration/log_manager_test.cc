@@ -273,6 +273,34 @@ TEST_CASE("logs: reopen after a rotation sends new lines to the new file") {
   CHECK_FALSE(std::filesystem::exists(dir.path + "/state/logs/" + c.id));
 }
 
+TEST_CASE("logs: a second shim on the same dockerd leaves a log being written alone") {
+  // Every shim adopts every container with a log path (resume_all); two on
+  // one dockerd (a test's beside a running one) wrote each line twice, and
+  // the second kept writing into a file the first had rotated away
+  // (critest's "reopening container log" saw the old file grow).
+  if (!have_docker()) return;
+  TempDir dir;
+  const auto log = dir.path + "/0.log";
+  Container c("i=0; while [ $i -lt 60 ]; do echo $i; i=$((i+1)); sleep 0.05; done");
+  c.start();
+  shim::LogManager owner(docker_client(), dir.path + "/state");
+  owner.follow(c.id, log, false);
+  std::this_thread::sleep_for(300ms);
+  shim::LogManager other(docker_client(), dir.path + "/other-state");
+  other.follow(c.id, log, false);
+  // It gives up at once, while the container still runs.
+  CHECK(other.wait_drained(c.id, deadline(2s)));
+  std::this_thread::sleep_for(500ms);
+  std::filesystem::rename(log, log + ".1");
+  owner.reopen(c.id);
+  REQUIRE(owner.wait_drained(c.id, deadline()));
+  auto all = numbers(read_records(log + ".1"), LogStream::kStdout);
+  const auto fresh = numbers(read_records(log), LogStream::kStdout);
+  CHECK(!fresh.empty());
+  all.insert(all.end(), fresh.begin(), fresh.end());
+  CHECK(all == iota_vector(60));  // each line once, none in the rotated file after the reopen
+}
+
 TEST_CASE("logs: resume_all copies what a container wrote while no shim ran") {
   if (!have_docker()) return;
   TempDir dir;

@@ -202,6 +202,23 @@ TEST_CASE("container state words and the process user from /proc") {
   std::filesystem::remove_all(root);
 }
 
+TEST_CASE("status mounts: the Binds in config order, not what the shim added") {
+  docker::ContainerInspect inspect;
+  inspect.host_config.binds = {"/data/b:/b:ro,rslave", "/data/a:/a:rw,rprivate"};
+  // Inspect's order is Docker's map order; /sys is privileged-from-parts'
+  // own HostConfig.Mounts entry; /cache an image volume.
+  inspect.mounts = {
+      {"bind", "", "/sys", "/sys", "", "rprivate", true},
+      {"bind", "", "/data/a", "/a", "rw", "rprivate", true},
+      {"volume", "v1", "/var/lib/docker/volumes/v1/_data", "/cache", "", "", true},
+      {"bind", "", "/data/b", "/b", "ro", "rslave", false},
+  };
+  const auto mounts = shim::cri_mounts_of(inspect);
+  REQUIRE(mounts.size() == 2);
+  CHECK(mounts[0]->destination == "/b");
+  CHECK(mounts[1]->destination == "/a");
+}
+
 TEST_CASE("list filters: kind and selector in Docker, unique ID prefixes here") {
   google::protobuf::Map<std::string, std::string> selector;
   selector["app"] = "web";
