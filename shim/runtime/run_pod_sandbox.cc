@@ -66,6 +66,7 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
       write_resolv_conf(inspect.resolv_conf_path, resolv_conf_text(config.dns_config()));
     }
     undo.commit();
+    known_.remember(created.id, DockerObjectKind::kSandbox);
     spdlog::info("sandbox {} of pod {} runs", created.id, describe(config));
     response->set_pod_sandbox_id(created.id);
   });
