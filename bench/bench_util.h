@@ -1,11 +1,13 @@
 // Small tools of the benchmarks: a latency sample set with percentiles, the
 // interleaved A/B loop that compares the shim with raw Docker calls in one
-// run, and a report table.
+// run (or one interleaved pair at a time, for stateful steps), and a report
+// table with the raw equivalent of each row.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -31,7 +33,14 @@ class Samples {
 struct Comparison {
   std::string name;
   Samples shim, raw;
+  std::string raw_equivalent;  // what the raw column times, "" = the obvious call
 };
+
+// An environment variable, or `fallback` when unset or empty.
+inline std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
 
 inline std::chrono::nanoseconds time_once(const std::function<void()>& call) {
   const auto start = std::chrono::steady_clock::now();
@@ -39,24 +48,30 @@ inline std::chrono::nanoseconds time_once(const std::function<void()>& call) {
   return std::chrono::steady_clock::now() - start;
 }
 
+// One sample of each, raw first on even rounds and shim first on odd ones,
+// so that neither side always runs right after the other's work.
+inline void measure_pair(Comparison& c, int round, const std::function<void()>& shim_call,
+                         const std::function<void()>& raw_call) {
+  if (round % 2 == 0) {
+    c.raw.add(time_once(raw_call));
+    c.shim.add(time_once(shim_call));
+  } else {
+    c.shim.add(time_once(shim_call));
+    c.raw.add(time_once(raw_call));
+  }
+}
+
 // Alternates raw and shim calls so that both see the same machine noise.
 inline Comparison compare(const std::string& name, int warmup, int iterations,
                           const std::function<void()>& shim_call,
-                          const std::function<void()>& raw_call) {
+                          const std::function<void()>& raw_call,
+                          const std::string& raw_equivalent = "") {
   for (int i = 0; i < warmup; ++i) {
     raw_call();
     shim_call();
   }
-  Comparison result{name, {}, {}};
-  for (int i = 0; i < iterations; ++i) {
-    if (i % 2 == 0) {
-      result.raw.add(time_once(raw_call));
-      result.shim.add(time_once(shim_call));
-    } else {
-      result.shim.add(time_once(shim_call));
-      result.raw.add(time_once(raw_call));
-    }
-  }
+  Comparison result{name, {}, {}, raw_equivalent};
+  for (int i = 0; i < iterations; ++i) measure_pair(result, i, shim_call, raw_call);
   return result;
 }
 
@@ -75,6 +90,24 @@ inline void print_row(const Comparison& c, double goal) {
               c.raw.percentile(95), r50, r95);
   if (goal > 0)
     std::printf("  goal <= %.2f: %s", goal, r50 <= goal ? "met" : "NOT met");
+  std::printf("\n");
+}
+
+// The legend under the table: what each row's raw column does.
+inline void print_equivalents(const std::vector<Comparison>& rows) {
+  bool any = false;
+  for (const auto& c : rows) {
+    if (c.raw_equivalent.empty()) continue;
+    if (!any) std::printf("raw equivalents:\n");
+    any = true;
+    std::printf("  %-26s = %s\n", c.name.c_str(), c.raw_equivalent.c_str());
+  }
+}
+
+inline void print_rss(const char* what, long kib, double goal_mib) {
+  std::printf("cri-shim RSS %s: %.1f MiB", what, kib / 1024.0);
+  if (goal_mib > 0)
+    std::printf("  goal <= %.0f MiB: %s", goal_mib, kib / 1024.0 <= goal_mib ? "met" : "NOT met");
   std::printf("\n");
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/bench_util.h"
+#include "bench/cri_call.h"
 #include "tests/support/tar_writer.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
@@ -18,20 +19,9 @@ namespace {
 
 namespace cri = ::runtime::v1;
 
-std::string env_or(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value && *value ? value : fallback;
-}
-
-void check(const grpc::Status& status, const char* what) {
-  if (!status.ok()) throw std::runtime_error(std::string(what) + ": " + status.error_message());
-}
-
-std::unique_ptr<grpc::ClientContext> context() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
-  return ctx;
-}
+using bench::check;
+using bench::context;
+using bench::env_or;
 
 // 20 distinct small images, so that ListImages has real work; removed at exit.
 class BenchImages {

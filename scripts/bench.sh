@@ -4,6 +4,8 @@
 # benchmark in build/bench/, and tears down what it started.
 #
 # Usage: scripts/bench.sh [ITERATIONS]   (default 300 per operation)
+# lifecycle-bench times ITERATIONS/5 whole pod lifecycles (at least 20);
+# CRI_SHIM_BENCH_CYCLES and CRI_SHIM_BENCH_PODS (default 100) override.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -15,7 +17,7 @@ set -euo pipefail
 . "$CRI_SHIM_ROOT/scripts/lib/testenv.sh"
 
 case "${1:-}" in
-  -h|--help) sed -n '2,7s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
 esac
 export CRI_SHIM_BENCH_ITERATIONS=${1:-300}
 

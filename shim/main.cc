@@ -56,6 +56,7 @@ void log_docker_status(docker::Client& docker) {
 }
 
 int serve(const shim::Options& options, const sigset_t& stop_signals) {
+  shim::limit_malloc_retention();
   docker::Client docker(docker::Endpoint::parse(options.docker_endpoint));
   log_docker_status(docker);
 

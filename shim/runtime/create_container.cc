@@ -54,6 +54,7 @@ grpc::Status RuntimeService::CreateContainer(grpc::ServerContext* context,
                        "(Docker name " + create.name + ")");
       throw;
     }
+    known_.remember(created.id, DockerObjectKind::kContainer);
     spdlog::info("container {} ({}) created in sandbox {}", created.id, create.name, sandbox.id);
     response->set_container_id(created.id);
   });

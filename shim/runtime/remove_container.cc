@@ -13,15 +13,16 @@ grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext* context,
   return run("RemoveContainer " + request->container_id(), [&] {
     if (request->container_id().empty()) throw invalid_argument("container_id is empty");
     const auto options = call_options(context);
-    const auto container =
-        find_object(docker_, request->container_id(), DockerObjectKind::kContainer, options);
-    if (!container) return;
+    const auto id = resolve_object_id(docker_, known_, request->container_id(),
+                                      DockerObjectKind::kContainer, options);
+    if (!id) return;
     try {
-      docker_.remove_container(container->id, true, true, options);
+      docker_.remove_container(*id, true, true, options);
     } catch (const docker::DockerError& e) {
       if (!e.not_found()) throw;
     }
-    forget_container_log(container->id);
+    forget_container_log(*id);
+    known_.forget(*id);
   });
 }
 

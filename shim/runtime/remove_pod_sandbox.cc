@@ -27,9 +27,9 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
   return run("RemovePodSandbox " + request->pod_sandbox_id(), [&] {
     if (request->pod_sandbox_id().empty()) throw invalid_argument("pod_sandbox_id is empty");
     const auto options = call_options(context);
-    const auto sandbox =
-        find_object(docker_, request->pod_sandbox_id(), DockerObjectKind::kSandbox, options);
-    std::string sandbox_id = sandbox ? sandbox->id : "";
+    const auto sandbox = resolve_object_id(docker_, known_, request->pod_sandbox_id(),
+                                           DockerObjectKind::kSandbox, options);
+    std::string sandbox_id = sandbox ? *sandbox : "";
     if (!sandbox && request->pod_sandbox_id().size() == kFullIdLength)
       sandbox_id = request->pod_sandbox_id();
     if (sandbox_id.empty()) return;
@@ -38,8 +38,10 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
                           [&](const std::string& id) {
                             remove_ignoring_absent(docker_, id, options);
                             forget_container_log(id);
+                            known_.forget(id);
                           });
-    if (sandbox) remove_ignoring_absent(docker_, sandbox->id, options);
+    if (sandbox) remove_ignoring_absent(docker_, *sandbox, options);
+    known_.forget(sandbox_id);
   });
 }
 

@@ -43,17 +43,28 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
     inputs.oom_score_adj = security::clamp_oom_score_adj(kSandboxOomScoreAdj, host_);
     auto create = sandbox_create_request(config, inputs);
     security::apply_sandbox_security(config.linux().security_context(), host_, create.host_config);
-    infra_image_.ensure(options);
-
+    const auto create_sandbox = [&] {
+      try {
+        return docker_.create_container(create, options);
+      } catch (const docker::DockerError& e) {
+        if (e.conflict())
+          throw CriError(grpc::StatusCode::ALREADY_EXISTS,
+                         "a sandbox with this metadata and attempt exists already (Docker name " +
+                             create.name + ")");
+        throw;
+      }
+    };
+    infra_image_.ensure(options);  // no Docker call once the image was there
     docker::ContainerCreateResult created;
     try {
-      created = docker_.create_container(create, options);
+      created = create_sandbox();
     } catch (const docker::DockerError& e) {
-      if (e.conflict())
-        throw CriError(grpc::StatusCode::ALREADY_EXISTS,
-                       "a sandbox with this metadata and attempt exists already (Docker name " +
-                           create.name + ")");
-      throw;
+      if (!e.not_found()) throw;
+      // The infra image was removed since: make it present again, once.
+      spdlog::info("the infra image {} is gone; making it present again", infra_image_.reference());
+      infra_image_.forget();
+      infra_image_.ensure(options);
+      created = create_sandbox();
     }
     Undo undo;
     undo.add("remove sandbox container " + created.id, [&] {
@@ -66,6 +77,7 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
       write_resolv_conf(inspect.resolv_conf_path, resolv_conf_text(config.dns_config()));
     }
     undo.commit();
+    known_.remember(created.id, DockerObjectKind::kSandbox);
     spdlog::info("sandbox {} of pod {} runs", created.id, describe(config));
     response->set_pod_sandbox_id(created.id);
   });

@@ -14,6 +14,7 @@
 #include "shim/logs/log_manager.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
+#include "shim/state/known_objects.h"
 
 namespace shim {
 
@@ -128,6 +129,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   InfraImage infra_image_;
   const security::HostSecurity host_;
   LogManager logs_;
+  KnownObjects known_;  // kinds by full ID: no inspect just to check one
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };

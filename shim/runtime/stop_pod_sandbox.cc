@@ -19,15 +19,20 @@ grpc::Status RuntimeService::StopPodSandbox(grpc::ServerContext* context,
   return run("StopPodSandbox " + request->pod_sandbox_id(), [&] {
     if (request->pod_sandbox_id().empty()) throw invalid_argument("pod_sandbox_id is empty");
     const auto options = call_options(context);
-    const auto sandbox =
-        find_object(docker_, request->pod_sandbox_id(), DockerObjectKind::kSandbox, options);
+    const auto sandbox = resolve_object_id(docker_, known_, request->pod_sandbox_id(),
+                                           DockerObjectKind::kSandbox, options);
     if (!sandbox) {
       spdlog::debug("StopPodSandbox {}: no such sandbox; nothing to stop", request->pod_sandbox_id());
       return;
     }
-    for_each_concurrently(pod_container_ids(docker_, sandbox->id, false, options),
+    for_each_concurrently(pod_container_ids(docker_, *sandbox, false, options),
                           [&](const std::string& id) { docker_.stop_container(id, -1, options); });
-    docker_.stop_container(sandbox->id, -1, options);
+    try {
+      docker_.stop_container(*sandbox, -1, options);
+    } catch (const docker::DockerError& e) {
+      if (!e.not_found()) throw;  // removed meanwhile: stopped all the same
+      known_.forget(*sandbox);
+    }
   });
 }
 

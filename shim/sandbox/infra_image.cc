@@ -18,16 +18,22 @@ InfraImage::InfraImage(docker::Client& docker, std::string reference)
 bool InfraImage::is_builtin() const { return reference_ == kDefaultPauseImage; }
 
 void InfraImage::ensure(const docker::CallOptions& options) {
-  if (docker_.inspect_image(reference_, options)) return;
-  std::lock_guard lock(fetch_mutex_);
-  if (docker_.inspect_image(reference_, options)) return;  // another call got it meanwhile
-  if (is_builtin()) {
-    import_builtin(options);
-  } else {
-    spdlog::info("pulling the infra image {}", reference_);
-    docker_.pull_image(reference_, docker::RegistryAuth{}, {}, options);
+  if (present_) return;
+  if (!docker_.inspect_image(reference_, options)) {
+    std::lock_guard lock(fetch_mutex_);
+    if (!docker_.inspect_image(reference_, options)) {  // else another call got it meanwhile
+      if (is_builtin()) {
+        import_builtin(options);
+      } else {
+        spdlog::info("pulling the infra image {}", reference_);
+        docker_.pull_image(reference_, docker::RegistryAuth{}, {}, options);
+      }
+    }
   }
+  present_ = true;
 }
+
+void InfraImage::forget() { present_ = false; }
 
 void InfraImage::import_builtin(const docker::CallOptions& options) {
   const std::string tar = make_pause_image_tar(std::string(embedded_pause_binary()));

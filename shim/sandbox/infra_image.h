@@ -7,6 +7,7 @@
 // private one must be pulled beforehand, e.g. with crictl pull --creds).
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -19,8 +20,12 @@ class InfraImage {
   InfraImage(docker::Client& docker, std::string reference);
 
   // Makes the image present: one inspect when it is; an import or a pull
-  // when not. Concurrent callers share one import. Throws DockerError.
+  // when not. Concurrent callers share one import. Once it was present, no
+  // Docker call at all until forget(). Throws DockerError.
   void ensure(const docker::CallOptions& options);
+  // The image turned out to be gone (Docker's create answered 404): the next
+  // ensure() looks again.
+  void forget();
 
   const std::string& reference() const { return reference_; }
   bool is_builtin() const;
@@ -31,6 +36,7 @@ class InfraImage {
   docker::Client& docker_;
   const std::string reference_;
   std::mutex fetch_mutex_;
+  std::atomic<bool> present_{false};
 };
 
 }  // namespace shim

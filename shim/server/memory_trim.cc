@@ -1,5 +1,6 @@
 #include "shim/server/memory_trim.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -62,6 +63,12 @@ std::size_t drop_startup_code_pages() {
   }
   if (have) dropped += drop(current);
   return dropped;
+}
+
+void limit_malloc_retention() {
+  ::mallopt(M_ARENA_MAX, 2);
+  ::mallopt(M_MMAP_THRESHOLD, 64 << 10);
+  ::mallopt(M_TRIM_THRESHOLD, 128 << 10);
 }
 
 }  // namespace shim

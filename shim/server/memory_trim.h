@@ -14,4 +14,11 @@ namespace shim {
 // holds no private (copy-on-write) pages. Returns the KiB dropped.
 std::size_t drop_startup_code_pages();
 
+// Makes malloc give freed memory back instead of keeping it for later:
+// at most 2 arenas (one per log-follower thread would each keep its own
+// free memory), a fixed 64 KiB mmap threshold (glibc otherwise raises it
+// to the largest block freed so far, so a big container list's buffers
+// stay in the heap) and a 128 KiB trim threshold. Call before any thread.
+void limit_malloc_retention();
+
 }  // namespace shim

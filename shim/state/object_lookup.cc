@@ -38,4 +38,17 @@ docker::ContainerInspect require_object(docker::Client& docker, std::string_view
   return std::move(*found);
 }
 
+std::optional<std::string> resolve_object_id(docker::Client& docker, KnownObjects& known,
+                                             std::string_view id, DockerObjectKind kind,
+                                             const docker::CallOptions& options) {
+  if (const auto known_kind = known.kind_of(id)) {
+    if (*known_kind == kind) return std::string(id);
+    return std::nullopt;  // an object of the other kind: never this one
+  }
+  auto found = find_object(docker, id, kind, options);
+  if (!found) return std::nullopt;
+  known.remember(found->id, kind);
+  return std::move(found->id);
+}
+
 }  // namespace shim

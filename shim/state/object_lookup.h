@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "docker-client/client.h"
+#include "shim/state/known_objects.h"
 #include "shim/state/labels.h"
 
 namespace shim {
@@ -29,5 +30,13 @@ std::optional<docker::ContainerInspect> find_object(docker::Client& docker, std:
 docker::ContainerInspect require_object(docker::Client& docker, std::string_view id,
                                         DockerObjectKind kind, std::string_view field,
                                         const docker::CallOptions& options);
+
+// The full ID of the object of `kind` that `id` (full, or a unique prefix)
+// names; nullopt when there is none. A full ID that `known` has met costs
+// no Docker call; otherwise it is find_object, and `known` learns the
+// answer. For the calls that need nothing of the object but its ID.
+std::optional<std::string> resolve_object_id(docker::Client& docker, KnownObjects& known,
+                                             std::string_view id, DockerObjectKind kind,
+                                             const docker::CallOptions& options);
 
 }  // namespace shim

@@ -1,0 +1,25 @@
+// The benchmarks' side of a CRI call: a client context with a generous
+// deadline, and a check that turns a failed status into an exception (a
+// benchmark that times failures would measure nothing).
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+namespace bench {
+
+inline void check(const grpc::Status& status, const std::string& what) {
+  if (!status.ok()) throw std::runtime_error(what + ": " + status.error_message());
+}
+
+inline std::unique_ptr<grpc::ClientContext> context() {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  return ctx;
+}
+
+}  // namespace bench

@@ -1,0 +1,216 @@
+// Benchmarks cri-shim's pod and container lifecycle against the raw Docker
+// API calls that do the same job (bench/raw_pods.h says which), in one run,
+// interleaved; prints p50/p95, the ratios and the shim's RSS.
+//
+// With 100 pods present (each a sandbox and a running container, so 100 log
+// followers): ListPodSandbox, ListContainers and ContainerStatus of a
+// running container, then the shim's RSS. Then, still with those 100 pods
+// present, whole pod lifecycles one step at a time, each step timed beside
+// its raw equivalent on a raw pod at the same stage: RunPodSandbox,
+// CreateContainer, StartContainer, StopContainer (timeout 0),
+// ContainerStatus of the exited container, RemoveContainer, StopPodSandbox,
+// RemovePodSandbox. Run through scripts/bench.sh, which provides dockerd and
+// the test image; the shim runs with a temporary --root-dir.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "bench/bench_util.h"
+#include "bench/cri_pods.h"
+#include "bench/raw_pods.h"
+#include "docker-client/client.h"
+#include "tests/support/shim_process.h"
+
+namespace {
+
+constexpr double kLifecycleGoal = 1.10;
+constexpr double kListGoal = 1.2;
+constexpr double kRssGoalMiB = 20;
+
+struct Goaled {
+  bench::Comparison comparison;
+  double goal;
+};
+
+// Everything this run made, removed however main ends: every container
+// whose Docker name carries the run's tag (shim pods and raw pods alike),
+// and the temporary directory (--root-dir, log files).
+class Cleanup {
+ public:
+  Cleanup(docker::Client& docker, std::string run, std::string dir)
+      : docker_(docker), run_(std::move(run)), dir_(std::move(dir)) {}
+  ~Cleanup() {
+    try {
+      docker::ContainerListOptions list;
+      list.all = true;
+      for (const auto& c : docker_.list_containers(list)) {
+        bool ours = false;
+        for (const auto& name : c.names) ours = ours || name.find(run_) != std::string::npos;
+        if (ours) docker_.remove_container(c.id, true, true);
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "lifecycle-bench: clean-up: " << e.what() << "\n";
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+ private:
+  docker::Client& docker_;
+  const std::string run_, dir_;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point begin) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+}
+
+struct ShimPod {
+  std::string sandbox, container;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using bench::env_or;
+  const std::string binary = argc > 1 ? argv[1] : env_or("CRI_SHIM_BINARY", "build/shim/cri-shim");
+  const int iterations = std::stoi(env_or("CRI_SHIM_BENCH_ITERATIONS", "300"));
+  // A pod lifecycle costs about a second of Docker work per side.
+  const int cycles = std::stoi(env_or("CRI_SHIM_BENCH_CYCLES", std::to_string(std::max(20, iterations / 5))));
+  // The goals are for 100 pods; fewer make a quick trial run.
+  const int present = std::stoi(env_or("CRI_SHIM_BENCH_PODS", "100"));
+  const std::string endpoint = env_or("CRI_SHIM_TEST_DOCKER_ENDPOINT", "unix:///var/run/docker.sock");
+  const std::string image = env_or("CRI_SHIM_TEST_IMAGE", "cri-shim-test/busybox:latest");
+
+  char pattern[] = "/tmp/cri-shim-lifecycle-bench-XXXXXX";
+  if (mkdtemp(pattern) == nullptr) {
+    std::perror("mkdtemp");
+    return 1;
+  }
+  const std::string dir = pattern;
+  const std::string run = "r" + std::to_string(getpid());
+
+  try {
+    docker::Client docker(docker::Endpoint::parse(endpoint));
+    if (!docker.inspect_image(image))
+      throw std::runtime_error("test image " + image + " is missing: run scripts/bench.sh");
+    Cleanup cleanup(docker, run, dir);
+
+    support::ShimProcess shim(binary, endpoint,
+                              {"--log-level", "warn", "--root-dir", dir + "/root"});
+    const long rss_idle = shim.rss_kib();
+    auto runtime = shim.runtime();
+    bench::CriPods cri(*runtime, run, dir + "/logs", image);
+
+    const auto begin = std::chrono::steady_clock::now();
+    // ---- 100 pods, each with a running container (and its log follower)
+    std::vector<ShimPod> pods;
+    for (int n = 0; n < present; ++n) {
+      const auto config = cri.sandbox_config(n);
+      ShimPod pod;
+      pod.sandbox = cri.run_pod_sandbox(config);
+      pod.container = cri.create_container(pod.sandbox, config);
+      cri.start_container(pod.container);
+      pods.push_back(pod);
+    }
+    std::cerr << "lifecycle-bench: " << present << " pods made in " << seconds_since(begin) << " s\n";
+    bench::RawPods raw(docker, run, docker.inspect_container(pods[0].sandbox),
+                       docker.inspect_container(pods[0].container), image);
+
+    std::vector<Goaled> results;
+    const std::string with = " (" + std::to_string(present) + " pods)";
+    results.push_back({bench::compare("ListPodSandbox" + with, 10, iterations,
+                                      [&] { cri.list_pod_sandbox(); },
+                                      [&] { raw.list("podsandbox"); }, bench::RawPods::kList),
+                       kListGoal});
+    results.push_back({bench::compare("ListContainers" + with, 10, iterations,
+                                      [&] { cri.list_containers(); },
+                                      [&] { raw.list("container"); }, bench::RawPods::kList),
+                       kListGoal});
+    int next = 0;
+    results.push_back(
+        {bench::compare("ContainerStatus (running)", 10, iterations,
+                        [&] { cri.container_status(pods[next % present].container); },
+                        [&] { raw.container_status(pods[(next++) % present].container); },
+                        bench::RawPods::kContainerStatus),
+         kLifecycleGoal});
+    // Other clients' pods may be there too; ours must all be.
+    const int listed_pods = cri.list_pod_sandbox(), listed_containers = cri.list_containers();
+    if (listed_pods < present || listed_containers < present)
+      throw std::runtime_error("the shim lists " + std::to_string(listed_pods) + " sandboxes and " +
+                               std::to_string(listed_containers) + " containers, not the " +
+                               std::to_string(present) + " pods made");
+    const long rss_pods = shim.rss_kib();
+    std::cerr << "lifecycle-bench: lists and status done at " << seconds_since(begin) << " s\n";
+
+    // ---- whole lifecycles, step by step, beside raw pods at the same step
+    using bench::Comparison;
+    Comparison run_sandbox{"RunPodSandbox", {}, {}, bench::RawPods::kRunPodSandbox};
+    Comparison create{"CreateContainer", {}, {}, bench::RawPods::kCreateContainer};
+    Comparison start{"StartContainer", {}, {}, bench::RawPods::kStartContainer};
+    Comparison stop{"StopContainer (timeout 0)", {}, {}, bench::RawPods::kStopContainer};
+    Comparison status_exited{"ContainerStatus (exited)", {}, {}, bench::RawPods::kContainerStatus};
+    Comparison remove{"RemoveContainer", {}, {}, bench::RawPods::kRemoveContainer};
+    Comparison stop_sandbox{"StopPodSandbox", {}, {}, bench::RawPods::kStopPodSandbox};
+    Comparison remove_sandbox{"RemovePodSandbox", {}, {}, bench::RawPods::kRemovePodSandbox};
+    constexpr int kWarmup = 2;
+    for (int i = 0; i < kWarmup + cycles; ++i) {
+      Comparison scratch;
+      auto into = [&](Comparison& c) -> Comparison& { return i < kWarmup ? scratch : c; };
+      const int n = present + i;
+      const auto config = cri.sandbox_config(n);
+      ShimPod s;
+      ShimPod r;
+      bench::measure_pair(into(run_sandbox), i, [&] { s.sandbox = cri.run_pod_sandbox(config); },
+                          [&] { r.sandbox = raw.run_pod_sandbox(n); });
+      bench::measure_pair(into(create), i,
+                          [&] { s.container = cri.create_container(s.sandbox, config); },
+                          [&] { r.container = raw.create_container(r.sandbox); });
+      bench::measure_pair(into(start), i, [&] { cri.start_container(s.container); },
+                          [&] { raw.start_container(r.container); });
+      bench::measure_pair(into(stop), i, [&] { cri.stop_container(s.container, 0); },
+                          [&] { raw.stop_container(r.container); });
+      bench::measure_pair(into(status_exited), i, [&] { cri.container_status(s.container); },
+                          [&] { raw.container_status(r.container); });
+      bench::measure_pair(into(remove), i, [&] { cri.remove_container(s.container); },
+                          [&] { raw.remove_container(r.container); });
+      bench::measure_pair(into(stop_sandbox), i, [&] { cri.stop_pod_sandbox(s.sandbox); },
+                          [&] { raw.stop_pod_sandbox(r.sandbox); });
+      bench::measure_pair(into(remove_sandbox), i, [&] { cri.remove_pod_sandbox(s.sandbox); },
+                          [&] { raw.remove_pod_sandbox(r.sandbox); });
+    }
+    for (auto* c : {&run_sandbox, &create, &start, &stop, &status_exited, &remove, &stop_sandbox,
+                    &remove_sandbox})
+      if (cycles > 0) results.push_back({std::move(*c), kLifecycleGoal});
+    const long rss_after = shim.rss_kib();
+    std::cerr << "lifecycle-bench: lifecycles done at " << seconds_since(begin) << " s\n";
+
+    for (const auto& pod : pods) cri.remove_pod_sandbox(pod.sandbox);
+
+    std::printf("cri-shim vs raw Docker API: lists and status x %d with %d pods present; "
+                "%d pod lifecycles; interleaved\n",
+                iterations, present, cycles);
+    bench::print_header();
+    std::vector<bench::Comparison> rows;
+    for (const auto& [comparison, goal] : results) {
+      bench::print_row(comparison, goal);
+      rows.push_back(comparison);
+    }
+    bench::print_equivalents(rows);
+    bench::print_rss("idle", rss_idle, 0);
+    bench::print_rss(("with " + std::to_string(present) + " pods (" + std::to_string(present) +
+                      " log followers)").c_str(),
+                     rss_pods, kRssGoalMiB);
+    bench::print_rss("after the lifecycles", rss_after, 0);
+  } catch (const std::exception& e) {
+    std::cerr << "lifecycle-bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
