@@ -22,6 +22,7 @@ grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext* context,
       if (!e.not_found()) throw;
     }
     forget_container_log(container->id);
+    creation_times_.forget(container->id);
   });
 }
 

@@ -38,8 +38,10 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
                           [&](const std::string& id) {
                             remove_ignoring_absent(docker_, id, options);
                             forget_container_log(id);
+                            creation_times_.forget(id);
                           });
     if (sandbox) remove_ignoring_absent(docker_, sandbox->id, options);
+    creation_times_.forget(sandbox_id);
   });
 }
 

@@ -13,6 +13,7 @@
 #include "shim/logs/log_manager.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
+#include "shim/state/creation_times.h"
 
 namespace shim {
 
@@ -126,6 +127,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   InfraImage infra_image_;
   const security::HostSecurity host_;
   LogManager logs_;
+  // Adopted (cri-dockerd's) containers: nanosecond creation times for List.
+  CreationTimes creation_times_;
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };

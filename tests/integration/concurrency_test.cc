@@ -113,6 +113,22 @@ TEST_CASE("concurrency_test: 8 clients creating and removing 100 pods leave noth
                    exec_reply.exit_code() != 0)
             fail(i, "ExecSync output \"" + exec_reply.stdout() + "\"", grpc::Status::OK);
         }
+        // Lists while other clients create and remove: never an error (a
+        // pod that goes away meanwhile is simply not listed).
+        {
+          cri::ListPodSandboxRequest list;
+          (*list.mutable_filter()->mutable_label_selector())["concurrency-run"] = run_label;
+          cri::ListPodSandboxResponse listed;
+          status = runtime->ListPodSandbox(context().get(), list, &listed);
+          ++calls;
+          if (!status.ok()) fail(i, "ListPodSandbox", status);
+          cri::ListContainersRequest containers;
+          (*containers.mutable_filter()->mutable_label_selector())["concurrency-run"] = run_label;
+          cri::ListContainersResponse containers_listed;
+          status = runtime->ListContainers(context().get(), containers, &containers_listed);
+          ++calls;
+          if (!status.ok()) fail(i, "ListContainers", status);
+        }
         const int threads = state::thread_count(shim.pid());
         for (int peak = peak_threads; threads > peak && !peak_threads.compare_exchange_weak(peak, threads);) {
         }
