@@ -109,6 +109,20 @@ std::vector<std::string> position_files_of(const std::string& root,
   return found;
 }
 
+std::vector<std::string> other_shims_following(const std::string& id) {
+  std::vector<std::string> found;
+  std::error_code error;
+  for (auto it = std::filesystem::directory_iterator("/tmp", error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    const auto name = it->path().filename().string();
+    if (name.rfind("cri-shim-test-", 0) != 0) continue;
+    for (const auto& line : lines_of(read_file(it->path().string() + "/cri-shim.log")))
+      if (line.find(id) != std::string::npos && line.find("resuming its log") != std::string::npos)
+        found.push_back(it->path().string() + ": " + line);
+  }
+  return found;
+}
+
 int files_under(const std::string& dir) {
   int n = 0;
   std::error_code error;

@@ -46,6 +46,10 @@ int thread_count(pid_t pid);
 std::vector<std::string> position_files_of(const std::string& root,
                                           const std::vector<std::string>& container_ids);
 
+// Logs of other cri-shims running now from tests (/tmp/cri-shim-test-*/)
+// that mention container `id`: their lines that do.
+std::vector<std::string> other_shims_following(const std::string& id);
+
 // Files (recursively) under `dir`; 0 when it does not exist.
 int files_under(const std::string& dir);
 
