@@ -13,6 +13,8 @@ RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& se
 
 void RuntimeService::resume_container_logs() { logs_.resume_all(); }
 
+void RuntimeService::expect_container_log_resume() { logs_.expect_resume(); }
+
 RuntimeService::~RuntimeService() = default;
 
 grpc::Status RuntimeService::run(const std::string& what, const std::function<void()>& body) {

@@ -34,6 +34,10 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Start-up, after serving began: resume copying every container's log
   // from where its file ends (output made while the shim was down included).
   void resume_container_logs();
+  // Start-up, before serving: resume_container_logs() is to come, so
+  // ContainerStatus waits for it before it trusts that an exited
+  // container's log is complete (LogManager::wait_drained).
+  void expect_container_log_resume();
 
   grpc::Status Version(grpc::ServerContext* context, const cri::VersionRequest* request,
       cri::VersionResponse* response) override;
