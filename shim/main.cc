@@ -88,6 +88,9 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
+  // Before the first call can arrive: a ContainerStatus right after a
+  // restart must not take "no follower yet" for "log complete".
+  runtime_service.expect_container_log_resume();
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
     spdlog::error("cannot serve on {}", options.listen);

@@ -61,6 +61,10 @@ void LogManager::reopen(const std::string& container_id) {
 
 bool LogManager::wait_drained(const std::string& container_id,
                               std::chrono::steady_clock::time_point deadline) {
+  {
+    std::unique_lock lock(mutex_);
+    if (!resumed_.wait_until(lock, deadline, [this] { return !resuming_; })) return false;
+  }
   const auto follower = find(container_id);
   return !follower || follower->wait_finished(deadline);
 }
@@ -80,7 +84,21 @@ void LogManager::forget(const std::string& container_id) {
   std::filesystem::remove(state_path(container_id), ignored);
 }
 
+void LogManager::expect_resume() {
+  std::lock_guard lock(mutex_);
+  resuming_ = true;
+}
+
 void LogManager::resume_all() {
+  // However it ends, wait_drained() must stop waiting for it.
+  struct Done {
+    LogManager& manager;
+    ~Done() {
+      std::lock_guard lock(manager.mutex_);
+      manager.resuming_ = false;
+      manager.resumed_.notify_all();
+    }
+  } done{*this};
   docker::ContainerListOptions list;
   list.all = true;
   list.filters["label"] = {std::string(label::kDockerType) + "=" +

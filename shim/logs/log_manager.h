@@ -14,6 +14,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,7 +50,11 @@ class LogManager {
   // Block until the follower of `container_id` has finished (the stream
   // ended: everything Docker has is in the file), or `deadline`. Returns
   // true if drained (or no follower). Used so that a CRI client that sees a
-  // container EXITED finds its complete log.
+  // container EXITED finds its complete log. While resume_all() runs, it
+  // first waits (within the same deadline) for it to have started every
+  // follower: right after a restart, a container that exited while the shim
+  // was down has no follower yet, and "no follower" must not pass for
+  // "drained" then.
   bool wait_drained(const std::string& container_id,
                     std::chrono::steady_clock::time_point deadline);
 
@@ -64,6 +69,9 @@ class LogManager {
   // of containers Docker no longer has. Lets docker::DockerError of the
   // container list through.
   void resume_all();
+  // Called before serving starts when resume_all() will run in the
+  // background: wait_drained() then waits for it.
+  void expect_resume();
 
   // Stops every follower (their positions saved). follow() works again after.
   void stop_all();
@@ -79,6 +87,9 @@ class LogManager {
   const std::string state_dir_;
   std::mutex mutex_;  // followers_; held across start/stop so that they never race
   std::map<std::string, std::shared_ptr<LogFollower>> followers_;
+  // resume_all() announced by expect_resume() and not yet done.
+  bool resuming_ = false;  // guarded by mutex_
+  std::condition_variable resumed_;
 };
 
 }  // namespace shim

@@ -1,9 +1,12 @@
 // ListContainers: one /containers/json call, filtered by Docker on kind,
 // labels and (given in full) the sandbox; ID prefixes, sandbox prefixes and
-// state are filtered here.
+// state are filtered here. Containers cri-shim did not make (cri-dockerd's)
+// have their nanosecond creation time from one inspect each, remembered
+// (state/creation_times.h), so that List and ContainerStatus agree.
 #include "shim/container/container_view.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
+#include "shim/state/labels.h"
 #include "shim/state/list_filter.h"
 
 namespace shim {
@@ -19,7 +22,8 @@ grpc::Status RuntimeService::ListContainers(grpc::ServerContext* context,
     constexpr std::size_t kFullIdLength = 64;
     if (filter.pod_sandbox_id().size() == kFullIdLength)
       list.filters["label"].push_back(std::string(label::kSandboxId) + "=" + filter.pod_sandbox_id());
-    auto summaries = docker_.list_containers(list, call_options(context));
+    const auto options = call_options(context);
+    auto summaries = docker_.list_containers(list, options);
     keep_id_prefix_matches(summaries, filter.id());
     for (const auto& summary : summaries) {
       cri::Container container;
@@ -29,6 +33,8 @@ grpc::Status RuntimeService::ListContainers(grpc::ServerContext* context,
           container.pod_sandbox_id().compare(0, filter.pod_sandbox_id().size(),
                                              filter.pod_sandbox_id()) != 0)
         continue;
+      if (!summary.labels.count(std::string(label::kCreatedAt)))
+        container.set_created_at(creation_times_.nanos(summary.id, container.created_at(), options));
       *response->add_containers() = std::move(container);
     }
   });

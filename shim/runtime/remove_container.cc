@@ -23,6 +23,7 @@ grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext* context,
     }
     forget_container_log(*id);
     known_.forget(*id);
+    creation_times_.forget(*id);
   });
 }
 

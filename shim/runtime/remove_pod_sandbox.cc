@@ -39,9 +39,11 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
                             remove_ignoring_absent(docker_, id, options);
                             forget_container_log(id);
                             known_.forget(id);
+                            creation_times_.forget(id);
                           });
     if (sandbox) remove_ignoring_absent(docker_, *sandbox, options);
     known_.forget(sandbox_id);
+    creation_times_.forget(sandbox_id);
   });
 }
 

@@ -8,9 +8,12 @@ RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& se
     : docker_(docker),
       infra_image_(docker, settings.pod_infra_image),
       host_(settings.host),
-      logs_(docker, settings.state_dir) {}
+      logs_(docker, settings.state_dir),
+      creation_times_(docker) {}
 
 void RuntimeService::resume_container_logs() { logs_.resume_all(); }
+
+void RuntimeService::expect_container_log_resume() { logs_.expect_resume(); }
 
 RuntimeService::~RuntimeService() = default;
 

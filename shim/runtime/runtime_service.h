@@ -15,6 +15,7 @@
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
 #include "shim/state/known_objects.h"
+#include "shim/state/creation_times.h"
 
 namespace shim {
 
@@ -35,6 +36,10 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Start-up, after serving began: resume copying every container's log
   // from where its file ends (output made while the shim was down included).
   void resume_container_logs();
+  // Start-up, before serving: resume_container_logs() is to come, so
+  // ContainerStatus waits for it before it trusts that an exited
+  // container's log is complete (LogManager::wait_drained).
+  void expect_container_log_resume();
 
   grpc::Status Version(grpc::ServerContext* context, const cri::VersionRequest* request,
       cri::VersionResponse* response) override;
@@ -130,6 +135,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   const security::HostSecurity host_;
   LogManager logs_;
   KnownObjects known_;  // kinds by full ID: no inspect just to check one
+  // Adopted (cri-dockerd's) containers: nanosecond creation times for List.
+  CreationTimes creation_times_;
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };
