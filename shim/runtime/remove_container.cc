@@ -18,6 +18,7 @@ grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext* context,
     if (!id) return;
     try {
       docker_.remove_container(*id, true, true, options);
+      changed(*id);
     } catch (const docker::DockerError& e) {
       if (!e.not_found()) throw;
     }

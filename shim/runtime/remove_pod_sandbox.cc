@@ -37,11 +37,13 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
     for_each_concurrently(pod_container_ids(docker_, sandbox_id, true, options),
                           [&](const std::string& id) {
                             remove_ignoring_absent(docker_, id, options);
+                            changed(id);
                             forget_container_log(id);
                             known_.forget(id);
                             creation_times_.forget(id);
                           });
     if (sandbox) remove_ignoring_absent(docker_, *sandbox, options);
+    changed(sandbox_id);
     known_.forget(sandbox_id);
     creation_times_.forget(sandbox_id);
   });

@@ -9,7 +9,12 @@ RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& se
       infra_image_(docker, settings.pod_infra_image),
       host_(settings.host),
       logs_(docker, settings.state_dir),
+      inspects_(docker),
       creation_times_(docker) {}
+
+InspectFunction RuntimeService::cached_inspect(const docker::CallOptions& options) {
+  return [this, options](const std::string& id) { return inspects_.inspect(id, options); };
+}
 
 void RuntimeService::resume_container_logs() { logs_.resume_all(); }
 

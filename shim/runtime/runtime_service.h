@@ -11,8 +11,10 @@
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
 #include "shim/container/hugepages.h"
+#include "shim/container/inspect_cache.h"
 #include "shim/logs/log_manager.h"
 #include "shim/sandbox/infra_image.h"
+#include "shim/state/object_lookup.h"
 #include "shim/security/host_security.h"
 #include "shim/state/known_objects.h"
 #include "shim/state/creation_times.h"
@@ -114,6 +116,10 @@ class RuntimeService final : public cri::RuntimeService::Service {
 
  private:
   grpc::Status run(const std::string& what, const std::function<void()>& body);
+  // Inspect through the cache (status calls), and forgetting what this
+  // process just changed.
+  InspectFunction cached_inspect(const docker::CallOptions& options);
+  void changed(const std::string& id) { inspects_.forget(id); }
   // The lowest oom_score_adj the shim may give (security/host_security.h).
   int oom_score_adj_floor() const;
   void apply_container_security_options(const cri::LinuxContainerSecurityContext& security,
@@ -134,6 +140,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   InfraImage infra_image_;
   const security::HostSecurity host_;
   LogManager logs_;
+  ContainerInspectCache inspects_;  // for the status calls kubelet makes all the time
   KnownObjects known_;  // kinds by full ID: no inspect just to check one
   // Adopted (cri-dockerd's) containers: nanosecond creation times for List.
   CreationTimes creation_times_;

@@ -19,6 +19,7 @@ grpc::Status RuntimeService::StartContainer(grpc::ServerContext* context,
     const bool logs = log_path != container.config.labels.end() && !log_path->second.empty();
     if (logs) create_log_file(log_path->second);
     docker_.start_container(container.id, options);
+    changed(container.id);
     if (logs) follow_container_log(container.id, log_path->second, container.config.tty);
     apply_hugepage_limits(container);
   });

@@ -28,9 +28,11 @@ grpc::Status RuntimeService::StopContainer(grpc::ServerContext* context,
         if (!e.conflict()) throw;  // 409: not running (never started, or stopped)
       }
       docker_.wait_container(*id, "not-running", options);
+      changed(*id);
     } else {
       const auto timeout = std::min<std::int64_t>(request->timeout(), 24 * 3600);
       docker_.stop_container(*id, static_cast<int>(timeout), options);
+      changed(*id);
     }
     wait_for_container_log(*id);
   });

@@ -26,9 +26,13 @@ grpc::Status RuntimeService::StopPodSandbox(grpc::ServerContext* context,
       return;
     }
     for_each_concurrently(pod_container_ids(docker_, *sandbox, false, options),
-                          [&](const std::string& id) { docker_.stop_container(id, -1, options); });
+                          [&](const std::string& id) {
+                            docker_.stop_container(id, -1, options);
+                            changed(id);
+                          });
     try {
       docker_.stop_container(*sandbox, -1, options);
+      changed(*sandbox);
     } catch (const docker::DockerError& e) {
       if (!e.not_found()) throw;  // removed meanwhile: stopped all the same
       known_.forget(*sandbox);

@@ -18,6 +18,7 @@ grpc::Status RuntimeService::UpdateContainerResources(
     if (!request->has_linux()) return;
     const auto resources = docker_resources(request->linux(), "linux");
     docker_.update_container(container.id, resources, options);
+    changed(container.id);
     write_hugepage_limits_of(container.id, resources.hugepage_limits);
   });
 }

@@ -11,13 +11,20 @@ std::string_view kind_name(DockerObjectKind kind) {
 std::optional<docker::ContainerInspect> find_object(docker::Client& docker, std::string_view id,
                                                     DockerObjectKind kind,
                                                     const docker::CallOptions& options) {
+  return find_object(
+      [&](const std::string& name) { return docker.inspect_container(name, false, options); }, id,
+      kind);
+}
+
+std::optional<docker::ContainerInspect> find_object(const InspectFunction& inspect_object,
+                                                    std::string_view id, DockerObjectKind kind) {
   if (id.empty()) return std::nullopt;
   // Only IDs: a name or anything with '/' or '?' must never reach Docker as a path.
   for (char c : id)
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
   docker::ContainerInspect inspect;
   try {
-    inspect = docker.inspect_container(std::string(id), false, options);
+    inspect = inspect_object(std::string(id));
   } catch (const docker::DockerError& e) {
     // 404: unknown; 400 (some versions): an ambiguous prefix. Neither names one object.
     if (e.not_found() || (e.kind() == docker::DockerError::Kind::Http && e.http_status() == 400))
@@ -32,8 +39,15 @@ std::optional<docker::ContainerInspect> find_object(docker::Client& docker, std:
 docker::ContainerInspect require_object(docker::Client& docker, std::string_view id,
                                         DockerObjectKind kind, std::string_view field,
                                         const docker::CallOptions& options) {
+  return require_object(
+      [&](const std::string& name) { return docker.inspect_container(name, false, options); }, id,
+      kind, field);
+}
+
+docker::ContainerInspect require_object(const InspectFunction& inspect, std::string_view id,
+                                        DockerObjectKind kind, std::string_view field) {
   if (id.empty()) throw invalid_argument(std::string(field) + " is empty");
-  auto found = find_object(docker, id, kind, options);
+  auto found = find_object(inspect, id, kind);
   if (!found) throw not_found(std::string(kind_name(kind)) + " " + std::string(id) + " not found");
   return std::move(*found);
 }

@@ -7,6 +7,7 @@
 // is what every status, start, stop and update call must then answer.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,17 +20,25 @@ namespace shim {
 
 std::string_view kind_name(DockerObjectKind kind);  // "sandbox", "container"
 
+// How an object is inspected: Docker's inspect by default, or a cache of it
+// (container/inspect_cache.h). Throws docker::DockerError like the client.
+using InspectFunction = std::function<docker::ContainerInspect(const std::string& id)>;
+
 // nullopt when no container of `kind` has that ID or unique ID prefix.
 // Other Docker failures (dockerd down, deadline) are thrown.
 std::optional<docker::ContainerInspect> find_object(docker::Client& docker, std::string_view id,
                                                     DockerObjectKind kind,
                                                     const docker::CallOptions& options);
+std::optional<docker::ContainerInspect> find_object(const InspectFunction& inspect,
+                                                    std::string_view id, DockerObjectKind kind);
 
 // find_object, or CriError NOT_FOUND ("sandbox <id> not found"); an empty ID
 // is INVALID_ARGUMENT naming `field`.
 docker::ContainerInspect require_object(docker::Client& docker, std::string_view id,
                                         DockerObjectKind kind, std::string_view field,
                                         const docker::CallOptions& options);
+docker::ContainerInspect require_object(const InspectFunction& inspect, std::string_view id,
+                                        DockerObjectKind kind, std::string_view field);
 
 // The full ID of the object of `kind` that `id` (full, or a unique prefix)
 // names; nullopt when there is none. A full ID that `known` has met costs

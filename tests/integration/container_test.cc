@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/integration/pod_fixture.h"
 
@@ -376,4 +377,27 @@ TEST_CASE("StopPodSandbox stops the pod's containers; RemovePodSandbox removes t
   cri::RemovePodSandboxResponse removed;
   REQUIRE(runtime->RemovePodSandbox(context().get(), remove, &removed).ok());
   CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+}
+
+TEST_CASE("Status follows changes made behind the shim's back (Docker events)") {
+  ShimProcess shim;
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  pod.run();
+  const auto id = pod.create_and_start("victim", "exec sleep 600");
+  CHECK(pod.status(id).state() == cri::CONTAINER_RUNNING);  // now known to the shim
+  docker_client().kill_container(id, "SIGKILL");
+  const auto exited = pod.wait_exited(id);
+  CHECK(exited.exit_code() == 137);
+  docker_client().remove_container(id, true);
+  cri::ContainerStatusRequest request;
+  request.set_container_id(id);
+  cri::ContainerStatusResponse response;
+  grpc::Status status;
+  for (int i = 0; i < 100; ++i) {  // the destroy event arrives within milliseconds
+    status = runtime->ContainerStatus(context().get(), request, &response);
+    if (!status.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
 }
