@@ -457,6 +457,7 @@ void detail::fill(const json& j, ContainerInspect& v) {
   v.config.labels = string_map(c, "Labels");
   v.config.tty = boolean(c, "Tty");
   v.config.open_stdin = boolean(c, "OpenStdin");
+  v.config.stop_signal = str(c, "StopSignal");
   v.config.stdin_once = boolean(c, "StdinOnce");
 
   const json& h = obj(j, "HostConfig");

@@ -207,7 +207,7 @@ struct NetworkSettings {
 };
 
 struct ContainerConfigView {  // inspect .Config
-  std::string hostname, user, image, working_dir;
+  std::string hostname, user, image, working_dir, stop_signal;
   std::vector<std::string> env, entrypoint, cmd;
   Labels labels;
   bool tty = false, open_stdin = false, stdin_once = false;

@@ -28,13 +28,6 @@ std::string reason_for(const docker::ContainerState& state) {
   return state.exit_code == 0 ? "Completed" : "Error";
 }
 
-std::string stop_signal_of(const nlohmann::json& raw) {
-  const auto config = raw.find("Config");
-  if (config == raw.end() || !config->is_object()) return "";
-  const auto signal = config->find("StopSignal");
-  return signal != config->end() && signal->is_string() ? signal->get<std::string>() : "";
-}
-
 // The container path of a HostConfig.Binds entry "src:dst[:opts]".
 std::string bind_destination(const std::string& bind) {
   const auto first = bind.find(':');
@@ -113,7 +106,7 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
   if (inspect.state.running && inspect.state.pid > 0)
     read_process_user(inspect.state.pid, status->mutable_user()->mutable_linux());
   cri::Signal signal = cri::RUNTIME_DEFAULT;
-  if (cri::Signal_Parse(stop_signal_of(inspect.raw), &signal)) status->set_stop_signal(signal);
+  if (cri::Signal_Parse(inspect.config.stop_signal, &signal)) status->set_stop_signal(signal);
 }
 
 bool fill_container(const docker::ContainerSummary& summary, cri::Container* out) {

@@ -85,7 +85,12 @@ docker::ContainerInspect ContainerInspectCache::inspect(const std::string& id,
   auto inspect = docker_.inspect_container(id, false, options);
   if (cacheable && inspect.id == id) {
     std::lock_guard lock(mutex_);
-    if (live_ && generation == generation_) inspected_[id] = inspect;
+    // Without Docker's raw JSON, which is most of an inspect's memory; the
+    // verbose replies that show it ask Docker themselves.
+    if (live_ && generation == generation_) {
+      auto& kept = inspected_[id] = inspect;
+      kept.raw = nlohmann::json();
+    }
   }
   return inspect;
 }

@@ -34,8 +34,9 @@ class ContainerInspectCache {
   ContainerInspectCache(const ContainerInspectCache&) = delete;
   ContainerInspectCache& operator=(const ContainerInspectCache&) = delete;
 
-  // Docker's inspect of `id`, from memory when current. Throws like
-  // docker::Client::inspect_container (404 for an unknown container).
+  // Docker's inspect of `id`, from memory when current, then without its
+  // `raw` JSON (kept small: 100 pods stay within the shim's memory goal).
+  // Throws like docker::Client::inspect_container (404 for an unknown one).
   docker::ContainerInspect inspect(const std::string& id, const docker::CallOptions& options);
 
   void forget(const std::string& id);

@@ -15,7 +15,7 @@ grpc::Status RuntimeService::ContainerStatus(grpc::ServerContext* context,
                                              const cri::ContainerStatusRequest* request,
                                              cri::ContainerStatusResponse* response) {
   return run("ContainerStatus " + request->container_id(), [&] {
-    const auto container = require_object(cached_inspect(call_options(context)), request->container_id(), DockerObjectKind::kContainer, "container_id");
+    const auto container = require_object(request->verbose() ? plain_inspect(call_options(context)) : cached_inspect(call_options(context)), request->container_id(), DockerObjectKind::kContainer, "container_id");
     fill_container_status(container, response->mutable_status());
     if (response->status().state() == cri::CONTAINER_EXITED) wait_for_container_log(container.id);
     if (request->verbose()) {

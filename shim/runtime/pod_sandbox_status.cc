@@ -14,7 +14,7 @@ grpc::Status RuntimeService::PodSandboxStatus(grpc::ServerContext* context,
                                               const cri::PodSandboxStatusRequest* request,
                                               cri::PodSandboxStatusResponse* response) {
   return run("PodSandboxStatus " + request->pod_sandbox_id(), [&] {
-    const auto inspect = require_object(cached_inspect(call_options(context)), request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id");
+    const auto inspect = require_object(request->verbose() ? plain_inspect(call_options(context)) : cached_inspect(call_options(context)), request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id");
     fill_sandbox_status(inspect, response->mutable_status());
     response->set_timestamp(unix_nanos_now());
     if (request->verbose()) {

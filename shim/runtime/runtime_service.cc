@@ -16,6 +16,12 @@ InspectFunction RuntimeService::cached_inspect(const docker::CallOptions& option
   return [this, options](const std::string& id) { return inspects_.inspect(id, options); };
 }
 
+InspectFunction RuntimeService::plain_inspect(const docker::CallOptions& options) {
+  return [this, options](const std::string& id) {
+    return docker_.inspect_container(id, false, options);
+  };
+}
+
 void RuntimeService::resume_container_logs() { logs_.resume_all(); }
 
 void RuntimeService::expect_container_log_resume() { logs_.expect_resume(); }

@@ -119,6 +119,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Inspect through the cache (status calls), and forgetting what this
   // process just changed.
   InspectFunction cached_inspect(const docker::CallOptions& options);
+  // Docker's own inspect, raw JSON included (verbose replies show it).
+  InspectFunction plain_inspect(const docker::CallOptions& options);
   void changed(const std::string& id) { inspects_.forget(id); }
   // The lowest oom_score_adj the shim may give (security/host_security.h).
   int oom_score_adj_floor() const;
