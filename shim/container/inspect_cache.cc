@@ -1,25 +1,14 @@
 #include "shim/container/inspect_cache.h"
 
 #include <chrono>
-#include <cstdio>
 
 #include <spdlog/spdlog.h>
 
+#include "shim/server/call.h"
+
 namespace shim {
 namespace {
-
 constexpr std::size_t kFullIdLength = 64;
-
-// Docker's `since` takes unix seconds with a fraction.
-std::string unix_time_now() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
-  char text[40];
-  std::snprintf(text, sizeof text, "%lld.%06lld", static_cast<long long>(micros / 1000000),
-                static_cast<long long>(micros % 1000000));
-  return text;
-}
-
 }  // namespace
 
 ContainerInspectCache::ContainerInspectCache(docker::Client& docker) : docker_(docker) {
@@ -51,7 +40,7 @@ void ContainerInspectCache::watch() {
   docker::CallOptions options;
   options.cancelled = [this] { return stopping_.load(); };
   while (!stopping_) {
-    const std::string since = unix_time_now();
+    const std::string since = docker_since_now();
     forget_all();
     live_ = true;
     try {

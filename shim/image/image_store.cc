@@ -2,24 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 
 #include <spdlog/spdlog.h>
+
+#include "shim/server/call.h"
 
 #include "shim/image/image_reference.h"
 
 namespace shim {
 namespace {
-
-// Docker's `since` takes unix seconds with a fraction.
-std::string unix_time_now() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
-  char text[40];
-  std::snprintf(text, sizeof text, "%lld.%06lld", static_cast<long long>(micros / 1000000),
-                static_cast<long long>(micros % 1000000));
-  return text;
-}
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -52,7 +43,7 @@ void ImageStore::watch() {
   options.cancelled = [this] { return stopping_.load(); };
   while (!stopping_) {
     // Empty the copy, then subscribe to what happened since just before.
-    const std::string since = unix_time_now();
+    const std::string since = docker_since_now();
     invalidate();
     live_ = true;
     try {

@@ -1,6 +1,7 @@
 #include "shim/server/call.h"
 
 #include <chrono>
+#include <cstdio>
 
 #include <spdlog/spdlog.h>
 
@@ -74,5 +75,13 @@ std::int64_t unix_nanos_now() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string docker_since_now() {
+  const std::int64_t nanos = unix_nanos_now();
+  char text[40];
+  std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(nanos / 1'000'000'000),
+                static_cast<long long>(nanos % 1'000'000'000));
+  return text;
 }
 }  // namespace shim

@@ -61,4 +61,7 @@ docker::CallOptions cleanup_call_options();
 
 // Now, in Unix nanoseconds (CRI's unit for every time).
 std::int64_t unix_nanos_now();
+
+// Now as Docker's `since` parameter wants it: Unix seconds with a fraction.
+std::string docker_since_now();
 }  // namespace shim

@@ -9,24 +9,13 @@
 #include <thread>
 
 #include "tests/integration/pod_fixture.h"
+#include "tests/integration/state_support.h"
 
 using namespace itest;
+using itest::state::lines_of;
+using itest::state::read_file;
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // "<time> <stream> <tag> <content>" -> "<stream> <tag> <content>", checking the time.
 std::string without_time(const std::string& line) {
