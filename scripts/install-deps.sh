@@ -32,9 +32,24 @@ missing_packages() {
   done
 }
 
+# The streaming tests' interop clients (Node's spdy-transport and ws, pinned
+# by tests/streaming/interop/package-lock.json) come from the npm registry.
+# Node itself comes from Debian unless a Node.js with npm is already there
+# (e.g. NodeSource's, which conflicts with Debian's npm package).
+interop_dir=$CRI_SHIM_ROOT/tests/streaming/interop
+install_interop_clients() {
+  local stamp=$interop_dir/node_modules/.installed-from-lock
+  cmp -s "$interop_dir/package-lock.json" "$stamp" 2>/dev/null && return 0
+  log "installing the streaming interop clients (npm ci)"
+  (cd "$interop_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$interop_dir/package-lock.json" "$stamp"
+}
+command -v npm >/dev/null || packages+=(nodejs npm)
+
 mapfile -t missing < <(missing_packages)
 if ((${#missing[@]} == 0)); then
   log "all ${#packages[@]} packages are installed"
+  install_interop_clients
   exit 0
 fi
 
@@ -46,3 +61,4 @@ as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-re
 mapfile -t missing < <(missing_packages)
 ((${#missing[@]} == 0)) || die "still not installed: ${missing[*]}"
 log "all ${#packages[@]} packages are installed"
+install_interop_clients
