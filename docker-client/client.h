@@ -49,6 +49,7 @@ struct ClientOptions {
 using BodySource = std::function<std::size_t(char* buf, std::size_t capacity)>;
 
 class Transport;  // transport.h
+class LogStream;  // log_stream.h
 
 class Client {
  public:
@@ -126,6 +127,11 @@ class Client {
   void container_logs(const std::string& id, const LogOptions& logs,
                       const std::function<bool(const OutputChunk&)>& sink,
                       const CallOptions& options = {});
+  // The same log, read without blocking from the caller's event loop
+  // (log_stream.h): the request and the reply's head are sent and read
+  // here, within `options`; errors as container_logs().
+  std::unique_ptr<LogStream> open_container_logs(const std::string& id, const LogOptions& logs,
+                                                 const CallOptions& options = {});
   std::unique_ptr<HijackedStream> attach_container(const std::string& id, bool stdin_,
                                                    bool stdout_, bool stderr_, bool tty,
                                                    const CallOptions& options = {});

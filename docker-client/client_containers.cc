@@ -5,6 +5,8 @@
 #include "docker-client/frame_decoder.h"
 #include "docker-client/hijacked_socket.h"
 #include "docker-client/json_mapping.h"
+#include "docker-client/log_stream.h"
+#include "docker-client/transport.h"
 
 namespace docker {
 
@@ -119,13 +121,8 @@ json Client::container_stats(const std::string& id, const CallOptions& options) 
 
 // Raw or multiplexed: LogOptions::tty when the caller knows; else the reply's
 // Content-Type on API 1.42+ (which names multiplexed-stream); else an inspect.
-void Client::container_logs(const std::string& id, const LogOptions& logs,
-                            const std::function<bool(const OutputChunk&)>& sink,
-                            const CallOptions& options) {
-  std::optional<bool> raw = logs.tty;
-  std::string target = path(container_path(id, "/logs"), options);
-  if (!raw && compare_api_versions(api_version(options), "1.42") < 0)
-    raw = inspect_container(id, false, options).config.tty;
+namespace {
+std::string log_query(const LogOptions& logs) {
   Query q;
   q.add_if(logs.follow, "follow", "1")
       .add("stdout", logs.stdout_ ? "1" : "0")
@@ -134,7 +131,17 @@ void Client::container_logs(const std::string& id, const LogOptions& logs,
       .add_nonempty("since", logs.since)
       .add_nonempty("until", logs.until)
       .add_nonempty("tail", logs.tail);
-  target += q.str();
+  return q.str();
+}
+}  // namespace
+
+void Client::container_logs(const std::string& id, const LogOptions& logs,
+                            const std::function<bool(const OutputChunk&)>& sink,
+                            const CallOptions& options) {
+  std::optional<bool> raw = logs.tty;
+  std::string target = path(container_path(id, "/logs"), options) + log_query(logs);
+  if (!raw && compare_api_versions(api_version(options), "1.42") < 0)
+    raw = inspect_container(id, false, options).config.tty;
   FrameDecoder decoder;
   Response r = transport_->stream(
       make_request(verb::get, std::move(target)),
@@ -150,6 +157,20 @@ void Client::container_logs(const std::string& id, const LogOptions& logs,
       },
       options);
   expect_ok(r);
+}
+
+std::unique_ptr<LogStream> Client::open_container_logs(const std::string& id,
+                                                       const LogOptions& logs,
+                                                       const CallOptions& options) {
+  std::optional<bool> raw = logs.tty;
+  if (!raw && compare_api_versions(api_version(options), "1.42") < 0)
+    raw = inspect_container(id, false, options).config.tty;
+  auto opened = transport_->open_stream(
+      make_request(verb::get, path(container_path(id, "/logs"), options) + log_query(logs)),
+      options);
+  expect_ok(opened.head);
+  if (!raw) raw = opened.head.content_type != "application/vnd.docker.multiplexed-stream";
+  return std::unique_ptr<LogStream>(new LogStream(std::move(opened.body), *raw));
 }
 
 std::unique_ptr<HijackedStream> Client::attach_container(const std::string& id, bool stdin_,

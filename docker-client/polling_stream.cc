@@ -26,7 +26,9 @@ std::size_t PollingStream::readv_some(iovec* iov, int n, boost::system::error_co
   for (;;) {
     // Wait first: the reply to a request just sent is rarely there yet, and
     // poll+read is one syscall cheaper than a read that says EAGAIN.
-    if (auto w = wait_fd(fd_, POLLIN, options); w != WaitResult::Ready) {
+    if (nonblocking_reads_) {
+      // The caller's event loop said the socket is readable (or will ask again).
+    } else if (auto w = wait_fd(fd_, POLLIN, options); w != WaitResult::Ready) {
       abort(w, ec);
       return 0;
     }
@@ -39,7 +41,12 @@ std::size_t PollingStream::readv_some(iovec* iov, int n, boost::system::error_co
       ec = boost::asio::error::eof;
       return 0;
     }
-    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (!nonblocking_reads_) continue;
+      ec = boost::asio::error::would_block;
+      return 0;
+    }
     ec = boost::system::error_code(errno, boost::system::system_category());
     return 0;
   }

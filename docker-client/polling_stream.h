@@ -34,6 +34,9 @@ class PollingStream {
   // Bytes received over the stream's life (detects "failed before any reply byte").
   std::uint64_t bytes_read() const { return bytes_read_; }
   int fd() const { return fd_; }
+  // Non-blocking reads: a read that would wait fails at once with
+  // boost::asio::error::would_block (bodies read from an event loop).
+  void set_nonblocking_reads(bool on) { nonblocking_reads_ = on; }
 
   template <class MutableBufferSequence>
   std::size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec) {
@@ -87,6 +90,7 @@ class PollingStream {
   const CallOptions* options_ = nullptr;
   WaitResult aborted_ = WaitResult::Ready;
   std::uint64_t bytes_read_ = 0;
+  bool nonblocking_reads_ = false;
 };
 
 }  // namespace docker::detail

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -113,6 +114,9 @@ struct Transport::Exchange {
   }
 };
 
+// The reader's exchange is a transport exchange that lives on with the reader.
+struct BodyReader::Exchange : Transport::Exchange {};
+
 void Transport::send(const Request& r, Exchange& ex, const CallOptions& options) {
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<Connection> conn;
@@ -218,6 +222,55 @@ Response Transport::stream(const Request& r, const std::function<void(const Resp
   }
   if (!stopped) finish(ex);  // a stream left mid-body is closed, never reused
   return resp;
+}
+
+Transport::OpenedStream Transport::open_stream(const Request& r, const CallOptions& options) {
+  OpenedStream opened;
+  std::unique_ptr<BodyReader> reader(new BodyReader(*this, r));
+  auto& ex = *reader->exchange_;
+  send(r, ex, options);
+  opened.head = ex.head();
+  if (!opened.head.ok()) {
+    read_body_into(ex, r, opened.head.body);
+    finish(ex);
+    return opened;
+  }
+  // From here the caller's event loop decides when to read: no deadline, no
+  // waiting (the options of this call end with it).
+  static const CallOptions kUnlimited;
+  ex.conn->stream().arm(kUnlimited);
+  ex.conn->stream().set_nonblocking_reads(true);
+  opened.body = std::move(reader);
+  return opened;
+}
+
+BodyReader::BodyReader(Transport& transport, Request request)
+    : transport_(transport), request_(std::move(request)), exchange_(new Exchange) {
+  request_.body.clear();  // only target and method are needed for messages
+}
+
+BodyReader::~BodyReader() = default;
+
+int BodyReader::fd() const { return exchange_->conn->fd(); }
+
+bool BodyReader::read_available(
+    const std::function<void(const char*, std::size_t)>& sink) {
+  auto& ex = *exchange_;
+  auto& p = *ex.parser;
+  char buf[16 * 1024];  // log and event messages are small; the stack is cheap
+  while (!p.is_done()) {
+    auto& body = p.get().body();
+    body.data = buf;
+    body.size = sizeof buf;
+    error_code ec;
+    http::read_some(ex.conn->stream(), ex.conn->buffer(), p, ec);
+    if (ec == http::error::need_buffer) ec = {};
+    const std::size_t n = sizeof buf - body.size;
+    if (n > 0) sink(buf, n);
+    if (ec == boost::asio::error::would_block) return true;
+    if (ec) fail(*ex.conn, transport_.endpoint(), ec, request_);
+  }
+  return false;
 }
 
 Transport::Hijacked Transport::hijack(const Request& r, const CallOptions& options) {

@@ -2,10 +2,12 @@
 // connection (connection.h), with the call's deadline and cancellation
 // applied to every wait on the socket.
 //
-// Three shapes of exchange:
+// Four shapes of exchange:
 //   call()   - the whole reply body in memory (inspect, list, create, ...);
 //   stream() - the body handed out piece by piece as it arrives (pull
 //              progress, events, logs); a sink returning false stops early;
+//   open_stream() - the same body, read without blocking by the caller's
+//              event loop (many log streams on one thread);
 //   hijack() - after a 101/200 to `Upgrade: tcp` the socket itself is handed
 //              over (exec start, attach) with any bytes already read past
 //              the headers.
@@ -19,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -49,6 +52,32 @@ struct Response {
 // A piece of a streamed body; return false to stop reading.
 using DataSink = std::function<bool(const char* data, std::size_t size)>;
 
+class Transport;
+
+// A 2xx body read from the caller's event loop instead of a blocking loop
+// (Transport::open_stream()). Owns its connection, which is never reused.
+class BodyReader {
+ public:
+  ~BodyReader();
+  BodyReader(const BodyReader&) = delete;
+  BodyReader& operator=(const BodyReader&) = delete;
+  // The socket to watch for readability (level-triggered).
+  int fd() const;
+  // Hands `sink` what the socket holds now (and what was read with the
+  // head), never waiting. True while more may come; false once the body
+  // ended. Throws DockerError Unavailable/Protocol when it broke. Call it
+  // once right after open_stream(): body bytes may have come with the head.
+  bool read_available(const std::function<void(const char*, std::size_t)>& sink);
+
+ private:
+  friend class Transport;
+  struct Exchange;
+  BodyReader(Transport& transport, Request request);
+  Transport& transport_;
+  Request request_;  // for error messages
+  std::unique_ptr<Exchange> exchange_;
+};
+
 class Transport {
  public:
   Transport(Endpoint endpoint, std::size_t max_idle) : pool_(std::move(endpoint), max_idle) {}
@@ -64,6 +93,14 @@ class Transport {
   Response stream(const Request& request, const std::function<void(const Response&)>& on_head,
                   const DataSink& sink, const CallOptions& options);
 
+  struct OpenedStream {
+    Response head;                      // body filled for a non-2xx reply
+    std::unique_ptr<BodyReader> body;   // only for a 2xx reply
+  };
+  // Sends the request and reads the head (blocking, within `options`); the
+  // body is left to the returned reader.
+  OpenedStream open_stream(const Request& request, const CallOptions& options);
+
   struct Hijacked {
     Response head;         // body filled only when the upgrade was refused
     int fd = -1;           // the raw socket, owned by the caller, when upgraded
@@ -72,6 +109,7 @@ class Transport {
   Hijacked hijack(const Request& request, const CallOptions& options);
 
  private:
+  friend class BodyReader;
   struct Exchange;
   void send(const Request& request, Exchange& ex, const CallOptions& options);
   void read_body(Exchange& ex, const Request& request, const DataSink& sink, bool& stopped);

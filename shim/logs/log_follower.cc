@@ -1,19 +1,21 @@
 #include "shim/logs/log_follower.h"
 
 #include <algorithm>
+#include <cassert>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
 
-#include "shim/logs/docker_log_message.h"
-
 namespace shim {
 namespace {
 
-constexpr std::size_t kStackBytes = 256 << 10;
 constexpr auto kSaveInterval = std::chrono::seconds(1);
 constexpr auto kFirstRetry = std::chrono::milliseconds(100);
 constexpr auto kMaxRetry = std::chrono::milliseconds(5000);
+// Bounds each blocking Docker request made on the pump thread (inspect,
+// opening the stream, the final read): a stuck dockerd must not hold every
+// other log forever.
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
 
 LogStream cri_stream(docker::StreamKind kind) {
   return kind == docker::StreamKind::Stderr ? LogStream::kStderr : LogStream::kStdout;
@@ -21,59 +23,49 @@ LogStream cri_stream(docker::StreamKind kind) {
 
 }  // namespace
 
-LogFollower::LogFollower(docker::Client& docker, std::string container_id, std::string path,
-                         std::optional<bool> tty, std::string state_path)
-    : docker_(docker),
+LogFollower::LogFollower(LogPump& pump, docker::Client& docker, std::string container_id,
+                         std::string path, std::optional<bool> tty, std::string state_path)
+    : pump_(pump),
+      docker_(docker),
       id_(std::move(container_id)),
       state_path_(std::move(state_path)),
-      tty_(tty),
-      file_(std::move(path)) {}
+      file_(std::move(path)),
+      tty_(tty) {}
 
-LogFollower::~LogFollower() { stop(); }
+// ---------------------------------------------------------------- any thread
 
 void LogFollower::start() {
+  unsigned generation;
   {
     std::lock_guard lock(mutex_);
     if (!finished_) return;
+    finished_ = false;
+    stop_ = false;
+    generation = ++generation_;
   }
-  join();  // a finished thread
-  std::lock_guard lock(mutex_);
-  stop_ = false;
-  finished_ = false;
-  recheck_file_ = true;
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, kStackBytes);
-  const int error = pthread_create(
-      &thread_, &attr,
-      [](void* self) -> void* {
-        static_cast<LogFollower*>(self)->run();
-        return nullptr;
-      },
-      this);
-  pthread_attr_destroy(&attr);
-  if (error != 0) {
-    finished_ = true;
-    throw std::system_error(error, std::generic_category(), "log follower thread for " + id_);
-  }
-  thread_started_ = true;
+  pump_.post([self = shared_from_this(), generation] {
+    self->recheck_file_ = true;
+    self->delay_ = kFirstRetry;
+    self->connect(generation);
+  });
 }
 
 void LogFollower::request_stop() {
-  std::lock_guard lock(mutex_);  // so that a sleeping run() cannot miss the wake-up
-  stop_ = true;
-  changed_.notify_all();
+  unsigned generation;
+  {
+    std::lock_guard lock(mutex_);  // so that a waiter cannot miss the wake-up
+    if (finished_) return;
+    stop_ = true;
+    generation = generation_;
+  }
+  pump_.post([self = shared_from_this(), generation] { self->halt(generation); });
 }
 
 void LogFollower::stop() {
+  assert(!pump_.on_pump_thread());
   request_stop();
-  join();
-}
-
-void LogFollower::join() {
-  if (!thread_started_) return;
-  pthread_join(thread_, nullptr);
-  thread_started_ = false;
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return finished_; });
 }
 
 bool LogFollower::finished() const {
@@ -107,10 +99,18 @@ void LogFollower::save_state_locked() {
   }
 }
 
-bool LogFollower::sleep_for(std::chrono::milliseconds delay) {
-  std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, delay, [this] { return stop_.load(); });
-  return !stop_;
+// ---------------------------------------------------------------- pump thread
+
+bool LogFollower::stale(unsigned generation) const {
+  std::lock_guard lock(mutex_);
+  return finished_ || generation != generation_;
+}
+
+docker::CallOptions LogFollower::call_options() const {
+  docker::CallOptions call;
+  call.deadline = docker::CallOptions::Clock::now() + kRequestTimeout;
+  call.cancelled = [this] { return stop_.load(); };
+  return call;
 }
 
 void LogFollower::prepare() {
@@ -123,10 +123,35 @@ void LogFollower::prepare() {
   recheck_file_ = false;
 }
 
+docker::LogOptions LogFollower::begin_pass(bool follow) {
+  const LogPosition start = position();
+  filter_.emplace(start);
+  pending_position_ = start;
+  batch_.clear();
+  splitter_ = TtyLogSplitter{};
+  docker::LogOptions options;
+  options.follow = follow;
+  options.timestamps = true;
+  options.tty = tty_;
+  if (!start.empty()) options.since = format_docker_since(start.resume_since());
+  return options;
+}
+
 void LogFollower::add(const CriLogRecord& record) {
   if (!filter_->admit(record.stream, record.time)) return;
   append_cri_log_record(record.time, record.stream, record.tag, record.content, batch_);
   pending_position_[record.stream].advance(record.time);
+}
+
+void LogFollower::consume(const docker::OutputChunk& chunk) {
+  if (tty_.value_or(false)) {
+    splitter_.feed(chunk.data);
+    while (auto record = splitter_.next()) add(*record);
+  } else if (const auto message = parse_docker_log_message(chunk.data)) {
+    add(to_cri_record(*message, cri_stream(chunk.stream)));
+  } else {
+    spdlog::warn("container {}: log message without a timestamp dropped", id_);
+  }
 }
 
 void LogFollower::flush() {
@@ -138,103 +163,135 @@ void LogFollower::flush() {
   if (std::chrono::steady_clock::now() - saved_at_ >= kSaveInterval) save_state_locked();
 }
 
-void LogFollower::stream_once(bool follow) {
-  LogPosition start = position();
-  filter_.emplace(start);
-  pending_position_ = start;
-  batch_.clear();
+void LogFollower::connect(unsigned generation) {
+  if (stale(generation)) return;
+  if (stop_) return finish();
+  attempt_start_ = position();
+  try {
+    if (recheck_file_) prepare();
+    const auto call = call_options();
+    if (!tty_) tty_ = docker_.inspect_container(id_, false, call).config.tty;
+    const auto options = begin_pass(true);
+    stream_ = docker_.open_container_logs(id_, options, call);
+    pump_.watch(stream_->fd(),
+                [self = shared_from_this(), generation] { self->on_readable(generation); });
+  } catch (...) {
+    close_stream();
+    return on_failure(generation, std::current_exception());
+  }
+  on_readable(generation);  // bytes that came with the reply's head
+}
 
-  docker::LogOptions options;
-  options.follow = follow;
-  options.timestamps = true;
-  options.tty = tty_;
-  if (!start.empty()) options.since = format_docker_since(start.resume_since());
-  docker::CallOptions call;
-  call.cancelled = [this] { return stop_.load(); };
-
-  const bool tty = tty_.value_or(false);
-  TtyLogSplitter splitter;
-  docker_.container_logs(
-      id_, options,
-      [&](const docker::OutputChunk& chunk) {
-        if (tty) {
-          splitter.feed(chunk.data);
-          while (auto record = splitter.next()) add(*record);
-        } else if (const auto message = parse_docker_log_message(chunk.data)) {
-          add(to_cri_record(*message, cri_stream(chunk.stream)));
-        } else {
-          spdlog::warn("container {}: log message without a timestamp dropped", id_);
-        }
-        flush();
-        return !stop_.load();
-      },
-      call);
-  if (tty && !stop_) {
-    if (auto record = splitter.finish()) add(*record);
+void LogFollower::on_readable(unsigned generation) {
+  if (stale(generation) || !stream_) return;
+  bool more = false;
+  try {
+    more = stream_->read_available([this](const docker::OutputChunk& chunk) { consume(chunk); });
     flush();
+  } catch (...) {
+    close_stream();
+    return on_failure(generation, std::current_exception());
+  }
+  if (stop_) {
+    close_stream();
+    return finish();
+  }
+  if (!more) {
+    close_stream();
+    on_stream_end(generation);
   }
 }
 
-void LogFollower::run() {
-  auto delay = kFirstRetry;
-  docker::CallOptions call;
-  call.cancelled = [this] { return stop_.load(); };
-  while (!stop_) {
-    bool ended = false;  // Docker ended the stream by itself
-    const LogPosition before = position();
-    std::string broke;  // why a retriable stream failed
-    try {
-      if (recheck_file_) prepare();
-      if (!tty_) tty_ = docker_.inspect_container(id_, false, call).config.tty;
-      stream_once();
-      ended = true;
-    } catch (const LogFileBusy& e) {
-      // Another process writes this log (log_file.h): two writers would
-      // put every line in twice. Leave it to that one.
-      spdlog::info("container {}: not following its log: {}", id_, e.what());
-      break;
-    } catch (const docker::DockerError& e) {
-      if (stop_ || e.kind() == docker::DockerError::Kind::Cancelled) break;
-      if (e.not_found()) break;  // the container is gone
-      if (e.kind() == docker::DockerError::Kind::Http) {
-        spdlog::error("container {}: Docker cannot give its log: {}", id_, e.message());
-        break;
-      }
-      broke = e.message();
-    } catch (const std::exception& e) {
-      spdlog::error("container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
-                    e.what(), delay.count());
-      recheck_file_ = true;  // a failed write may have torn the last line
+void LogFollower::on_stream_end(unsigned generation) {
+  try {
+    if (tty_.value_or(false)) {
+      if (auto record = splitter_.finish()) add(*record);
+      flush();
     }
-    if (stop_) break;
-    if (!(position() == before)) delay = kFirstRetry;  // it made progress
-    if (!broke.empty())
-      spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, broke,
-                   delay.count());
-    if (ended) {
-      try {
-        if (!docker_.inspect_container(id_, false, call).state.running) {
-          // Docker 20.10 may end a follow before the last message of a
-          // container that just exited (moby/moby#43860): one more plain
-          // read collects it.
-          const LogPosition at_end = position();
-          stream_once(false);
-          if (!(position() == at_end))
-            spdlog::debug("container {}: messages after the end of the follow collected", id_);
-          break;
-        }
-        spdlog::debug("container {}: running again, following its log again", id_);
-      } catch (const docker::DockerError& e) {
-        if (e.not_found() || e.kind() == docker::DockerError::Kind::Cancelled) break;
-      } catch (const std::exception& e) {
-        spdlog::error("container {}: log file {}: {}", id_, file_.path(), e.what());
-        recheck_file_ = true;
-      }
+    if (!docker_.inspect_container(id_, false, call_options()).state.running) {
+      read_rest();
+      return finish();
     }
-    if (!sleep_for(delay)) break;
-    delay = std::min(delay * 2, kMaxRetry);
+    spdlog::debug("container {}: running again, following its log again", id_);
+  } catch (const docker::DockerError& e) {
+    if (e.not_found() || e.kind() == docker::DockerError::Kind::Cancelled) return finish();
+  } catch (const std::exception& e) {
+    spdlog::error("container {}: log file {}: {}", id_, file_.path(), e.what());
+    recheck_file_ = true;
   }
+  retry_later(generation);
+}
+
+void LogFollower::read_rest() {
+  // Docker 20.10 may end a follow before the last message of a container
+  // that just exited (moby/moby#43860): one more plain read collects it.
+  const LogPosition at_end = position();
+  const auto options = begin_pass(false);
+  docker_.container_logs(
+      id_, options,
+      [this](const docker::OutputChunk& chunk) {
+        consume(chunk);
+        flush();
+        return !stop_.load();
+      },
+      call_options());
+  if (tty_.value_or(false) && !stop_) {
+    if (auto record = splitter_.finish()) add(*record);
+    flush();
+  }
+  if (!(position() == at_end))
+    spdlog::debug("container {}: messages after the end of the follow collected", id_);
+}
+
+void LogFollower::on_failure(unsigned generation, std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const LogFileBusy& e) {
+    // Another process writes this log (log_file.h): two writers would put
+    // every line in twice. Leave it to that one.
+    spdlog::info("container {}: not following its log: {}", id_, e.what());
+    return finish();
+  } catch (const docker::DockerError& e) {
+    if (stop_ || e.kind() == docker::DockerError::Kind::Cancelled) return finish();
+    if (e.not_found()) return finish();  // the container is gone
+    if (e.kind() == docker::DockerError::Kind::Http) {
+      spdlog::error("container {}: Docker cannot give its log: {}", id_, e.message());
+      return finish();
+    }
+    spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, e.message(),
+                 delay_.count());
+  } catch (const std::exception& e) {
+    spdlog::error("container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
+                  e.what(), delay_.count());
+    recheck_file_ = true;  // a failed write may have torn the last line
+  }
+  retry_later(generation);
+}
+
+void LogFollower::retry_later(unsigned generation) {
+  if (stop_) return finish();
+  if (!(position() == attempt_start_)) delay_ = kFirstRetry;  // it made progress
+  pump_.post_at(std::chrono::steady_clock::now() + delay_,
+                [self = shared_from_this(), generation] { self->connect(generation); });
+  delay_ = std::min(delay_ * 2, std::chrono::milliseconds(kMaxRetry));
+}
+
+void LogFollower::halt(unsigned generation) {
+  if (stale(generation)) return;
+  close_stream();
+  finish();
+}
+
+void LogFollower::close_stream() {
+  if (!stream_) return;
+  pump_.unwatch(stream_->fd());
+  stream_.reset();
+}
+
+void LogFollower::finish() {
+  close_stream();
   std::lock_guard lock(mutex_);
+  if (finished_) return;
   save_state_locked();
   file_.close();
   finished_ = true;

@@ -39,7 +39,7 @@ void LogManager::follow(const std::string& container_id, const std::string& path
     follower.reset();
   }
   if (!follower)
-    follower = std::make_shared<LogFollower>(docker_, container_id, path, tty,
+    follower = std::make_shared<LogFollower>(pump_, docker_, container_id, path, tty,
                                              state_path(container_id));
   follower->start();
 }

@@ -9,8 +9,9 @@
 // written twice. cri-dockerd instead symlinked Docker's json-file, which
 // critest cannot read and which cannot be reopened.
 //
-// Thread-safe. Every follower runs on its own thread; stop_all() (and the
-// destructor) cancels their Docker calls and joins them.
+// Thread-safe. Every follower runs on one shared thread (log_pump.h);
+// stop_all() (and the destructor) cancels their Docker calls and waits for
+// them to end.
 #pragma once
 
 #include <chrono>
@@ -24,6 +25,7 @@
 
 #include "docker-client/client.h"
 #include "shim/logs/log_follower.h"
+#include "shim/logs/log_pump.h"
 
 namespace shim {
 
@@ -37,7 +39,7 @@ class LogManager {
 
   // Start (or resume, or restart when finished) copying container `id`'s
   // output to `path`. Idempotent while running. A different path replaces
-  // the follower. Throws std::system_error when no thread can be made.
+  // the follower.
   void follow(const std::string& container_id, const std::string& path, bool tty);
 
   // Close and reopen the file at the same path. Throws shim::CriError
@@ -85,6 +87,7 @@ class LogManager {
 
   docker::Client& docker_;
   const std::string state_dir_;
+  LogPump pump_;  // before followers_: they post to it until stopped
   std::mutex mutex_;  // followers_; held across start/stop so that they never race
   std::map<std::string, std::shared_ptr<LogFollower>> followers_;
   // resume_all() announced by expect_resume() and not yet done.
