@@ -7,7 +7,10 @@
 #include <chrono>
 #include <thread>
 
+#include <poll.h>
+
 #include "docker-client/client.h"
+#include "docker-client/log_stream.h"
 #include "tests/docker-client/fake_dockerd.h"
 
 using namespace docker;
@@ -86,6 +89,63 @@ TEST_CASE("streamed events reach the sink as they arrive") {
   CHECK(seen[0].time_nano == 5);
   CHECK(seen[1].action == "die");
   CHECK(seen[1].attributes.at("exitCode") == "0");
+}
+
+TEST_CASE("a log stream read without blocking: frames split anywhere, head bytes, end") {
+  std::atomic<int> step{0};
+  FakeDockerd server([&](int fd, const FakeRequest& req) {
+    CHECK(req.line().find("GET /v1.41/containers/c1/logs?follow=1&stdout=1&stderr=1") == 0);
+    const std::string frame1 = std::string("\x01\0\0\0\0\0\0\x03", 8) + "ab\n";
+    const std::string frame2 = std::string("\x02\0\0\0\0\0\0\x04", 8) + "err\n";
+    // The first frame comes with the head; the second is split in two
+    // chunks, sent only once the client has read what came before.
+    write_all(fd, "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n" + chunk(frame1));
+    for (int i = 0; i < 500 && step < 1; ++i) std::this_thread::sleep_for(10ms);
+    write_all(fd, chunk(frame2.substr(0, 5)));
+    for (int i = 0; i < 500 && step < 2; ++i) std::this_thread::sleep_for(10ms);
+    write_all(fd, chunk(frame2.substr(5)) + "0\r\n\r\n");
+    return true;
+  });
+  auto client = make_client(server);
+  LogOptions lo;
+  lo.follow = true;
+  lo.tty = false;  // API 1.41 would ask an inspect
+  auto stream = client.open_container_logs("c1", lo, CallOptions::with_timeout(5s));
+  std::string out, err;
+  const auto sink = [&](const OutputChunk& c) {
+    (c.stream == StreamKind::Stderr ? err : out) += c.data;
+  };
+  CHECK(stream->read_available(sink));  // returns at once with what is there
+  CHECK(out == "ab\n");
+  step = 1;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  bool more = true;
+  while (more && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{stream->fd(), POLLIN, 0};
+    ::poll(&p, 1, 100);
+    more = stream->read_available(sink);
+    step = 2;
+  }
+  CHECK_FALSE(more);
+  CHECK(err == "err\n");
+}
+
+TEST_CASE("a log stream for an unknown container throws NotFound before any read") {
+  FakeDockerd server([](int fd, const FakeRequest&) {
+    write_all(fd, "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 28\r\n\r\n"
+                  "{\"message\":\"No such thing\"}\n");
+    return true;
+  });
+  auto client = make_client(server);
+  LogOptions lo;
+  lo.tty = false;
+  try {
+    client.open_container_logs("c1", lo, CallOptions::with_timeout(5s));
+    FAIL("no exception");
+  } catch (const DockerError& e) {
+    CHECK(e.not_found());
+  }
 }
 
 TEST_CASE("keep-alive: sequential calls share one connection") {
