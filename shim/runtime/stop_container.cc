@@ -2,7 +2,8 @@
 // (0: at once). An unknown ID is NOT_FOUND; a stopped container is success.
 // The call returns once the container's output is all in its log file (the
 // follower drains while Docker stops the container), so that the
-// ContainerStatus that follows a stop has nothing to wait for.
+// ContainerStatus that follows a stop has nothing to wait for; its inspect
+// is made here too, while the log drains.
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
 #include "shim/state/object_lookup.h"
@@ -28,12 +29,13 @@ grpc::Status RuntimeService::StopContainer(grpc::ServerContext* context,
         if (!e.conflict()) throw;  // 409: not running (never started, or stopped)
       }
       docker_.wait_container(*id, "not-running", options);
-      changed(*id);
     } else {
       const auto timeout = std::min<std::int64_t>(request->timeout(), 24 * 3600);
       docker_.stop_container(*id, static_cast<int>(timeout), options);
-      changed(*id);
     }
+    // Kubelet asks the status right after a stop: have it ready
+    // (inspect_cache.h keeps it through the die and stop events).
+    inspects_.refill(*id, options);
     wait_for_container_log(*id);
   });
 }

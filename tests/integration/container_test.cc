@@ -401,3 +401,35 @@ TEST_CASE("Status follows changes made behind the shim's back (Docker events)") 
   }
   CHECK(status.error_code() == grpc::StatusCode::NOT_FOUND);
 }
+
+TEST_CASE("Status after the shim's own stop, then a start behind its back") {
+  // The stop leaves an inspect in the cache that the die/stop events must
+  // not spoil (it already shows the exit); a start behind the shim's back
+  // must still replace it.
+  ShimProcess shim;
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  pod.run();
+  const auto id = pod.create_and_start("stopped", "exec sleep 600");
+  cri::StopContainerRequest stop;
+  stop.set_container_id(id);
+  cri::StopContainerResponse stopped;
+  REQUIRE(runtime->StopContainer(context().get(), stop, &stopped).ok());
+  for (int i = 0; i < 10; ++i) {  // before and after the events arrive
+    const auto status = pod.status(id);
+    CHECK(status.state() == cri::CONTAINER_EXITED);
+    CHECK(status.exit_code() == 137);
+    CHECK(status.finished_at() > 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  docker_client().start_container(id);
+  cri::ContainerState state = cri::CONTAINER_EXITED;
+  for (int i = 0; i < 100 && state != cri::CONTAINER_RUNNING; ++i) {  // the start event
+    state = pod.status(id).state();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(state == cri::CONTAINER_RUNNING);
+  docker_client().kill_container(id, "SIGKILL");
+  const auto exited = pod.wait_exited(id);
+  CHECK(exited.exit_code() == 137);
+}
