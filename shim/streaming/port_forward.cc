@@ -215,6 +215,8 @@ void serve_port_forward(docker::Client& docker, const PortForwardRequest& reques
     }
   } catch (const StreamClosed&) {
     // The session ended; the connections' streams end with it.
+  } catch (const std::exception& e) {
+    spdlog::warn("port-forward to pod {}: the session failed: {}", request.sandbox_id, e.what());
   }
   threads.join_all();
 }
