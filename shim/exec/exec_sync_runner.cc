@@ -109,12 +109,20 @@ ExecSyncResult run_exec_sync(docker::Client& docker, const ExecSyncRequest& requ
   const std::uint64_t started_after_ticks = boot_ticks_now();
   ExecOutput output;
   int exit_code = 0;
+  bool started = false;
   try {
     auto stream = docker.start_exec(exec_id, false, options);
+    started = true;
     while (auto chunk = stream->read(options)) output.add(chunk->stream, chunk->data);
     exit_code = wait_exit_code(docker, exec_id, options);
   } catch (const docker::DockerError& e) {
-    kill_exec(docker, exec_id, request.container_id, started_after_ticks);
+    // dockerd's refusal to start it (the container stopped meanwhile: 409)
+    // leaves nothing to kill; a start cut short may have started it.
+    const bool refused = !started && e.kind() == docker::DockerError::Kind::Http;
+    if (!refused) kill_exec(docker, exec_id, request.container_id, started_after_ticks);
+    if (e.conflict())
+      throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
+                     "container " + request.container_id + " is not running: " + e.message());
     if (e.kind() == docker::DockerError::Kind::DeadlineExceeded) {
       const std::string why = Clock::now() >= timeout_at
           ? "timed out after " + std::to_string(request.timeout_seconds) + " s"

@@ -196,6 +196,23 @@ TEST_CASE("exec_sync with timeout: DEADLINE_EXCEEDED, and nothing of the command
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     CHECK_FALSE(any_alive(processes_matching(pod, id, "sleep 876")));
   }
+  SUBCASE("the client cancels") {
+    grpc::ClientContext call;
+    call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    auto request = exec_request(id, {"sh", "-c", "sleep 765; echo never"}, 0);
+    cri::ExecSyncResponse response;
+    grpc::Status status;
+    std::thread caller([&] { status = runtime->ExecSync(&call, request, &response); });
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    CHECK(any_alive(processes_matching(pod, id, "sleep 765")));  // it did start
+    call.TryCancel();
+    caller.join();
+    CHECK(status.error_code() == grpc::StatusCode::CANCELLED);
+    const auto give_up = Clock::now() + std::chrono::seconds(5);
+    while (any_alive(processes_matching(pod, id, "sleep 765")) && Clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    CHECK_FALSE(any_alive(processes_matching(pod, id, "sleep 765")));
+  }
   // The container itself is untouched.
   CHECK(pod.status(id).state() == cri::CONTAINER_RUNNING);
 }
