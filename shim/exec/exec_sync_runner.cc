@@ -56,10 +56,11 @@ int wait_exit_code(docker::Client& docker, const std::string& exec_id,
   }
 }
 
-// Kills whatever the exec started. Runs after the caller's deadline may have
-// passed, so its Docker calls have their own. Failures are logged: the
-// caller reports the error that brought it here.
-void kill_exec(docker::Client& docker, const std::string& exec_id, const std::string& container_id,
+// Kills whatever the exec started; returns whether nothing of it is left
+// alive. Runs after the caller's deadline may have passed, so its Docker
+// calls have their own. Failures are logged: the caller reports the error
+// that brought it here.
+bool kill_exec(docker::Client& docker, const std::string& exec_id, const std::string& container_id,
                std::uint64_t started_after_ticks) noexcept {
   try {
     const auto options = cleanup_call_options();
@@ -72,7 +73,7 @@ void kill_exec(docker::Client& docker, const std::string& exec_id, const std::st
     }
     if (inspect.pid == 0) {
       spdlog::warn("ExecSync {}: exec {} has no process to kill", short_id(container_id), short_id(exec_id));
-      return;
+      return true;
     }
     ExecProcessTarget target;
     target.pid = inspect.pid;
@@ -87,8 +88,31 @@ void kill_exec(docker::Client& docker, const std::string& exec_id, const std::st
     else
       spdlog::warn("ExecSync {}: exec {} (pid {}): processes still alive after SIGKILL",
                    short_id(container_id), short_id(exec_id), inspect.pid);
+    return report.all_gone;
   } catch (const std::exception& e) {
     spdlog::warn("ExecSync {}: cannot kill exec {}: {}", short_id(container_id), short_id(exec_id), e.what());
+    return false;
+  }
+}
+
+// The CRI error for a Docker failure while the exec ran, once its processes
+// were dealt with (`killed`: none left alive).
+CriError exec_failure(const docker::DockerError& e, const ExecSyncRequest& request,
+                      Clock::time_point timeout_at, bool killed) {
+  const std::string aftermath = killed ? "; its processes were killed"
+                                       : "; killing its processes failed (see the shim's log)";
+  switch (e.kind()) {
+    case docker::DockerError::Kind::DeadlineExceeded:
+      return CriError(grpc::StatusCode::DEADLINE_EXCEEDED,
+                      "command " +
+                          (Clock::now() >= timeout_at
+                               ? "timed out after " + std::to_string(request.timeout_seconds) + " s"
+                               : std::string("ran past the client's deadline")) +
+                          aftermath);
+    case docker::DockerError::Kind::Cancelled:
+      return CriError(grpc::StatusCode::CANCELLED, "the client cancelled the command" + aftermath);
+    default:
+      return CriError(status_code_for(e), "exec failed: " + e.message() + aftermath);
   }
 }
 
@@ -118,21 +142,14 @@ ExecSyncResult run_exec_sync(docker::Client& docker, const ExecSyncRequest& requ
   } catch (const docker::DockerError& e) {
     // dockerd's refusal to start it (the container stopped meanwhile: 409)
     // leaves nothing to kill; a start cut short may have started it.
-    const bool refused = !started && e.kind() == docker::DockerError::Kind::Http;
-    if (!refused) kill_exec(docker, exec_id, request.container_id, started_after_ticks);
-    if (e.conflict())
-      throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
-                     "container " + request.container_id + " is not running: " + e.message());
-    if (e.kind() == docker::DockerError::Kind::DeadlineExceeded) {
-      const std::string why = Clock::now() >= timeout_at
-          ? "timed out after " + std::to_string(request.timeout_seconds) + " s"
-          : "the client's deadline passed";
-      throw CriError(grpc::StatusCode::DEADLINE_EXCEEDED,
-                     "command " + why + "; its processes were killed");
+    if (!started && e.kind() == docker::DockerError::Kind::Http) {
+      if (e.conflict())
+        throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
+                       "container " + request.container_id + " is not running: " + e.message());
+      throw;
     }
-    if (e.kind() == docker::DockerError::Kind::Cancelled)
-      throw CriError(grpc::StatusCode::CANCELLED, "the client cancelled; the command's processes were killed");
-    throw;
+    const bool killed = kill_exec(docker, exec_id, request.container_id, started_after_ticks);
+    throw exec_failure(e, request, timeout_at, killed);
   } catch (...) {
     kill_exec(docker, exec_id, request.container_id, started_after_ticks);
     throw;
