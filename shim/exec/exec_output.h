@@ -1,0 +1,55 @@
+// ExecSync's stdout and stderr, held in memory only as far as one CRI reply
+// can carry them.
+//
+// kubelet receives at most 16 MiB per gRPC message (its maxMsgSize, the
+// shim's own send limit too), so output beyond that can never reach it: as
+// with dockershim and cri-dockerd (whose limit writer fails the call) and
+// containerd (whose 16 MiB cap makes the reply hit the gRPC limit), the
+// caller gets an error, never silently cut output. What is read past the
+// limit is counted and dropped, and what was kept is freed, so that the
+// exec's process is never blocked on a full pipe and the shim's memory stays
+// bounded while the call reads on to the process's end.
+//
+// Not thread-safe: one reader.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "docker-client/hijacked_stream.h"
+
+namespace shim::exec {
+
+// What stdout and stderr together may hold: kubelet's 16 MiB message limit
+// less room for the reply's own framing (two length-prefixed fields and the
+// exit code: under 32 bytes).
+inline constexpr std::size_t kMaxExecSyncOutputBytes = 16 * 1024 * 1024 - 64;
+
+class ExecOutput {
+ public:
+  explicit ExecOutput(std::size_t limit = kMaxExecSyncOutputBytes) : limit_(limit) {}
+
+  // Appends a chunk of the stream it came from (Stdin never comes; it is
+  // dropped). Once stdout and stderr together pass the limit, both are
+  // dropped and only counted from then on.
+  void add(docker::StreamKind stream, std::string_view data);
+
+  bool overflowed() const { return overflowed_; }
+  // Bytes seen on each stream, kept or not.
+  std::uint64_t stdout_bytes() const { return stdout_seen_; }
+  std::uint64_t stderr_bytes() const { return stderr_seen_; }
+
+  // The whole output; empty after an overflow.
+  std::string take_stdout() { return std::move(stdout_); }
+  std::string take_stderr() { return std::move(stderr_); }
+
+ private:
+  std::size_t limit_;
+  bool overflowed_ = false;
+  std::uint64_t stdout_seen_ = 0, stderr_seen_ = 0;
+  std::string stdout_, stderr_;
+};
+
+}  // namespace shim::exec
