@@ -222,8 +222,9 @@ void SessionCore::read_loop(std::string initial) {
       }
       if (n <= 0) {
         std::lock_guard lock(mu);
-        end_locked(n == 0 ? "peer closed the connection"
-                          : std::string("reading the connection failed: ") + std::strerror(errno));
+        end_locked(n == 0                ? std::string("peer closed the connection")
+                   : errno == ECONNRESET ? std::string("peer reset the connection")
+                                         : std::string("reading the connection failed: ") + std::strerror(errno));
         break;
       }
       pending_bytes.assign(buffer.data(), static_cast<std::size_t>(n));
