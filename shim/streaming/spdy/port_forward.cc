@@ -40,7 +40,7 @@ void SpdyPortForwardSession::fail(const std::string& request_id, Pair& pair, con
   spdlog::debug("port forward: request {}: {}", request_id, message);
   if (pair.error) write_error(*pair.error, message);
   if (pair.data) pair.data->reset(RstStatus::kCancel);
-  pair.failed = true;
+  pair.failure = message;
 }
 
 void SpdyPortForwardSession::expire(Session::Clock::time_point now) {
@@ -49,7 +49,7 @@ void SpdyPortForwardSession::expire(Session::Clock::time_point now) {
       ++it;
       continue;
     }
-    if (!it->second.failed) fail(it->first, it->second, "timed out waiting for streams of request " + it->first);
+    if (!it->second.failure) fail(it->first, it->second, "timed out waiting for streams of request " + it->first);
     it = pairs_.erase(it);
   }
 }
@@ -84,8 +84,13 @@ std::optional<PortForwardConnection> SpdyPortForwardSession::accept() {
     auto [it, created] = pairs_.try_emplace(request_id);
     Pair& pair = it->second;
     if (created) pair.deadline = Session::Clock::now() + pair_timeout_;
-    if (pair.failed) {
-      stream->reset(RstStatus::kCancel);
+    if (pair.failure) {
+      if (type == "error" && !pair.error) {
+        write_error(*stream, *pair.failure);
+        pair.error = std::move(stream);
+      } else {
+        stream->reset(RstStatus::kCancel);
+      }
       continue;
     }
     std::unique_ptr<Stream>& slot = type == "error" ? pair.error : pair.data;

@@ -42,7 +42,9 @@ class SpdyPortForwardSession : public PortForwardSession {
     std::unique_ptr<Stream> error;
     std::unique_ptr<Stream> data;
     Session::Clock::time_point deadline;
-    bool failed = false;  // reported; streams arriving later are reset
+    // Set once the pair failed: an error stream arriving later gets it, a
+    // data stream arriving later is reset.
+    std::optional<std::string> failure;
   };
 
   void fail(const std::string& request_id, Pair& pair, const std::string& message);
