@@ -94,7 +94,9 @@ TEST_CASE("spdy session: data arriving before the stream is taken is kept; initi
   // The HTTP layer read the first frame together with the request.
   HeaderCompressor c;
   std::string first = serialize(SynStreamFrame{1, 0, 0, 0, 0, client.compressor().compress({{"streamtype", "stdin"}})});
-  Session session(server_fd, first);
+  SessionOptions quick;
+  quick.linger = 100ms;  // the client keeps its end open: do not wait for it
+  Session session(server_fd, first, quick);
   client.data(1, "early", true);
   auto stream = session.next_stream(std::chrono::steady_clock::now() + 5s);
   REQUIRE(stream);
@@ -417,7 +419,9 @@ TEST_CASE("spdy session: a peer that ignores windows is paced by its reader, not
 TEST_CASE("spdy session: destroying the session ends streams held elsewhere") {
   auto [server_fd, client_fd] = spdy_test::socket_pair();
   TestClient client(client_fd);
-  auto session = std::make_unique<Session>(server_fd);
+  SessionOptions quick;
+  quick.linger = 100ms;  // the client keeps its end open: do not wait for it
+  auto session = std::make_unique<Session>(server_fd, std::string_view{}, quick);
   client.open(1, {{"streamtype", "a"}});
   auto s = session->next_stream(std::chrono::steady_clock::now() + 5s);
   REQUIRE(s);
