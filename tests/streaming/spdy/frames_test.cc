@@ -123,3 +123,22 @@ TEST_CASE("spdy frames: serialize refuses what the wire cannot carry") {
   CHECK_THROWS_AS(serialize(DataFrame{1, 0, std::string(kMaxFrameLength + 1, 'x')}), std::invalid_argument);
   CHECK_THROWS_AS(serialize(SynStreamFrame{1, 0, 8, 0, 0, ""}), std::invalid_argument);
 }
+
+TEST_CASE("spdy frames: random and mutated input only ever gives frames or FrameError") {
+  std::string valid = serialize(SynStreamFrame{1, 0, 0, 0, 0, "abc"}) + serialize(DataFrame{1, kFlagFin, "data"}) +
+                      serialize(SettingsFrame{0, {{0, 7, 100}}}) + serialize(WindowUpdateFrame{1, 5});
+  std::uint32_t seed = 12345;
+  auto rnd = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+  for (int round = 0; round < 2000; ++round) {
+    std::string input = valid;
+    for (int k = 0; k < 3; ++k) input[rnd() % input.size()] = static_cast<char>(rnd());
+    if (round % 2) input.resize(rnd() % input.size());
+    FrameParser p(ParserLimits{4096});
+    p.feed(input);
+    try {
+      while (p.next()) {
+      }
+    } catch (const FrameError&) {
+    }
+  }
+}
