@@ -11,6 +11,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -73,7 +74,16 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   if (!runtime_settings.host.has_all_capabilities())
     spdlog::info("this host's capability bounding set lacks capabilities the kernel knows; "
                  "privileged pods and containers are built from their parts");
-  shim::RuntimeService runtime_service(docker, runtime_settings);
+  runtime_settings.streaming.address = options.streaming_address;
+  runtime_settings.streaming.port = static_cast<std::uint16_t>(options.streaming_port);
+  std::optional<shim::RuntimeService> runtime_holder;
+  try {
+    runtime_holder.emplace(docker, runtime_settings);
+  } catch (const std::system_error& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  shim::RuntimeService& runtime_service = *runtime_holder;
   shim::ImageService image_service(docker);
   shim::Listener listener(options.listen);
 

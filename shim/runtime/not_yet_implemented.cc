@@ -6,7 +6,6 @@
 namespace shim {
 namespace {
 
-constexpr const char* kStreaming = "exec, attach and port-forward streaming";
 constexpr const char* kRest = "stats, container events, CNI networking and the rest of CRI v1";
 
 grpc::Status not_yet(const char* method, const char* capability) {
@@ -25,21 +24,6 @@ grpc::Status RuntimeService::StreamPodSandboxes(grpc::ServerContext*, const cri:
 grpc::Status RuntimeService::StreamContainers(grpc::ServerContext*, const cri::StreamContainersRequest*,
     grpc::ServerWriter<cri::StreamContainersResponse>*) {
   return not_yet("StreamContainers", kRest);
-}
-
-grpc::Status RuntimeService::Exec(grpc::ServerContext*, const cri::ExecRequest*,
-    cri::ExecResponse*) {
-  return not_yet("Exec", kStreaming);
-}
-
-grpc::Status RuntimeService::Attach(grpc::ServerContext*, const cri::AttachRequest*,
-    cri::AttachResponse*) {
-  return not_yet("Attach", kStreaming);
-}
-
-grpc::Status RuntimeService::PortForward(grpc::ServerContext*, const cri::PortForwardRequest*,
-    cri::PortForwardResponse*) {
-  return not_yet("PortForward", kStreaming);
 }
 
 grpc::Status RuntimeService::ContainerStats(grpc::ServerContext*, const cri::ContainerStatsRequest*,

@@ -10,7 +10,8 @@ RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& se
       host_(settings.host),
       logs_(docker, settings.state_dir),
       inspects_(docker),
-      creation_times_(docker) {}
+      creation_times_(docker),
+      streaming_(docker, settings.streaming) {}
 
 InspectFunction RuntimeService::cached_inspect(const docker::CallOptions& options) {
   return [this, options](const std::string& id) { return inspects_.inspect(id, options); };
@@ -20,6 +21,14 @@ InspectFunction RuntimeService::plain_inspect(const docker::CallOptions& options
   return [this, options](const std::string& id) {
     return docker_.inspect_container(id, false, options);
   };
+}
+
+std::string RuntimeService::stream_url(streaming::StreamRequest request) {
+  try {
+    return streaming_.url_for(std::move(request));
+  } catch (const streaming::TooManyPendingStreams& e) {
+    throw CriError(grpc::StatusCode::RESOURCE_EXHAUSTED, e.what());
+  }
 }
 
 void RuntimeService::resume_container_logs() { logs_.resume_all(); }

@@ -1,5 +1,6 @@
 // CRI RuntimeService on Docker. One file per RPC, as in containerd's CRI
-// server: version.cc, status.cc, ... The methods whose capability is still
+// server: version.cc, status.cc, ... Construction binds the streaming
+// server (throws std::system_error when it cannot). The methods whose capability is still
 // being built answer UNIMPLEMENTED naming that capability
 // (not_yet_implemented.cc); nothing else may.
 #pragma once
@@ -18,6 +19,7 @@
 #include "shim/security/host_security.h"
 #include "shim/state/known_objects.h"
 #include "shim/state/creation_times.h"
+#include "shim/streaming/streaming_server.h"
 
 namespace shim {
 
@@ -28,6 +30,7 @@ struct RuntimeSettings {
   std::string pod_infra_image;
   security::HostSecurity host;  // probed at start-up
   std::string state_dir;        // --root-dir: log-follow positions
+  streaming::StreamingServerOptions streaming;
 };
 
 class RuntimeService final : public cri::RuntimeService::Service {
@@ -135,6 +138,9 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Hugepage limits have no Docker field: written to the cgroup after start.
   void apply_hugepage_limits(const docker::ContainerInspect& container);
   void write_hugepage_limits_of(const std::string& id, const HugepageLimits& limits);
+  // A one-time URL for `request` on the streaming server. Throws CriError
+  // RESOURCE_EXHAUSTED when too many URLs wait for their client.
+  std::string stream_url(streaming::StreamRequest request);
   // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
   std::string cgroup_driver(const docker::CallOptions& options);
 
@@ -146,6 +152,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   KnownObjects known_;  // kinds by full ID: no inspect just to check one
   // Adopted (cri-dockerd's) containers: nanosecond creation times for List.
   CreationTimes creation_times_;
+  streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
 };

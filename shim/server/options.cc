@@ -1,5 +1,7 @@
 #include "shim/server/options.h"
 
+#include <arpa/inet.h>
+
 #include <array>
 #include <filesystem>
 #include <functional>
@@ -33,6 +35,11 @@ const std::map<std::string, Setter>& settable_keys() {
       {"pod-infra-container-image",
        [](Options& o, const std::string& v) { o.pod_infra_container_image = v; }},
       {"root-dir", [](Options& o, const std::string& v) { o.root_dir = v; }},
+      {"streaming-address", [](Options& o, const std::string& v) { o.streaming_address = v; }},
+      {"streaming-port",
+       [](Options& o, const std::string& v) {
+         o.streaming_port = parse_int("streaming-port", v);
+       }},
       {"shutdown-grace-seconds",
        [](Options& o, const std::string& v) {
          o.shutdown_grace_seconds = parse_int("shutdown-grace-seconds", v);
@@ -98,6 +105,14 @@ void validate(const Options& options) {
     throw std::invalid_argument("pod-infra-container-image: empty");
   if (options.root_dir.empty() || options.root_dir.front() != '/')
     throw std::invalid_argument("root-dir: must be an absolute path, got '" + options.root_dir + "'");
+  if (options.streaming_port < 0 || options.streaming_port > 65535)
+    throw std::invalid_argument("streaming-port: must be 0..65535, got " +
+                                std::to_string(options.streaming_port));
+  in6_addr ignored;
+  if (inet_pton(AF_INET, options.streaming_address.c_str(), &ignored) != 1 &&
+      inet_pton(AF_INET6, options.streaming_address.c_str(), &ignored) != 1)
+    throw std::invalid_argument("streaming-address: '" + options.streaming_address +
+                                "' is not a numeric IPv4 or IPv6 address");
 }
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -167,6 +182,11 @@ std::string help_text() {
          defaults.pod_infra_container_image + "]\n"
          "  --root-dir DIR            state Docker cannot hold (log positions) [" +
          defaults.root_dir + "]\n"
+         "  --streaming-address IP    where the exec/attach/port-forward URLs point; a\n"
+         "                            public address only if you ask [" +
+         defaults.streaming_address + "]\n"
+         "  --streaming-port N        its port; 0 = a free one [" +
+         std::to_string(defaults.streaming_port) + "]\n"
          "  --config FILE             YAML file with the same keys as the flags\n"
          "                            (without dashes); flags override it\n"
          "  --version                 print the version and exit\n"

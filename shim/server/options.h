@@ -30,6 +30,10 @@ struct Options {
   std::string pod_infra_container_image = std::string(kDefaultPauseImage);
   // Where the shim keeps what Docker cannot hold (log-follow positions).
   std::string root_dir = "/var/lib/cri-shim";
+  // The streaming server (exec, attach, port-forward URLs): a numeric
+  // address, loopback unless asked; port 0 = a free one.
+  std::string streaming_address = "127.0.0.1";
+  int streaming_port = 0;
 };
 
 // What the command line asked for: run with Options, or print and exit.

@@ -1,0 +1,20 @@
+// Checks shared by Exec and Attach before a streaming URL is handed out,
+// so that a bad request fails in the CRI call, not later on the URL.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "shim/state/object_lookup.h"
+
+namespace shim {
+
+// kubelet's rules: at least one of stdin, stdout, stderr; no stderr with a
+// TTY (the TTY merges it into stdout). Throws CriError INVALID_ARGUMENT.
+void check_stream_flags(bool stdin_, bool stdout_, bool stderr_, bool tty);
+
+// The full ID of the running container `id` names. Throws CriError:
+// INVALID_ARGUMENT (empty), NOT_FOUND, FAILED_PRECONDITION (not running).
+std::string require_running_container(const InspectFunction& inspect, std::string_view id);
+
+}  // namespace shim

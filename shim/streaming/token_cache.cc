@@ -1,0 +1,74 @@
+#include "shim/streaming/token_cache.h"
+
+#include <sys/random.h>
+
+#include <array>
+#include <cerrno>
+#include <system_error>
+
+namespace shim::streaming {
+
+std::string make_token() {
+  std::array<unsigned char, 16> bytes{};
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t n = getrandom(bytes.data() + got, bytes.size() - got, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "getrandom");
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string token;
+  std::uint32_t bits = 0;
+  int held = 0;
+  for (const unsigned char byte : bytes) {
+    bits = (bits << 8) | byte;
+    held += 8;
+    while (held >= 6) {
+      held -= 6;
+      token += kAlphabet[(bits >> held) & 63];
+    }
+  }
+  if (held > 0) token += kAlphabet[(bits << (6 - held)) & 63];
+  return token;
+}
+
+void TokenCache::drop_expired(Clock::time_point now) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    if (it->second.expires <= now) it = entries_.erase(it);
+    else ++it;
+  }
+}
+
+std::string TokenCache::insert(StreamRequest request) {
+  const auto now = Clock::now();
+  std::lock_guard lock(mutex_);
+  drop_expired(now);
+  if (entries_.size() >= max_pending_)
+    throw TooManyPendingStreams("too many streaming requests are waiting for their client (" +
+                                std::to_string(max_pending_) + "); try again shortly");
+  for (;;) {
+    std::string token = make_token();
+    if (entries_.emplace(token, Entry{std::move(request), now + ttl_}).second) return token;
+  }
+}
+
+std::optional<StreamRequest> TokenCache::consume(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(token);
+  if (it == entries_.end()) return std::nullopt;
+  Entry entry = std::move(it->second);
+  entries_.erase(it);
+  if (entry.expires <= Clock::now()) return std::nullopt;
+  return std::move(entry.request);
+}
+
+std::size_t TokenCache::pending() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+}  // namespace shim::streaming

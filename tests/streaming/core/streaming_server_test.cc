@@ -1,0 +1,147 @@
+// The streaming server's HTTP side without Docker: what it refuses and how.
+// (Sessions that run are tested through the real binary in
+// tests/integration/streaming_test.cc.)
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "shim/streaming/streaming_server.h"
+
+using namespace shim::streaming;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Sends `request` to 127.0.0.1:port and returns all the server answers
+// until it closes (or 5 s).
+std::string http_exchange(std::uint16_t port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string reply;
+  char buffer[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return reply;
+}
+
+std::string path_of(const std::string& url) {
+  return url.substr(url.find('/', std::string("http://").size()));
+}
+
+std::string spdy_request(const std::string& path, const std::string& protocol) {
+  return "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n" +
+         (protocol.empty() ? "" : "X-Stream-Protocol-Version: " + protocol + "\r\n") + "\r\n";
+}
+
+ExecRequest exec_request() {
+  ExecRequest request;
+  request.container_id = "c1";
+  request.cmd = {"sh"};
+  request.stdout_ = true;
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("streaming URLs are absolute, on loopback, one kind per path") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServer server(docker, {});
+  CHECK(server.port() != 0);
+  CHECK(server.base_url() == "http://127.0.0.1:" + std::to_string(server.port()));
+  CHECK(server.url_for(exec_request()).rfind(server.base_url() + "/exec/", 0) == 0);
+  CHECK(server.url_for(AttachRequest{"c1", false, false, true, false})
+            .rfind(server.base_url() + "/attach/", 0) == 0);
+  CHECK(server.url_for(PortForwardRequest{"s1", {80}})
+            .rfind(server.base_url() + "/portforward/", 0) == 0);
+}
+
+TEST_CASE("IPv6 loopback URLs carry brackets") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServerOptions options;
+  options.address = "::1";
+  try {
+    StreamingServer server(docker, options);
+    CHECK(server.base_url() == "http://[::1]:" + std::to_string(server.port()));
+  } catch (const std::system_error& e) {
+    MESSAGE("no IPv6 loopback here: " << e.what());
+  }
+}
+
+TEST_CASE("a bad address is refused at construction") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServerOptions options;
+  options.address = "localhost";
+  CHECK_THROWS_AS(StreamingServer(docker, options), std::invalid_argument);
+}
+
+TEST_CASE("unknown, used, expired and wrong-kind tokens get 404 and run nothing") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServerOptions options;
+  options.token_ttl = 300ms;
+  StreamingServer server(docker, options);
+  const auto port = server.port();
+
+  CHECK(http_exchange(port, spdy_request("/exec/not-a-token", "v4.channel.k8s.io"))
+            .rfind("HTTP/1.1 404", 0) == 0);
+
+  // Used: the first client takes it (refused for its missing upgrade), the
+  // second finds nothing.
+  const auto path = path_of(server.url_for(exec_request()));
+  const auto first = http_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(first.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(first.find("upgrade") != std::string::npos);
+  CHECK(http_exchange(port, spdy_request(path, "v4.channel.k8s.io")).rfind("HTTP/1.1 404", 0) == 0);
+
+  // A token of another kind than its path.
+  const auto exec_token = path_of(server.url_for(exec_request())).substr(6);
+  CHECK(http_exchange(port, spdy_request("/attach/" + exec_token, "v4.channel.k8s.io"))
+            .rfind("HTTP/1.1 404", 0) == 0);
+
+  const auto expired = path_of(server.url_for(exec_request()));
+  std::this_thread::sleep_for(400ms);
+  CHECK(http_exchange(port, spdy_request(expired, "v4.channel.k8s.io")).rfind("HTTP/1.1 404", 0) == 0);
+}
+
+TEST_CASE("SPDY without a protocol we speak is refused with the list we accept") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServer server(docker, {});
+  const auto refused = http_exchange(server.port(), spdy_request(path_of(server.url_for(exec_request())),
+                                                            "v9.channel.k8s.io"));
+  CHECK(refused.rfind("HTTP/1.1 403", 0) == 0);
+  CHECK(refused.find("X-Accepted-Stream-Protocol-Versions: v4.channel.k8s.io") != std::string::npos);
+  CHECK(refused.find("X-Accepted-Stream-Protocol-Versions: channel.k8s.io") != std::string::npos);
+
+  const auto missing = http_exchange(server.port(), spdy_request(path_of(server.url_for(exec_request())), ""));
+  CHECK(missing.rfind("HTTP/1.1 400", 0) == 0);
+
+  const auto forward = http_exchange(
+      server.port(),
+      spdy_request(path_of(server.url_for(PortForwardRequest{"s1", {80}})), "v4.channel.k8s.io"));
+  CHECK(forward.rfind("HTTP/1.1 403", 0) == 0);
+  CHECK(forward.find("X-Accepted-Stream-Protocol-Versions: portforward.k8s.io") != std::string::npos);
+}
+
+TEST_CASE("garbage instead of HTTP gets 400 and the server keeps serving") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServer server(docker, {});
+  CHECK(http_exchange(server.port(), "\x16\x03\x01 not http at all\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(http_exchange(server.port(), spdy_request("/exec/x", "v4.channel.k8s.io")).rfind("HTTP/1.1 404", 0) == 0);
+}
