@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "shim/exec/exec_output.h"
 #include "tests/integration/pod_fixture.h"
 
 using namespace itest;
@@ -137,20 +138,23 @@ TEST_CASE("exec_sync: output up to the 16 MiB reply is whole; beyond it the call
     CHECK(result.out == expected);
     CHECK(result.err == std::string(1000, '\0'));
   }
-  SUBCASE("10 MiB on each stream cannot fit one reply: RESOURCE_EXHAUSTED after the command ended") {
+  SUBCASE("10 MiB on each stream cannot fit one reply: capped, with the exit code") {
     auto result = exec_sync(*runtime, exec_request(id, {"sh", "-c",
-        "head -c 10485760 /dev/zero; head -c 10485760 /dev/zero >&2; exit 4"}, 60));
-    CHECK(result.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
-    CHECK(result.status.error_message().find("exited with code 4") != std::string::npos);
-    CHECK(result.status.error_message().find("stdout 10485760 bytes, stderr 10485760 bytes") !=
-          std::string::npos);
+        "head -c 10485760 /dev/zero; sleep 0.2; head -c 10485760 /dev/zero | tr '\\0' e >&2; exit 4"}, 60));
+    REQUIRE_MESSAGE(result.status.ok(), result.status.error_message());
+    CHECK(result.exit_code == 4);
+    CHECK(result.out == std::string(10485760, '\0'));  // stdout came first, whole
+    CHECK(result.out.size() + result.err.size() == shim::exec::kMaxExecSyncOutputBytes);
+    CHECK(result.err == std::string(result.err.size(), 'e'));
   }
   SUBCASE("200 MiB: read on without keeping it, the process is never blocked, the call returns") {
     const auto start = Clock::now();
     auto result = exec_sync(*runtime, exec_request(id, {"sh", "-c",
         "head -c 209715200 /dev/zero; echo done >&2; exit 9"}, 120));
-    CHECK(result.status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
-    CHECK(result.status.error_message().find("exited with code 9") != std::string::npos);
+    REQUIRE_MESSAGE(result.status.ok(), result.status.error_message());
+    CHECK(result.exit_code == 9);
+    CHECK(result.out.size() == shim::exec::kMaxExecSyncOutputBytes);
+    CHECK(result.err.empty());  // no room was left for it
     CHECK(Clock::now() - start < std::chrono::seconds(60));
     CHECK(shim.rss_kib() < 200 * 1024);  // 200 MiB were never held
   }
