@@ -11,6 +11,18 @@ namespace shim::streaming {
 
 using StreamRequest = std::variant<ExecRequest, AttachRequest, PortForwardRequest>;
 
+// Which streams an exec or attach asked for (a port-forward: none).
+struct StreamFlags {
+  bool stdin_ = false, stdout_ = false, stderr_ = false, tty = false;
+};
+inline StreamFlags stream_flags(const StreamRequest& request) {
+  if (const auto* exec = std::get_if<ExecRequest>(&request))
+    return {exec->stdin_, exec->stdout_, exec->stderr_, exec->tty};
+  if (const auto* attach = std::get_if<AttachRequest>(&request))
+    return {attach->stdin_, attach->stdout_, attach->stderr_, attach->tty};
+  return {};
+}
+
 // The URL path segment of each kind: /exec/<token>, /attach/<token>,
 // /portforward/<token>, as kubelet's streaming server names them.
 inline const char* path_segment(const StreamRequest& request) {

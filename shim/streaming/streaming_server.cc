@@ -286,13 +286,8 @@ void StreamingServer::Shared::serve_spdy(int fd, IncomingRequest incoming, Strea
       serve_port_forward(docker, *forward, connections);
       return;
     }
-    spdy::RemoteCommandRequest wanted;
-    if (const auto* exec = std::get_if<ExecRequest>(&request)) {
-      wanted = {exec->stdin_, exec->stdout_, exec->stderr_, exec->tty};
-    } else {
-      const auto& attach = std::get<AttachRequest>(request);
-      wanted = {attach.stdin_, attach.stdout_, attach.stderr_, attach.tty};
-    }
+    const auto flags = stream_flags(request);
+    const spdy::RemoteCommandRequest wanted{flags.stdin_, flags.stdout_, flags.stderr_, flags.tty};
     auto streams = spdy::accept_remote_command(session, protocol, wanted, options.request_timeout);
     run(request, streams);
   } catch (const std::exception& e) {
@@ -323,13 +318,9 @@ void StreamingServer::Shared::serve_websocket(int fd, IncomingRequest incoming,
       serve_port_forward(docker, *forward, *connections);
       return;
     }
-    websocket::RemoteCommandOptions wanted;
-    if (const auto* exec = std::get_if<ExecRequest>(&request)) {
-      wanted = {exec->stdin_, exec->stdout_, exec->stderr_, exec->tty};
-    } else {
-      const auto& attach = std::get<AttachRequest>(request);
-      wanted = {attach.stdin_, attach.stdout_, attach.stderr_, attach.tty};
-    }
+    const auto flags = stream_flags(request);
+    const websocket::RemoteCommandOptions wanted{flags.stdin_, flags.stdout_, flags.stderr_,
+                                                 flags.tty};
     auto streams =
         websocket::accept_remote_command(fd, incoming.request, incoming.already_read, wanted);
     run(request, streams);
