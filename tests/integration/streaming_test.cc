@@ -234,12 +234,13 @@ struct StreamingPod {
 
   // The processes that were not there at settle(), as ps lines; waits a
   // moment for ones that are exiting.
-  std::string leftover_processes() {
+  // Only lines holding `needle`, when given.
+  std::string leftover_processes(const std::string& needle = "") {
     std::string left;
     for (int attempt = 0; attempt < 50; ++attempt) {
       left.clear();
       for (const auto& [pid, line] : processes())
-        if (!baseline.contains(pid)) left += line + "\n";
+        if (!baseline.contains(pid) && line.find(needle) != std::string::npos) left += line + "\n";
       if (left.empty()) return left;
       std::this_thread::sleep_for(100ms);
     }
@@ -247,9 +248,9 @@ struct StreamingPod {
   }
 };
 
-void check_nothing_left(StreamingPod& p) {
+void check_nothing_left(StreamingPod& p, const std::string& needle = "") {
   REQUIRE_MESSAGE(!p.baseline.empty(), "settle() was not called");
-  const std::string left = p.leftover_processes();
+  const std::string left = p.leftover_processes(needle);
   CHECK_MESSAGE(left.empty(), "exec processes still running in the container:\n" << left);
 }
 
@@ -494,6 +495,19 @@ TEST_CASE("streaming_test: bad input ends its own stream or session; an exec run
     CHECK(report.value("httpStatus", 0) == 101);
     CHECK(report.value("goaway", -1) == 1);  // PROTOCOL_ERROR
     CHECK(report.value("closed", false));
+  }
+  {  // a malformed frame in the middle of a running exec: that session ends, and so does its command
+    auto plan = remote_command_plan(kSpdy, p.exec_url("exec cat", true, false),
+                                    {{"stdin", true}, {"stdout", true}, {"stderr", true}},
+                                    {{{"stdin", "before\n"}}, {{"until", "before\n"}},
+                                     {{"rawBytes", "8003000100000002" "0001"}}});
+    plan["waitClose"] = true;
+    const auto report = run_client(plan);
+    CHECK(report["stdout"] == "before\n");
+    CHECK(report.value("goaway", "") == "PROTOCOL_ERROR");
+    CHECK(report.value("closed", false));
+    CHECK(report["error"] == "");  // the session ended before any status
+    check_nothing_left(p, " cat");  // it read EOF when the shim closed Docker's connection
   }
   {  // a header block above 256 KiB decompressed: the session ends
     auto plan = remote_command_plan(kSpdy, p.exec_url("echo never", false, false), streams);

@@ -25,6 +25,7 @@
 //              {resize: [w, h]}     {"Width":w,"Height":h} on resize
 //              {rawResize: "text"}  bytes as they are on resize
 //              {until: "text"}      wait until stdout holds text
+//              {rawBytes: "hex"}    SPDY: bytes on the socket as they are
 //              {sleep: ms}
 //   digest     count and SHA-256 stdout instead of reporting its bytes
 //   connections  SPDY port-forward: [{port, send}], opened concurrently
@@ -71,6 +72,7 @@ function sink (digest) {
   const hash = crypto.createHash('sha256')
   let text = ''
   let bytes = 0
+  let sha256 = null  // once computed, the hash is spent
   return {
     add (chunk) {
       bytes += chunk.length
@@ -81,7 +83,7 @@ function sink (digest) {
     put (into, name) {
       if (digest) {
         into[name + 'Bytes'] = bytes
-        into[name + 'Sha256'] = hash.digest('hex')
+        into[name + 'Sha256'] = sha256 = sha256 || hash.digest('hex')
       } else {
         into[name] = text
       }
@@ -132,7 +134,7 @@ function spdyConnection (socket) {
   conn.on('error', (e) => { report.connectionError = e.message })
   socket.on('close', () => {
     report.closed = true
-    if (plan.waitClose) finish()
+    if (plan.waitClose) setImmediate(finish)  // after the streams' last events
   })
   return conn
 }
@@ -173,6 +175,12 @@ function spdyRemoteCommand () {
     report.resets = {}
     let ends = 0
     const awaited = types.filter((t) => t === 'error' || t === 'stdout' || t === 'stderr').length
+    const collect = () => {
+      out.put(report, 'stdout')
+      report.stderr = err.text()
+      report.error = error.text()
+    }
+    socket.on('close', collect)
     const ended = () => {
       if (++ends < awaited) return
       out.put(report, 'stdout')
@@ -217,6 +225,7 @@ function spdyRemoteCommand () {
         if (step.resize) streams.resize.write(JSON.stringify({ Width: step.resize[0], Height: step.resize[1] }))
         if (step.rawResize !== undefined) streams.resize.write(step.rawResize)
         if (step.until !== undefined) await waitFor(() => out.text().includes(step.until))
+        if (step.rawBytes !== undefined) socket.write(Buffer.from(step.rawBytes, 'hex'))
         if (step.sleep) await new Promise((resolve) => setTimeout(resolve, step.sleep))
       }
     }
