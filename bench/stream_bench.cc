@@ -3,13 +3,15 @@
 //
 // 1. Throughput: `head -c <N> /dev/zero` (512 MiB unless
 //    CRI_SHIM_BENCH_STREAM_MIB says otherwise) run
-//      shim: CRI Exec -> URL -> WebSocket (v4.channel.k8s.io), stdout read
-//            to the end and the exit Status checked;
+//      shim: CRI Exec -> URL -> WebSocket (v4.channel.k8s.io), and again
+//            over SPDY/3.1 (v4), stdout read to the end and the exit
+//            Status checked;
 //      raw:  exec create + start (hijacked, the multiplexed stream read to
 //            its end) + exec inspect, straight to dockerd;
-//    interleaved (raw first on even rounds), CRI_SHIM_BENCH_STREAM_ROUNDS
-//    rounds (default 5). Prints MiB/s of each and the ratio of the medians
-//    (goal: at least 0.8).
+//    interleaved (each round starts with the next path),
+//    CRI_SHIM_BENCH_STREAM_ROUNDS rounds (default 5). Prints MiB/s of each,
+//    the ratio of the medians to raw (goal: at least 0.8) and the shim's
+//    CPU time per GiB streamed.
 // 2. Concurrency: CRI_SHIM_BENCH_SESSIONS (default 50) clients at once, each
 //    running `echo start; sleep 1; echo done` through its own Exec URL;
 //    every one must give exactly that output and a Success status. Prints
@@ -42,6 +44,7 @@
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
 #include "bench/cri_pods.h"
+#include "bench/spdy_exec_client.h"
 #include "bench/ws_exec_client.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
@@ -126,33 +129,30 @@ std::string exec_url(::runtime::v1::RuntimeService::Stub& runtime, const std::st
   return response.url();
 }
 
-struct Rates {
-  std::vector<double> shim, raw;  // MiB/s, one per round
-  double shim_cpu_seconds = 0;    // the shim process's CPU during its rounds
-  double shim_mib = 0;            // what those rounds streamed
+// One way of running the command and reading its stdout to the end.
+struct Path {
+  std::string name;
+  bool through_shim = false;
+  std::vector<double> rates;  // MiB/s, one per round
+  double shim_cpu_seconds = 0;  // the shim process's CPU during its runs
+  double mib = 0;               // what those runs streamed
 };
 
-Rates measure_throughput(pid_t shim_pid, ::runtime::v1::RuntimeService::Stub& runtime,
-                         docker::Client& docker, const std::string& container, std::uint64_t bytes,
-                         int rounds) {
-  Rates rates;
+std::vector<Path> measure_throughput(pid_t shim_pid, ::runtime::v1::RuntimeService::Stub& runtime,
+                                     docker::Client& docker, const std::string& container,
+                                     std::uint64_t bytes, int rounds) {
   const std::vector<std::string> cmd = {"head", "-c", std::to_string(bytes), "/dev/zero"};
   const double mib = static_cast<double>(bytes) / (1 << 20);
-  auto shim_run = [&] {
-    const double cpu_start = cpu_seconds(shim_pid);
-    const auto start = Clock::now();
-    const auto result = bench::run_exec_over_websocket(exec_url(runtime, container, cmd), 256);
-    const double elapsed = seconds(Clock::now() - start);
-    rates.shim_cpu_seconds += cpu_seconds(shim_pid) - cpu_start;
-    rates.shim_mib += mib;
+  using Client = bench::ExecResult (*)(const std::string&, std::size_t);
+  auto shim_run = [&](Client client, const char* protocol) {
+    const auto result = client(exec_url(runtime, container, cmd), 256);
     if (result.stdout_bytes != bytes || result.stderr_bytes != 0 || !bench::status_is_success(result.status))
-      throw std::runtime_error("shim exec: " + std::to_string(result.stdout_bytes) + " bytes of stdout, " +
+      throw std::runtime_error(std::string("shim exec over ") + protocol + ": " +
+                               std::to_string(result.stdout_bytes) + " bytes of stdout, " +
                                std::to_string(result.stderr_bytes) + " of stderr (\"" + result.stderr_head +
                                "\"), status " + result.status);
-    return mib / elapsed;
   };
   auto raw_run = [&] {
-    const auto start = Clock::now();
     docker::ExecConfig exec;
     exec.cmd = cmd;
     const std::string id = docker.create_exec(container, exec);
@@ -161,24 +161,34 @@ Rates measure_throughput(pid_t shim_pid, ::runtime::v1::RuntimeService::Stub& ru
     while (auto chunk = stream->read({}))
       (chunk->stream == docker::StreamKind::Stdout ? out : err) += chunk->data.size();
     const int exit_code = docker.inspect_exec(id).exit_code.value_or(-1);
-    const double elapsed = seconds(Clock::now() - start);
     if (out != bytes || err != 0 || exit_code != 0)
       throw std::runtime_error("raw exec: " + std::to_string(out) + " bytes of stdout, " +
                                std::to_string(err) + " of stderr, exit code " + std::to_string(exit_code));
-    return mib / elapsed;
   };
+  std::vector<Path> paths(3);
+  paths[0].name = "shim: Exec URL, WebSocket v4";
+  paths[1].name = "shim: Exec URL, SPDY/3.1 v4";
+  paths[2].name = "raw: exec create+start+inspect";
+  paths[0].through_shim = paths[1].through_shim = true;
+  const std::vector<std::function<void()>> runs = {
+      [&] { shim_run(bench::run_exec_over_websocket, "WebSocket"); },
+      [&] { shim_run(bench::run_exec_over_spdy, "SPDY"); }, raw_run};
   for (int round = 0; round < rounds; ++round) {
-    if (round % 2 == 0) {
-      rates.raw.push_back(raw_run());
-      rates.shim.push_back(shim_run());
-    } else {
-      rates.shim.push_back(shim_run());
-      rates.raw.push_back(raw_run());
+    // Each round starts with another path, so none always follows the same.
+    for (std::size_t k = 0; k < paths.size(); ++k) {
+      const std::size_t i = (k + static_cast<std::size_t>(round)) % paths.size();
+      const double cpu_start = cpu_seconds(shim_pid);
+      const auto start = Clock::now();
+      runs[i]();
+      paths[i].rates.push_back(mib / seconds(Clock::now() - start));
+      paths[i].shim_cpu_seconds += cpu_seconds(shim_pid) - cpu_start;
+      paths[i].mib += mib;
     }
-    std::cerr << "stream-bench: round " << round << ": shim " << rates.shim.back() << " MiB/s, raw "
-              << rates.raw.back() << " MiB/s\n";
+    std::cerr << "stream-bench: round " << round << ":";
+    for (const auto& path : paths) std::cerr << " " << path.rates.back();
+    std::cerr << " MiB/s\n";
   }
-  return rates;
+  return paths;
 }
 
 struct ConcurrencyFigures {
@@ -319,29 +329,28 @@ int main(int argc, char** argv) {
     // One small warm-up round: first-use costs (connections, page cache)
     // are nobody's throughput.
     measure_throughput(shim.pid(), *runtime, docker, container, 16 << 20, 1);
-    const Rates rates = measure_throughput(shim.pid(), *runtime, docker, container, bytes, rounds);
+    const auto paths = measure_throughput(shim.pid(), *runtime, docker, container, bytes, rounds);
     auto concurrency = run_concurrent_sessions(shim, *runtime, container, sessions);
     concurrency.raw_wall_seconds = raw_concurrent_execs(docker, container, sessions);
     cri.stop_pod_sandbox(sandbox);
     cri.remove_pod_sandbox(sandbox);
 
-    const double shim_median = median(rates.shim), raw_median = median(rates.raw);
-    const double ratio = shim_median / raw_median;
     std::printf("cri-shim streaming server vs raw Docker exec stream: stdout of `head -c %llu /dev/zero`"
                 " x %d rounds, interleaved\n",
                 static_cast<unsigned long long>(bytes), rounds);
-    std::printf("%-34s %10s %10s %10s\n", "path", "median", "min", "max");
-    std::printf("%-34s %10s %10s %10s\n", "", "(MiB/s)", "(MiB/s)", "(MiB/s)");
-    std::printf("%-34s %10.0f %10.0f %10.0f\n", "shim: Exec URL over WebSocket v4", shim_median,
-                *std::min_element(rates.shim.begin(), rates.shim.end()),
-                *std::max_element(rates.shim.begin(), rates.shim.end()));
-    std::printf("%-34s %10.0f %10.0f %10.0f\n", "raw: exec create+start+inspect", raw_median,
-                *std::min_element(rates.raw.begin(), rates.raw.end()),
-                *std::max_element(rates.raw.begin(), rates.raw.end()));
-    std::printf("cri-shim CPU while streaming: %.2f s per GiB\n",
-                rates.shim_cpu_seconds / (rates.shim_mib / 1024));
-    std::printf("throughput ratio shim/raw (medians): %.2f  goal >= %.2f: %s\n", ratio, kThroughputGoal,
-                ratio >= kThroughputGoal ? "met" : "NOT met");
+    std::printf("%-32s %9s %9s %9s %9s %12s\n", "path", "median", "min", "max", "x raw", "shim CPU");
+    std::printf("%-32s %9s %9s %9s %9s %12s\n", "", "(MiB/s)", "(MiB/s)", "(MiB/s)", "(median)", "(s per GiB)");
+    const double raw_median = median(paths.back().rates);
+    for (const auto& path : paths) {
+      const double ratio = median(path.rates) / raw_median;
+      std::printf("%-32s %9.0f %9.0f %9.0f %9.2f", path.name.c_str(), median(path.rates),
+                  *std::min_element(path.rates.begin(), path.rates.end()),
+                  *std::max_element(path.rates.begin(), path.rates.end()), ratio);
+      if (path.through_shim)
+        std::printf(" %12.2f  goal >= %.2f: %s", path.shim_cpu_seconds / (path.mib / 1024), kThroughputGoal,
+                    ratio >= kThroughputGoal ? "met" : "NOT met");
+      std::printf("\n");
+    }
 
     const auto& c = concurrency;
     std::printf("\n%d concurrent exec sessions (`echo start; sleep 1; echo done` over WebSocket v4)\n",

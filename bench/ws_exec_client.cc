@@ -17,37 +17,14 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 
-struct ParsedUrl {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string target;
-};
-
-// The streaming server's URLs are http://<numeric address>:<port>/<path>.
-ParsedUrl parse_url(const std::string& url) {
-  constexpr std::string_view scheme = "http://";
-  if (url.compare(0, scheme.size(), scheme) != 0) throw std::runtime_error("not an http:// URL: " + url);
-  const auto slash = url.find('/', scheme.size());
-  const auto colon = url.rfind(':', slash);
-  if (slash == std::string::npos || colon == std::string::npos || colon < scheme.size())
-    throw std::runtime_error("URL without host:port/path: " + url);
-  ParsedUrl parsed;
-  parsed.host = url.substr(scheme.size(), colon - scheme.size());
-  const int port = std::stoi(url.substr(colon + 1, slash - colon - 1));
-  if (port <= 0 || port > 65535) throw std::runtime_error("URL with a bad port: " + url);
-  parsed.port = static_cast<std::uint16_t>(port);
-  parsed.target = url.substr(slash);
-  return parsed;
-}
-
 void keep_head(std::string& head, std::size_t keep, const char* data, std::size_t size) {
   if (head.size() < keep) head.append(data, std::min(size, keep - head.size()));
 }
 
 }  // namespace
 
-WsExecResult run_exec_over_websocket(const std::string& url, std::size_t keep) {
-  const auto parsed = parse_url(url);
+ExecResult run_exec_over_websocket(const std::string& url, std::size_t keep) {
+  const auto parsed = parse_exec_url(url);
   asio::io_context io;
   websocket::stream<asio::ip::tcp::socket> ws(io);
   ws.next_layer().connect({asio::ip::make_address(parsed.host), parsed.port});
@@ -57,7 +34,7 @@ WsExecResult run_exec_over_websocket(const std::string& url, std::size_t keep) {
   websocket::response_type response;
   ws.handshake(response, parsed.host + ":" + std::to_string(parsed.port), parsed.target);
 
-  WsExecResult result;
+  ExecResult result;
   if (const auto it = response.find(beast::http::field::sec_websocket_protocol); it != response.end())
     result.protocol = std::string(it->value());
   if (result.protocol != "v4.channel.k8s.io")
@@ -97,6 +74,23 @@ WsExecResult run_exec_over_websocket(const std::string& url, std::size_t keep) {
     throw std::runtime_error("server closed with code " + std::to_string(ws.reason().code) + ": " +
                              std::string(ws.reason().reason.c_str()));
   return result;
+}
+
+// The streaming server's URLs are http://<numeric address>:<port>/<path>.
+ExecUrl parse_exec_url(const std::string& url) {
+  constexpr std::string_view scheme = "http://";
+  if (url.compare(0, scheme.size(), scheme) != 0) throw std::runtime_error("not an http:// URL: " + url);
+  const auto slash = url.find('/', scheme.size());
+  const auto colon = url.rfind(':', slash);
+  if (slash == std::string::npos || colon == std::string::npos || colon < scheme.size())
+    throw std::runtime_error("URL without host:port/path: " + url);
+  ExecUrl parsed;
+  parsed.host = url.substr(scheme.size(), colon - scheme.size());
+  const int port = std::stoi(url.substr(colon + 1, slash - colon - 1));
+  if (port <= 0 || port > 65535) throw std::runtime_error("URL with a bad port: " + url);
+  parsed.port = static_cast<std::uint16_t>(port);
+  parsed.target = url.substr(slash);
+  return parsed;
 }
 
 bool status_is_success(const std::string& status) {

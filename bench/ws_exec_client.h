@@ -16,7 +16,7 @@
 
 namespace bench {
 
-struct WsExecResult {
+struct ExecResult {
   std::uint64_t stdout_bytes = 0;
   std::uint64_t stderr_bytes = 0;
   // The first `keep` bytes of each stream (the caller's choice: a large
@@ -26,9 +26,18 @@ struct WsExecResult {
   std::string protocol;  // as negotiated
 };
 
-WsExecResult run_exec_over_websocket(const std::string& url, std::size_t keep);
+ExecResult run_exec_over_websocket(const std::string& url, std::size_t keep);
 
 // True when `status` (channel 3) is v4's Success.
 bool status_is_success(const std::string& status);
+
+// The parts of a streaming server URL, http://<numeric address>:<port><target>.
+// Throws std::runtime_error for anything else.
+struct ExecUrl {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string target;
+};
+ExecUrl parse_exec_url(const std::string& url);
 
 }  // namespace bench
