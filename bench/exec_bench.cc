@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bench/bench_run.h"
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
 #include "bench/cri_pods.h"
@@ -21,34 +22,6 @@
 namespace {
 
 constexpr double kExecSyncGoal = 1.10;
-
-// Whatever this run made, removed however main ends: containers whose
-// Docker name carries the run's tag, and the temporary directory.
-class Cleanup {
- public:
-  Cleanup(docker::Client& docker, std::string run, std::string dir)
-      : docker_(docker), run_(std::move(run)), dir_(std::move(dir)) {}
-  ~Cleanup() {
-    try {
-      docker::ContainerListOptions list;
-      list.all = true;
-      for (const auto& c : docker_.list_containers(list))
-        for (const auto& name : c.names)
-          if (name.find(run_) != std::string::npos) {
-            docker_.remove_container(c.id, true, true);
-            break;
-          }
-    } catch (const std::exception& e) {
-      std::cerr << "exec-bench: clean-up: " << e.what() << "\n";
-    }
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
- private:
-  docker::Client& docker_;
-  const std::string run_, dir_;
-};
 
 void expect_hi(const std::string& out, int exit_code, const char* who) {
   if (out != "hi\n" || exit_code != 0)
@@ -60,27 +33,13 @@ void expect_hi(const std::string& out, int exit_code, const char* who) {
 
 int main(int argc, char** argv) {
   using bench::env_or;
-  const std::string binary = argc > 1 ? argv[1] : env_or("CRI_SHIM_BINARY", "build/shim/cri-shim");
   const int iterations = std::stoi(env_or("CRI_SHIM_BENCH_ITERATIONS", "300"));
-  const std::string endpoint = env_or("CRI_SHIM_TEST_DOCKER_ENDPOINT", "unix:///var/run/docker.sock");
-  const std::string image = env_or("CRI_SHIM_TEST_IMAGE", "cri-shim-test/busybox:latest");
-
-  char pattern[] = "/tmp/cri-shim-exec-bench-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) {
-    std::perror("mkdtemp");
-    return 1;
-  }
-  const std::string dir = pattern;
-  const std::string run = "x" + std::to_string(getpid());
-
   try {
-    docker::Client docker(docker::Endpoint::parse(endpoint));
-    if (!docker.inspect_image(image))
-      throw std::runtime_error("test image " + image + " is missing: run scripts/bench.sh");
-    Cleanup cleanup(docker, run, dir);
-    support::ShimProcess shim(binary, endpoint, {"--log-level", "warn", "--root-dir", dir + "/root"});
+    bench::BenchRun run(argc, argv, "exec-bench", "x");
+    auto& docker = run.docker();
+    support::ShimProcess shim(run.binary(), run.endpoint(), run.shim_args());
     auto runtime = shim.runtime();
-    bench::CriPods cri(*runtime, run, dir + "/logs", image);
+    bench::CriPods cri(*runtime, run.tag(), run.dir() + "/logs", run.image());
     const auto config = cri.sandbox_config(0);
     const std::string sandbox = cri.run_pod_sandbox(config);
     const std::string container = cri.create_container(sandbox, config);

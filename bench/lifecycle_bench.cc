@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_run.h"
 #include "bench/bench_util.h"
 #include "bench/cri_pods.h"
 #include "bench/raw_pods.h"
@@ -42,31 +43,6 @@ struct Goaled {
 // Everything this run made, removed however main ends: every container
 // whose Docker name carries the run's tag (shim pods and raw pods alike),
 // and the temporary directory (--root-dir, log files).
-class Cleanup {
- public:
-  Cleanup(docker::Client& docker, std::string run, std::string dir)
-      : docker_(docker), run_(std::move(run)), dir_(std::move(dir)) {}
-  ~Cleanup() {
-    try {
-      docker::ContainerListOptions list;
-      list.all = true;
-      for (const auto& c : docker_.list_containers(list)) {
-        bool ours = false;
-        for (const auto& name : c.names) ours = ours || name.find(run_) != std::string::npos;
-        if (ours) docker_.remove_container(c.id, true, true);
-      }
-    } catch (const std::exception& e) {
-      std::cerr << "lifecycle-bench: clean-up: " << e.what() << "\n";
-    }
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
- private:
-  docker::Client& docker_;
-  const std::string run_, dir_;
-};
-
 double seconds_since(std::chrono::steady_clock::time_point begin) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 }
@@ -79,31 +55,18 @@ struct ShimPod {
 
 int main(int argc, char** argv) {
   using bench::env_or;
-  const std::string binary = argc > 1 ? argv[1] : env_or("CRI_SHIM_BINARY", "build/shim/cri-shim");
   const int iterations = std::stoi(env_or("CRI_SHIM_BENCH_ITERATIONS", "300"));
   // A pod lifecycle costs about a second of Docker work per side.
   const int cycles = std::stoi(env_or("CRI_SHIM_BENCH_CYCLES", std::to_string(std::max(20, iterations / 5))));
   // The goals are for 100 pods; fewer make a quick trial run.
   const int present = std::stoi(env_or("CRI_SHIM_BENCH_PODS", "100"));
-  const std::string endpoint = env_or("CRI_SHIM_TEST_DOCKER_ENDPOINT", "unix:///var/run/docker.sock");
-  const std::string image = env_or("CRI_SHIM_TEST_IMAGE", "cri-shim-test/busybox:latest");
-
-  char pattern[] = "/tmp/cri-shim-lifecycle-bench-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) {
-    std::perror("mkdtemp");
-    return 1;
-  }
-  const std::string dir = pattern;
-  const std::string run = "r" + std::to_string(getpid());
-
   try {
-    docker::Client docker(docker::Endpoint::parse(endpoint));
-    if (!docker.inspect_image(image))
-      throw std::runtime_error("test image " + image + " is missing: run scripts/bench.sh");
-    Cleanup cleanup(docker, run, dir);
-
-    support::ShimProcess shim(binary, endpoint,
-                              {"--log-level", "warn", "--root-dir", dir + "/root"});
+    bench::BenchRun run_scope(argc, argv, "lifecycle-bench", "r");
+    auto& docker = run_scope.docker();
+    const std::string& run = run_scope.tag();
+    const std::string& dir = run_scope.dir();
+    const std::string& image = run_scope.image();
+    support::ShimProcess shim(run_scope.binary(), run_scope.endpoint(), run_scope.shim_args());
     const long rss_idle = shim.rss_kib();
     auto runtime = shim.runtime();
     bench::CriPods cri(*runtime, run, dir + "/logs", image);
