@@ -75,8 +75,26 @@ TEST_CASE("dockerd unreachable: UNAVAILABLE naming the endpoint, RuntimeReady fa
 TEST_CASE("methods of later capabilities answer UNIMPLEMENTED naming the capability") {
   ShimProcess shim;
   auto stub = shim.runtime();
-  cri::ExecResponse response;
-  auto status = stub->Exec(context().get(), cri::ExecRequest(), &response);
+  cri::ContainerStatsResponse response;
+  auto status = stub->ContainerStats(context().get(), cri::ContainerStatsRequest(), &response);
   CHECK(status.error_code() == grpc::StatusCode::UNIMPLEMENTED);
-  CHECK(status.error_message().find("streaming") != std::string::npos);
+  CHECK(status.error_message().find("stats") != std::string::npos);
+}
+
+TEST_CASE("Exec without a container is INVALID_ARGUMENT, not a URL") {
+  ShimProcess shim;
+  auto stub = shim.runtime();
+  cri::ExecRequest request;
+  request.add_cmd("sh");
+  request.set_stdout(true);
+  cri::ExecResponse response;
+  auto status = stub->Exec(context().get(), request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(response.url().empty());
+  request.set_tty(true);
+  request.set_stderr(true);
+  request.set_container_id("0123456789ab");
+  status = stub->Exec(context().get(), request, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("tty and stderr") != std::string::npos);
 }
