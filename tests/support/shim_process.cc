@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -59,6 +60,12 @@ ShimProcess::~ShimProcess() {
   if (running()) {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
+  }
+  // CRI_SHIM_TEST_KEEP_LOGS=1 keeps the shim's log (and state) for a
+  // post-mortem of a failure that only shows now and then.
+  if (const char* keep = std::getenv("CRI_SHIM_TEST_KEEP_LOGS"); keep && std::string(keep) == "1") {
+    std::fprintf(stderr, "cri-shim log kept: %s\n", log_path_.c_str());
+    return;
   }
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);

@@ -80,6 +80,9 @@ struct SessionCore {
   std::string end_reason;
   bool reader_done = false;
   bool writer_done = false;
+  // Session::close() ended it with every stream done: the peer closes
+  // first (see write_loop).
+  bool closed_gracefully = false;
 
   std::thread reader;
   std::thread writer;
@@ -465,7 +468,16 @@ void SessionCore::write_loop() {
       break;
     }
   }
-  // Everything queued is out: our FIN tells the peer no more frames come.
+  // Everything queued is out. After a graceful close the peer is given
+  // the linger time to close first, as kubectl does once it has the status:
+  // a client that parses frames asynchronously (Node's spdy-transport
+  // inflates headers off the socket's thread) drops the frames it has not
+  // parsed yet when our FIN closes its socket. After an error we close at
+  // once: the peer is not to be waited for.
+  if (closed_gracefully) {
+    changed.wait_for(lock, options.linger, [&] { return reader_done; });
+  }
+  // Our FIN tells the peer no more frames come.
   ::shutdown(fd, SHUT_WR);
   writer_done = true;
   changed.notify_all();
@@ -629,6 +641,7 @@ void Session::close() {
   if (c.ended) return;
   // After the data already queued, so the client gets all of it first.
   c.queue_ordered_locked(serialize(GoAwayFrame{c.last_stream_id, static_cast<std::uint32_t>(GoAwayStatus::kOk)}));
+  c.closed_gracefully = true;
   c.end_locked("closed by the server");
 }
 

@@ -59,6 +59,11 @@ function fail (why) {
   process.exit(1)
 }
 setTimeout(() => fail('timed out'), plan.timeoutMs || 60000).unref()
+// Nothing left to wait for, yet no report: the session ended in a way this
+// client did not expect. Say so rather than exit 0 with nothing printed.
+process.on('beforeExit', () => {
+  if (!finished) fail('the connection ended before the session finished')
+})
 
 let finished = false
 function finish () {
