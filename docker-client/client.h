@@ -121,6 +121,11 @@ class Client {
                                             const CallOptions& options = {});
   // GET /containers/{id}/stats?stream=false&one-shot=true, as Docker sends it.
   nlohmann::json container_stats(const std::string& id, const CallOptions& options = {});
+  // POST /containers/{id}/checkpoints: CRIU writes the checkpoint to
+  // <directory>/<checkpoint_id>/ on the daemon's host; `exit` stops the
+  // container afterwards. Docker offers it only on an experimental daemon.
+  void create_checkpoint(const std::string& id, const std::string& checkpoint_id,
+                         const std::string& directory, bool exit, const CallOptions& options = {});
   // Streams the log, demultiplexed; `sink` returns false to stop early.
   // Raw (all Stdout) for a TTY container: set logs.tty when known, otherwise
   // API 1.42+ tells by Content-Type and older APIs cost one inspect first.

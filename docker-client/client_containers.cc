@@ -119,6 +119,13 @@ json Client::container_stats(const std::string& id, const CallOptions& options) 
       options));
 }
 
+void Client::create_checkpoint(const std::string& id, const std::string& checkpoint_id,
+                               const std::string& directory, bool exit, const CallOptions& options) {
+  const json body = {{"CheckpointID", checkpoint_id}, {"CheckpointDir", directory}, {"Exit", exit}};
+  expect_ok(transport_->call(
+      make_request(verb::post, path(container_path(id, "/checkpoints"), options), body.dump()), options));
+}
+
 // Raw or multiplexed: LogOptions::tty when the caller knows; else the reply's
 // Content-Type on API 1.42+ (which names multiplexed-stream); else an inspect.
 namespace {

@@ -16,16 +16,6 @@ grpc::Status not_yet(const char* method, const char* capability) {
 
 }  // namespace
 
-grpc::Status RuntimeService::StreamPodSandboxes(grpc::ServerContext*, const cri::StreamPodSandboxesRequest*,
-    grpc::ServerWriter<cri::StreamPodSandboxesResponse>*) {
-  return not_yet("StreamPodSandboxes", kRest);
-}
-
-grpc::Status RuntimeService::StreamContainers(grpc::ServerContext*, const cri::StreamContainersRequest*,
-    grpc::ServerWriter<cri::StreamContainersResponse>*) {
-  return not_yet("StreamContainers", kRest);
-}
-
 grpc::Status RuntimeService::ContainerStats(grpc::ServerContext*, const cri::ContainerStatsRequest*,
     cri::ContainerStatsResponse*) {
   return not_yet("ContainerStats", kRest);
@@ -61,11 +51,6 @@ grpc::Status RuntimeService::UpdateRuntimeConfig(grpc::ServerContext*, const cri
   return not_yet("UpdateRuntimeConfig", kRest);
 }
 
-grpc::Status RuntimeService::CheckpointContainer(grpc::ServerContext*, const cri::CheckpointContainerRequest*,
-    cri::CheckpointContainerResponse*) {
-  return not_yet("CheckpointContainer", kRest);
-}
-
 grpc::Status RuntimeService::GetContainerEvents(grpc::ServerContext*, const cri::GetEventsRequest*,
     grpc::ServerWriter<cri::ContainerEventResponse>*) {
   return not_yet("GetContainerEvents", kRest);
@@ -84,16 +69,6 @@ grpc::Status RuntimeService::ListPodSandboxMetrics(grpc::ServerContext*, const c
 grpc::Status RuntimeService::StreamPodSandboxMetrics(grpc::ServerContext*, const cri::StreamPodSandboxMetricsRequest*,
     grpc::ServerWriter<cri::StreamPodSandboxMetricsResponse>*) {
   return not_yet("StreamPodSandboxMetrics", kRest);
-}
-
-grpc::Status RuntimeService::RuntimeConfig(grpc::ServerContext*, const cri::RuntimeConfigRequest*,
-    cri::RuntimeConfigResponse*) {
-  return not_yet("RuntimeConfig", kRest);
-}
-
-grpc::Status RuntimeService::UpdatePodSandboxResources(grpc::ServerContext*, const cri::UpdatePodSandboxResourcesRequest*,
-    cri::UpdatePodSandboxResourcesResponse*) {
-  return not_yet("UpdatePodSandboxResources", kRest);
 }
 
 }  // namespace shim

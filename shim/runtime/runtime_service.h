@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
@@ -119,6 +120,11 @@ class RuntimeService final : public cri::RuntimeService::Service {
 
  private:
   grpc::Status run(const std::string& what, const std::function<void()>& body);
+  // What ListPodSandbox / ListContainers answer; their Stream twins page it.
+  std::vector<cri::PodSandbox> list_pod_sandboxes(const cri::PodSandboxFilter& filter,
+                                                  const docker::CallOptions& options);
+  std::vector<cri::Container> list_containers(const cri::ContainerFilter& filter,
+                                              const docker::CallOptions& options);
   // Inspect through the cache (status calls), and forgetting what this
   // process just changed.
   InspectFunction cached_inspect(const docker::CallOptions& options);

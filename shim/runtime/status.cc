@@ -59,6 +59,7 @@ grpc::Status RuntimeService::Status(grpc::ServerContext* context,
           {"criShimVersion", CRI_SHIM_VERSION},
           {"dockerEndpoint", docker_.endpoint().to_string()},
           {"networkPlugin", "docker-bridge"},
+          {"streamingServer", streaming_.base_url()},
       };
       if (runtime_ready) {
         config["dockerApiVersion"] = docker_.api_version(options);
