@@ -75,10 +75,10 @@ TEST_CASE("dockerd unreachable: UNAVAILABLE naming the endpoint, RuntimeReady fa
 TEST_CASE("methods of later capabilities answer UNIMPLEMENTED naming the capability") {
   ShimProcess shim;
   auto stub = shim.runtime();
-  cri::ContainerStatsResponse response;
-  auto status = stub->ContainerStats(context().get(), cri::ContainerStatsRequest(), &response);
+  cri::CheckpointContainerResponse response;
+  auto status = stub->CheckpointContainer(context().get(), cri::CheckpointContainerRequest(), &response);
   CHECK(status.error_code() == grpc::StatusCode::UNIMPLEMENTED);
-  CHECK(status.error_message().find("stats") != std::string::npos);
+  CHECK(status.error_message().find("CRI v1") != std::string::npos);
 }
 
 TEST_CASE("Exec without a container is INVALID_ARGUMENT, not a URL") {
