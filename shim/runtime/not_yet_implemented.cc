@@ -16,36 +16,6 @@ grpc::Status not_yet(const char* method, const char* capability) {
 
 }  // namespace
 
-grpc::Status RuntimeService::ContainerStats(grpc::ServerContext*, const cri::ContainerStatsRequest*,
-    cri::ContainerStatsResponse*) {
-  return not_yet("ContainerStats", kRest);
-}
-
-grpc::Status RuntimeService::ListContainerStats(grpc::ServerContext*, const cri::ListContainerStatsRequest*,
-    cri::ListContainerStatsResponse*) {
-  return not_yet("ListContainerStats", kRest);
-}
-
-grpc::Status RuntimeService::StreamContainerStats(grpc::ServerContext*, const cri::StreamContainerStatsRequest*,
-    grpc::ServerWriter<cri::StreamContainerStatsResponse>*) {
-  return not_yet("StreamContainerStats", kRest);
-}
-
-grpc::Status RuntimeService::PodSandboxStats(grpc::ServerContext*, const cri::PodSandboxStatsRequest*,
-    cri::PodSandboxStatsResponse*) {
-  return not_yet("PodSandboxStats", kRest);
-}
-
-grpc::Status RuntimeService::ListPodSandboxStats(grpc::ServerContext*, const cri::ListPodSandboxStatsRequest*,
-    cri::ListPodSandboxStatsResponse*) {
-  return not_yet("ListPodSandboxStats", kRest);
-}
-
-grpc::Status RuntimeService::StreamPodSandboxStats(grpc::ServerContext*, const cri::StreamPodSandboxStatsRequest*,
-    grpc::ServerWriter<cri::StreamPodSandboxStatsResponse>*) {
-  return not_yet("StreamPodSandboxStats", kRest);
-}
-
 grpc::Status RuntimeService::UpdateRuntimeConfig(grpc::ServerContext*, const cri::UpdateRuntimeConfigRequest*,
     cri::UpdateRuntimeConfigResponse*) {
   return not_yet("UpdateRuntimeConfig", kRest);
@@ -54,21 +24,6 @@ grpc::Status RuntimeService::UpdateRuntimeConfig(grpc::ServerContext*, const cri
 grpc::Status RuntimeService::GetContainerEvents(grpc::ServerContext*, const cri::GetEventsRequest*,
     grpc::ServerWriter<cri::ContainerEventResponse>*) {
   return not_yet("GetContainerEvents", kRest);
-}
-
-grpc::Status RuntimeService::ListMetricDescriptors(grpc::ServerContext*, const cri::ListMetricDescriptorsRequest*,
-    cri::ListMetricDescriptorsResponse*) {
-  return not_yet("ListMetricDescriptors", kRest);
-}
-
-grpc::Status RuntimeService::ListPodSandboxMetrics(grpc::ServerContext*, const cri::ListPodSandboxMetricsRequest*,
-    cri::ListPodSandboxMetricsResponse*) {
-  return not_yet("ListPodSandboxMetrics", kRest);
-}
-
-grpc::Status RuntimeService::StreamPodSandboxMetrics(grpc::ServerContext*, const cri::StreamPodSandboxMetricsRequest*,
-    grpc::ServerWriter<cri::StreamPodSandboxMetricsResponse>*) {
-  return not_yet("StreamPodSandboxMetrics", kRest);
 }
 
 }  // namespace shim

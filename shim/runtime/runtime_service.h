@@ -20,6 +20,8 @@
 #include "shim/security/host_security.h"
 #include "shim/state/known_objects.h"
 #include "shim/state/creation_times.h"
+#include "shim/runtime/stats_reads.h"
+#include "shim/stats/stats_collector.h"
 #include "shim/streaming/streaming_server.h"
 
 namespace shim {
@@ -149,6 +151,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   std::string stream_url(streaming::StreamRequest request);
   // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
   std::string cgroup_driver(const docker::CallOptions& options);
+  // What the stats and metrics calls read from (runtime/stats_reads.h).
+  StatsSources stats_sources() { return {docker_, inspects_, stats_, layer_dirs_}; }
 
   docker::Client& docker_;
   InfraImage infra_image_;
@@ -161,6 +165,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
+  stats::StatsCollector stats_;  // cgroup and /proc readings, CPU samples
+  stats::LayerDirs layer_dirs_;  // writable layers by container ID
 };
 
 }  // namespace shim

@@ -2,65 +2,26 @@
 
 #include <filesystem>
 #include <fstream>
-#include <map>
-#include <optional>
-#include <sstream>
 #include <stdexcept>
+
+#include "shim/stats/cgroup_files.h"
+#include "shim/stats/cgroup_paths.h"
 
 namespace shim {
 namespace {
 
 namespace fs = std::filesystem;
 
-// /proc/<pid>/cgroup: v1 hierarchies by controller name, and the v2 path.
-struct ProcessCgroups {
-  std::map<std::string, fs::path> v1;  // "memory" -> /sys/fs/cgroup/memory/<path>
-  std::optional<fs::path> unified;     // /sys/fs/cgroup/<path>
-};
-
-fs::path under(const fs::path& base, const std::string& path) {
-  return base / (path.empty() || path.front() != '/' ? path : path.substr(1));
-}
-
-ProcessCgroups read_process_cgroups(int pid, const fs::path& root) {
-  std::ifstream file(root / "proc" / std::to_string(pid) / "cgroup");
-  if (!file) throw std::runtime_error("cannot read /proc/" + std::to_string(pid) + "/cgroup");
-  ProcessCgroups cgroups;
-  for (std::string line; std::getline(file, line);) {
-    // "<id>:<controllers>:<path>"
-    const auto first = line.find(':');
-    const auto second = line.find(':', first + 1);
-    if (first == std::string::npos || second == std::string::npos) continue;
-    const std::string controllers = line.substr(first + 1, second - first - 1);
-    const std::string path = line.substr(second + 1);
-    if (controllers.empty()) {
-      cgroups.unified = under(root / "sys/fs/cgroup", path);
-      continue;
-    }
-    // A v1 hierarchy is mounted under the name of all its controllers
-    // ("cpu,cpuacct"), each also reachable by its own name.
-    std::istringstream names(controllers);
-    for (std::string name; std::getline(names, name, ',');)
-      cgroups.v1[name] = under(root / "sys/fs/cgroup" / controllers, path);
-  }
-  return cgroups;
-}
-
 class LimitWriter {
  public:
-  explicit LimitWriter(ProcessCgroups cgroups) : cgroups_(std::move(cgroups)) {}
+  explicit LimitWriter(stats::CgroupDirs dirs) : dirs_(std::move(dirs)) {}
 
-  // v1: <controller's pod dir>/<v1_file>; v2: <pod dir>/<v2_file>.
+  // The pod cgroup is the parent of the process's own, in each hierarchy.
   void write(const std::string& controller, const std::string& v1_file, const std::string& v2_file,
              const std::string& value) {
-    fs::path file;
-    if (const auto it = cgroups_.v1.find(controller); it != cgroups_.v1.end()) {
-      file = it->second.parent_path() / v1_file;
-    } else if (cgroups_.unified) {
-      file = cgroups_.unified->parent_path() / v2_file;
-    } else {
-      throw std::runtime_error("no " + controller + " cgroup controller for the pod on this host");
-    }
+    const std::string own = dirs_.dir(controller);
+    if (own.empty()) throw std::runtime_error("no " + controller + " cgroup controller for the pod on this host");
+    const fs::path file = fs::path(own).parent_path() / (dirs_.v2 ? v2_file : v1_file);
     std::ofstream out(file);
     out << value;
     out.flush();
@@ -68,11 +29,11 @@ class LimitWriter {
     written_.push_back(file.string());
   }
 
-  bool unified_only() const { return cgroups_.v1.empty(); }
+  bool v2() const { return dirs_.v2; }
   std::vector<std::string> written() && { return std::move(written_); }
 
  private:
-  ProcessCgroups cgroups_;
+  stats::CgroupDirs dirs_;
   std::vector<std::string> written_;
 };
 
@@ -97,9 +58,17 @@ std::uint64_t cpu_weight_for_shares(std::uint64_t shares) {
   return 1 + ((shares - 2) * 9999) / 262142;
 }
 
-std::vector<std::string> write_pod_cgroup_limits(int pid, const PodCgroupLimits& limits, const std::string& root) {
-  LimitWriter writer(read_process_cgroups(pid, root));
-  const bool v2 = writer.unified_only();
+std::vector<std::string> write_pod_cgroup_limits(int pid, const PodCgroupLimits& limits, const std::string& proc_root,
+                                                 const std::string& mountinfo) {
+  const std::string cgroup_file = proc_root + "/" + std::to_string(pid) + "/cgroup";
+  const auto proc_cgroup = stats::read_small_file(cgroup_file);
+  if (!proc_cgroup) throw std::runtime_error("cannot read " + cgroup_file);
+  const auto mounts = stats::read_small_file(mountinfo);
+  if (!mounts) throw std::runtime_error("cannot read " + mountinfo);
+  auto dirs = stats::resolve_cgroup_dirs(stats::parse_proc_cgroup(*proc_cgroup), stats::parse_cgroup_mounts(*mounts));
+  if (!dirs) throw std::runtime_error("no cgroup mount on this host holds the cgroups of process " + std::to_string(pid));
+  LimitWriter writer(std::move(*dirs));
+  const bool v2 = writer.v2();
   if (limits.cpu_shares > 0) {
     const std::string value = v2 ? std::to_string(cpu_weight_for_shares(static_cast<std::uint64_t>(limits.cpu_shares)))
                                  : std::to_string(limits.cpu_shares);

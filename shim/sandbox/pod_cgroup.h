@@ -4,9 +4,10 @@
 // pod cgroup), so that a pod resized in place is held to its new size even
 // when no kubelet manages the cgroup (node-agent, crictl).
 //
-// The directory of each controller is found from the sandbox process's own
-// entry in /proc/<pid>/cgroup (its parent directory), which holds for the
-// cgroupfs and systemd drivers and for cgroup v1 and v2 alike.
+// The directory of each controller is the parent of the sandbox process's own
+// cgroup (stats/cgroup_paths.h finds that from /proc/<pid>/cgroup and the
+// cgroup mounts), which holds for the cgroupfs and systemd drivers and for
+// cgroup v1 and v2 alike.
 //   v1: cpu.shares, cpu.cfs_period_us, cpu.cfs_quota_us, memory.limit_in_bytes,
 //       cpuset.cpus, cpuset.mems
 //   v2: cpu.weight (from shares, as runc converts), cpu.max, memory.max,
@@ -38,8 +39,9 @@ std::uint64_t cpu_weight_for_shares(std::uint64_t shares);
 // Writes every limit that is set into the pod cgroup of process `pid` (the
 // sandbox's infra process); returns the files written. Throws
 // std::runtime_error naming the file that could not be found or written.
-// `root` is "/" but for tests.
+// The /proc and mountinfo paths are the host's but for tests.
 std::vector<std::string> write_pod_cgroup_limits(int pid, const PodCgroupLimits& limits,
-                                                 const std::string& root = "/");
+                                                 const std::string& proc_root = "/proc",
+                                                 const std::string& mountinfo = "/proc/self/mountinfo");
 
 }  // namespace shim

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "shim/sandbox/pod_cgroup.h"
 
@@ -30,6 +31,20 @@ struct FakeRoot {
   fs::path dir(const std::string& relative) {
     fs::create_directories(root / "sys/fs/cgroup" / relative);
     return root / "sys/fs/cgroup" / relative;
+  }
+  // The cgroup mounts, as /proc/self/mountinfo lists them.
+  void v1_mounts() {
+    std::ofstream out(root / "mountinfo");
+    for (const char* name : {"cpu,cpuacct", "memory", "cpuset"})
+      out << "30 25 0:26 / " << (root / "sys/fs/cgroup" / name).string() << " rw,nosuid - cgroup cgroup rw," << name
+          << "\n";
+  }
+  void v2_mount() {
+    std::ofstream(root / "mountinfo") << "30 25 0:26 / " << (root / "sys/fs/cgroup").string()
+                                      << " rw,nosuid - cgroup2 cgroup2 rw\n";
+  }
+  std::vector<std::string> write(int pid, const shim::PodCgroupLimits& limits) {
+    return shim::write_pod_cgroup_limits(pid, limits, (root / "proc").string(), (root / "mountinfo").string());
   }
 };
 }  // namespace
@@ -79,7 +94,8 @@ TEST_CASE("pod cgroup limits go to the parent of the sandbox's cgroup: v1") {
   limits.cpu_quota = 25000;
   limits.memory = 64 << 20;
   limits.cpuset_cpus = "0";
-  const auto written = shim::write_pod_cgroup_limits(7, limits, fake.root.string());
+  fake.v1_mounts();
+  const auto written = fake.write(7, limits);
   CHECK(written.size() == 5);
   CHECK(slurp(cpu / "cpu.shares") == "512");
   CHECK(slurp(cpu / "cpu.cfs_period_us") == "50000");
@@ -97,7 +113,8 @@ TEST_CASE("pod cgroup limits go to the parent of the sandbox's cgroup: v2") {
   limits.cpu_shares = 1024;
   limits.cpu_quota = 50000;
   limits.memory = 128 << 20;
-  shim::write_pod_cgroup_limits(8, limits, fake.root.string());
+  fake.v2_mount();
+  fake.write(8, limits);
   CHECK(slurp(pod / "cpu.weight") == "39");
   CHECK(slurp(pod / "cpu.max") == "50000 100000");
   CHECK(slurp(pod / "memory.max") == std::to_string(128 << 20));
@@ -107,9 +124,8 @@ TEST_CASE("pod cgroup limits: an unknown process or a missing directory is an er
   FakeRoot fake;
   shim::PodCgroupLimits limits;
   limits.memory = 1 << 20;
-  CHECK_THROWS_WITH_AS(shim::write_pod_cgroup_limits(99, limits, fake.root.string()),
-                       doctest::Contains("/proc/99/cgroup"), std::runtime_error);
+  fake.v1_mounts();
+  CHECK_THROWS_WITH_AS(fake.write(99, limits), doctest::Contains("/proc/99/cgroup"), std::runtime_error);
   fake.process(9, "9:memory:/gone/abc\n");
-  CHECK_THROWS_WITH_AS(shim::write_pod_cgroup_limits(9, limits, fake.root.string()),
-                       doctest::Contains("memory.limit_in_bytes"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(fake.write(9, limits), doctest::Contains("memory.limit_in_bytes"), std::runtime_error);
 }

@@ -1,0 +1,25 @@
+// Reading the small text files of cgroupfs and /proc: one read each, no
+// streams (100 containers are several hundred files per stats call).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace shim::stats {
+
+// The whole file; nullopt when it cannot be opened or read.
+std::optional<std::string> read_small_file(const std::string& path);
+
+// "key value" lines (memory.stat, cpu.stat); lines that do not parse are skipped.
+std::map<std::string, std::uint64_t> parse_flat_keyed(std::string_view content);
+
+// A file holding one number ("123\n"); nullopt for "max" or anything else.
+std::optional<std::uint64_t> parse_single_value(std::string_view content);
+
+// read_small_file + parse_single_value.
+std::optional<std::uint64_t> read_single_value(const std::string& path);
+
+}  // namespace shim::stats

@@ -1,0 +1,57 @@
+#include "shim/stats/cgroup_v1.h"
+
+#include "shim/stats/cgroup_files.h"
+
+namespace shim::stats {
+namespace {
+
+// v1 reports "no limit" as the largest page-aligned 63-bit value
+// (9223372036854771712); anything that large is no limit.
+constexpr std::uint64_t kUnlimitedFloor = std::uint64_t{1} << 62;
+
+std::optional<std::uint64_t> limit(const std::string& path) {
+  const auto value = read_single_value(path);
+  if (!value || *value >= kUnlimitedFloor) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> stat_of(const std::map<std::string, std::uint64_t>& stat,
+                                     const char* key) {
+  const auto it = stat.find(key);
+  return it == stat.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
+}
+
+}  // namespace
+
+CgroupSample read_cgroup_v1(const CgroupDirs& dirs) {
+  CgroupSample sample;
+  if (const auto cpuacct = dirs.dir("cpuacct"); !cpuacct.empty())
+    sample.cpu_usage_ns = read_single_value(cpuacct + "/cpuacct.usage");
+  if (const auto pids = dirs.dir("pids"); !pids.empty())
+    sample.pids = read_single_value(pids + "/pids.current");
+
+  const auto memory = dirs.dir("memory");
+  if (memory.empty()) return sample;
+  sample.memory_usage = read_single_value(memory + "/memory.usage_in_bytes");
+  sample.memory_limit = limit(memory + "/memory.limit_in_bytes");
+  if (const auto content = read_small_file(memory + "/memory.stat")) {
+    const auto stat = parse_flat_keyed(*content);
+    sample.rss = stat_of(stat, "total_rss");
+    sample.page_faults = stat_of(stat, "total_pgfault");
+    sample.major_page_faults = stat_of(stat, "total_pgmajfault");
+    if (sample.memory_usage) {
+      const std::uint64_t inactive = stat_of(stat, "total_inactive_file").value_or(0);
+      sample.working_set = *sample.memory_usage > inactive ? *sample.memory_usage - inactive : 0;
+    }
+  }
+  // memsw counts memory plus swap; only there when the kernel accounts swap.
+  if (const auto memsw = read_single_value(memory + "/memory.memsw.usage_in_bytes");
+      memsw && sample.memory_usage)
+    sample.swap_usage = *memsw > *sample.memory_usage ? *memsw - *sample.memory_usage : 0;
+  const auto memsw_limit = limit(memory + "/memory.memsw.limit_in_bytes");
+  if (memsw_limit && sample.memory_limit && *memsw_limit >= *sample.memory_limit)
+    sample.swap_limit = *memsw_limit - *sample.memory_limit;
+  return sample;
+}
+
+}  // namespace shim::stats
