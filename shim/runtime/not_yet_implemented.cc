@@ -66,11 +66,6 @@ grpc::Status RuntimeService::CheckpointContainer(grpc::ServerContext*, const cri
   return not_yet("CheckpointContainer", kRest);
 }
 
-grpc::Status RuntimeService::GetContainerEvents(grpc::ServerContext*, const cri::GetEventsRequest*,
-    grpc::ServerWriter<cri::ContainerEventResponse>*) {
-  return not_yet("GetContainerEvents", kRest);
-}
-
 grpc::Status RuntimeService::ListMetricDescriptors(grpc::ServerContext*, const cri::ListMetricDescriptorsRequest*,
     cri::ListMetricDescriptorsResponse*) {
   return not_yet("ListMetricDescriptors", kRest);
