@@ -154,10 +154,12 @@ std::string ContainerEventSource::on_connect() {
     const auto sandbox_id =
         reported != reported_.end() ? reported->second.sandbox_id : sandbox_ids[owed.id];
     send(owed.id, sandbox_id, owed.events);  // throws: a failed attempt, the rest owed still
-    if (const auto now = present.find(owed.id); now != present.end())
+    if (const auto now = present.find(owed.id); now != present.end()) {
       reported_[owed.id] = {now->second, sandbox_id};
-    else
+    } else {
       reported_.erase(owed.id);
+      deleted_.add(owed.id);
+    }
   }
   reported_.clear();
   for (const auto& [id, phase] : present) reported_[id] = {phase, sandbox_ids[id]};
@@ -169,30 +171,41 @@ void ContainerEventSource::on_disconnect() { set_live(false); }
 
 bool ContainerEventSource::on_event(const docker::Event& event) {
   if (event.time_nano > last_event_nanos_) last_event_nanos_ = event.time_nano;
-  if (!cri_event_for_docker_action(event.action)) return true;
+  if (!cri_event_for_docker_action(event.action) || deleted_.contains(event.id)) return true;
   const auto reported = reported_.find(event.id);
+  const std::optional<ContainerPhase> before =
+      reported == reported_.end() ? std::nullopt : std::optional(reported->second.phase);
   std::optional<ContainerPhase> now;
+  std::vector<cri::ContainerEventType> owed;
   std::string sandbox_id;
-  const auto options = docker_options();
   try {
-    const auto inspect = docker_.inspect_container(event.id, false, options);
+    const auto inspect = docker_.inspect_container(event.id, false, docker_options());
     const auto phase = phase_of_docker_state(inspect.state.status);
     if (!phase) return true;  // "removing": its destroy event follows
     now = ContainerPhase{*phase, started_at_of(inspect.state.started_at)};
     sandbox_id = sandbox_of(inspect.config.labels, inspect.id);
+    owed = owed_events(before, now);
   } catch (const docker::DockerError& e) {
     if (!e.not_found()) {
       spdlog::warn("container events: cannot inspect {} after its {} event ({}); resynchronising",
                    event.id, event.action, e.message());
       return false;
     }
-    if (reported == reported_.end()) return true;  // came and went unseen
-    sandbox_id = reported->second.sandbox_id;
+    // Removed since: the action says where it was (events carry the labels).
+    sandbox_id = reported != reported_.end() ? reported->second.sandbox_id
+                                             : sandbox_of(event.attributes, event.id);
+    owed = owed_events_for_action(before, event.action);
+    if (event.action != "destroy") {
+      now = before;
+      if (!owed.empty())
+        now = ContainerPhase{owed.back() == cri::CONTAINER_CREATED_EVENT   ? Phase::kCreated
+                             : owed.back() == cri::CONTAINER_STARTED_EVENT ? Phase::kRunning
+                                                                           : Phase::kExited,
+                             ""};
+      if (!now) return true;
+    }
   }
   if (sandbox_id.empty()) return true;
-  const std::optional<ContainerPhase> before =
-      reported == reported_.end() ? std::nullopt : std::optional(reported->second.phase);
-  const auto owed = owed_events(before, now);
   if (!owed.empty()) {
     try {
       send(event.id, sandbox_id, owed);
@@ -203,10 +216,12 @@ bool ContainerEventSource::on_event(const docker::Event& event) {
       return false;
     }
   }
-  if (now)
+  if (now) {
     reported_[event.id] = {*now, sandbox_id};
-  else
+  } else {
     reported_.erase(event.id);
+    deleted_.add(event.id);
+  }
   return true;
 }
 

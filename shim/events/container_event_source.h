@@ -13,8 +13,11 @@
 // what each is owed, and asks Docker to replay events since the last one
 // seen; replays change nothing already reported. So every container that
 // changed meanwhile gets exactly the events it missed, and none twice.
-// A container created and removed entirely while disconnected (and beyond
-// Docker's replay) is never seen, so gets nothing.
+// A container already removed when its event is handled (the watch runs
+// behind Docker) is owed what the event's action says (create, start, die,
+// destroy), so a short-lived container still gets its four events. One
+// created and removed entirely while disconnected, beyond Docker's replay
+// buffer, is never seen, so gets nothing.
 //
 // The watch starts with the first subscriber (kubelet without evented PLEG
 // never subscribes, and costs nothing) and then runs until shutdown; its
@@ -38,6 +41,7 @@
 #include "shim/events/container_lifecycle.h"
 #include "shim/events/event_broadcaster.h"
 #include "shim/events/event_watch.h"
+#include "shim/events/recent_ids.h"
 
 namespace shim::events {
 
@@ -81,6 +85,7 @@ class ContainerEventSource {
   // Watch thread only.
   std::map<std::string, Reported> reported_;
   std::map<std::string, cri::PodSandboxStatus> sandbox_statuses_;  // last sent, per sandbox
+  RecentIds deleted_{4096};  // whose DELETED was sent: replays cannot revive them
   bool baseline_taken_ = false;
   std::int64_t last_event_nanos_ = 0;
 

@@ -89,6 +89,25 @@ std::vector<cri::ContainerEventType> owed_events(const std::optional<ContainerPh
   return owed;
 }
 
+std::vector<cri::ContainerEventType> owed_events_for_action(
+    const std::optional<ContainerPhase>& reported, std::string_view action) {
+  const auto type = cri_event_for_docker_action(action);
+  if (!type) return {};
+  if (*type == kDeleted) return reported ? owed_events(reported, std::nullopt) : std::vector<cri::ContainerEventType>{};
+  const Phase implied = *type == kCreated ? Phase::kCreated
+                        : *type == kStarted ? Phase::kRunning
+                                            : Phase::kExited;
+  if (reported && static_cast<int>(reported->phase) >= static_cast<int>(implied)) return {};
+  // Its StartedAt is unknown: a start is owed only when the action is one.
+  ContainerPhase now{implied, ""};
+  auto owed = owed_events(reported, now);
+  if (implied == Phase::kExited && (!reported || reported->phase == Phase::kCreated)) {
+    // A die implies a start before it.
+    owed.insert(owed.end() - 1, kStarted);
+  }
+  return owed;
+}
+
 std::vector<OwedEvents> resync_diff(const std::map<std::string, ContainerPhase>& reported,
                                     const std::map<std::string, ContainerPhase>& present) {
   std::vector<OwedEvents> result;

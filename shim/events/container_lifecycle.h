@@ -55,6 +55,16 @@ std::optional<cri::ContainerEventType> cri_event_for_docker_action(std::string_v
 std::vector<cri::ContainerEventType> owed_events(const std::optional<ContainerPhase>& reported,
                                                  const std::optional<ContainerPhase>& now);
 
+// The events owed for Docker event `action` on a container that can no
+// longer be inspected (removed meanwhile: the watch runs behind Docker),
+// so only the action says where it was: create -> created, start/restart
+// -> running, die -> exited, destroy -> gone. Only forward steps count
+// (created -> running -> exited -> gone): an action older than what was
+// reported adds nothing, and a destroy of a container never reported is
+// nothing to say.
+std::vector<cri::ContainerEventType> owed_events_for_action(
+    const std::optional<ContainerPhase>& reported, std::string_view action);
+
 // A resynchronisation against a full container list: for every container
 // reported or present, the events it is owed. Containers are keyed by ID;
 // the result lists, per ID (in ID order), the non-empty event lists.

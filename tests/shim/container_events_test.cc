@@ -5,6 +5,7 @@
 
 #include "shim/events/container_lifecycle.h"
 #include "shim/events/event_broadcaster.h"
+#include "shim/events/recent_ids.h"
 #include "shim/events/subscriber_queue.h"
 
 using namespace shim::events;
@@ -154,4 +155,38 @@ TEST_CASE("events: a subscriber that falls behind is ended, the others keep ever
   const auto late = broadcaster.subscribe();
   REQUIRE(late->closed().has_value());
   CHECK(late->closed()->error_code() == grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_CASE("events: a container already removed is owed what its event's action says") {
+  // Handled late, one event after another: the four events, in order.
+  CHECK(owed_events_for_action(std::nullopt, "create") == Types{C});
+  CHECK(owed_events_for_action(created(), "start") == Types{S});
+  CHECK(owed_events_for_action(ContainerPhase{Phase::kRunning, ""}, "die") == Types{X});
+  CHECK(owed_events_for_action(ContainerPhase{Phase::kExited, ""}, "destroy") == Types{D});
+  // A die implies the start before it.
+  CHECK(owed_events_for_action(created(), "die") == Types{S, X});
+  CHECK(owed_events_for_action(std::nullopt, "die") == Types{C, S, X});
+  CHECK(owed_events_for_action(running(), "destroy") == Types{X, D});
+  // Older than what was reported (an inspect already showed more): nothing.
+  CHECK(owed_events_for_action(exited(), "start").empty());
+  CHECK(owed_events_for_action(exited(), "die").empty());
+  CHECK(owed_events_for_action(running(), "create").empty());
+  CHECK(owed_events_for_action(running(), "restart").empty());
+  // Nothing known, nothing to say; actions that change no CRI state.
+  CHECK(owed_events_for_action(std::nullopt, "destroy").empty());
+  CHECK(owed_events_for_action(running(), "kill").empty());
+  CHECK(owed_events_for_action(running(), "exec_start: sh").empty());
+}
+
+TEST_CASE("events: recent IDs keep the newest, forget the oldest") {
+  RecentIds ids(2);
+  ids.add("a");
+  ids.add("b");
+  ids.add("a");  // already there: no change in order
+  CHECK(ids.contains("a"));
+  ids.add("c");
+  CHECK_FALSE(ids.contains("a"));
+  CHECK(ids.contains("b"));
+  CHECK(ids.contains("c"));
+  CHECK(ids.size() == 2);
 }
