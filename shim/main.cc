@@ -125,6 +125,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
     sigwait(&stop_signals, &signal_number);
     spdlog::info("received {}; finishing in-flight calls (up to {} s)",
                  signal_number == SIGTERM ? "SIGTERM" : "SIGINT", options.shutdown_grace_seconds);
+    runtime_service.begin_shutdown();  // streams that never end by themselves
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(options.shutdown_grace_seconds));
   });

@@ -1,6 +1,5 @@
 #include "shim/container/inspect_cache.h"
 
-#include <chrono>
 #include <optional>
 
 #include <spdlog/spdlog.h>
@@ -12,18 +11,28 @@ namespace {
 constexpr std::size_t kFullIdLength = 64;
 }  // namespace
 
-ContainerInspectCache::ContainerInspectCache(docker::Client& docker) : docker_(docker) {
-  watcher_ = std::thread([this] { watch(); });
-}
+ContainerInspectCache::ContainerInspectCache(docker::Client& docker)
+    : docker_(docker),
+      watch_(docker, {{"type", {"container"}}},
+             {.on_connect =
+                  [this] {
+                    const std::string since = docker_since_now();
+                    forget_all();
+                    live_ = true;
+                    return since;
+                  },
+              .on_event =
+                  [this](const docker::Event& event) {
+                    on_event(event.id, event.action);
+                    return true;
+                  },
+              .on_disconnect =
+                  [this] {
+                    live_ = false;
+                    forget_all();
+                  }}) {}
 
-ContainerInspectCache::~ContainerInspectCache() {
-  {
-    std::lock_guard lock(stop_mutex_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  watcher_.join();
-}
+ContainerInspectCache::~ContainerInspectCache() { watch_.stop(); }
 
 namespace {
 
@@ -72,30 +81,6 @@ void ContainerInspectCache::forget_all() {
   ++epoch_;
   inspected_.clear();
   for (auto& [id, fill] : fills_) fill.spoiled = true;
-}
-
-void ContainerInspectCache::watch() {
-  docker::CallOptions options;
-  options.cancelled = [this] { return stopping_.load(); };
-  while (!stopping_) {
-    const std::string since = docker_since_now();
-    forget_all();
-    live_ = true;
-    try {
-      docker_.events({{{"type", {"container"}}}, since, ""},
-                     [this](const docker::Event& event) {
-                       on_event(event.id, event.action);
-                       return !stopping_.load();
-                     },
-                     options);
-    } catch (const docker::DockerError& e) {
-      spdlog::debug("container event watch: {}", e.message());
-    }
-    live_ = false;
-    forget_all();
-    std::unique_lock lock(stop_mutex_);
-    stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
-  }
 }
 
 docker::ContainerInspect ContainerInspectCache::inspect(const std::string& id,

@@ -24,14 +24,13 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
 #include "docker-client/client.h"
+#include "shim/events/event_watch.h"
 
 namespace shim {
 
@@ -56,7 +55,6 @@ class ContainerInspectCache {
   bool live() const { return live_.load(); }
 
  private:
-  void watch();
   void forget_all();
   // Ends a fill begun at `epoch`: stores `result` (null: it failed) unless
   // something happened meanwhile that it may not show.
@@ -76,10 +74,7 @@ class ContainerInspectCache {
   std::unordered_map<std::string, Fill> fills_;  // by full ID, while in flight
 
   std::atomic<bool> live_{false};
-  std::atomic<bool> stopping_{false};
-  std::mutex stop_mutex_;
-  std::condition_variable stop_cv_;
-  std::thread watcher_;
+  EventWatch watch_;  // last: its thread uses everything above
 };
 
 }  // namespace shim

@@ -1,7 +1,6 @@
 #include "shim/image/image_store.h"
 
 #include <algorithm>
-#include <chrono>
 
 #include <spdlog/spdlog.h>
 
@@ -18,52 +17,37 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
 
 }  // namespace
 
-ImageStore::ImageStore(docker::Client& docker) : docker_(docker) {
-  watcher_ = std::thread([this] { watch(); });
-}
+ImageStore::ImageStore(docker::Client& docker)
+    : docker_(docker),
+      watch_(docker, {{"type", {"image"}}},
+             {.on_connect =
+                  [this] {
+                    // Empty the copy, then subscribe to what happened since just before.
+                    const std::string since = docker_since_now();
+                    invalidate();
+                    live_ = true;
+                    return since;
+                  },
+              .on_event =
+                  [this](const docker::Event& event) {
+                    spdlog::debug("image event {} {}: forgetting the image list", event.action,
+                                  event.id);
+                    invalidate();
+                    return true;
+                  },
+              .on_disconnect =
+                  [this] {
+                    live_ = false;
+                    invalidate();
+                  }}) {}
 
-ImageStore::~ImageStore() {
-  {
-    std::lock_guard lock(stop_mutex_);
-    stopping_ = true;
-  }
-  stop_cv_.notify_all();
-  watcher_.join();
-}
+ImageStore::~ImageStore() { watch_.stop(); }
 
 void ImageStore::invalidate() {
   std::lock_guard lock(mutex_);
   ++generation_;
   images_.reset();
   inspected_.clear();
-}
-
-void ImageStore::watch() {
-  docker::CallOptions options;
-  options.cancelled = [this] { return stopping_.load(); };
-  while (!stopping_) {
-    // Empty the copy, then subscribe to what happened since just before.
-    const std::string since = docker_since_now();
-    invalidate();
-    live_ = true;
-    try {
-      docker_.events({{{"type", {"image"}}}, since, ""},
-                     [this](const docker::Event& event) {
-                       spdlog::debug("image event {} {}: forgetting the image list", event.action,
-                                     event.id);
-                       invalidate();
-                       return !stopping_.load();
-                     },
-                     options);
-    } catch (const docker::DockerError& e) {
-      spdlog::debug("image event watch: {}", e.message());
-    }
-    live_ = false;
-    invalidate();
-    // Reconnect after a pause (dockerd down or restarting).
-    std::unique_lock lock(stop_mutex_);
-    stop_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_.load(); });
-  }
 }
 
 std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& options) {

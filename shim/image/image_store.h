@@ -18,16 +18,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "docker-client/client.h"
+#include "shim/events/event_watch.h"
 
 namespace shim {
 
@@ -54,7 +53,6 @@ class ImageStore {
   bool live() const { return live_.load(); }
 
  private:
-  void watch();
   // The ID of the listed image `reference` names, if the copy knows it.
   std::optional<std::string> resolve(const std::vector<docker::ImageSummary>& images,
                                      const std::string& reference) const;
@@ -66,10 +64,7 @@ class ImageStore {
   std::map<std::string, docker::ImageInspect> inspected_;  // by image ID
 
   std::atomic<bool> live_{false};
-  std::atomic<bool> stopping_{false};
-  std::mutex stop_mutex_;
-  std::condition_variable stop_cv_;
-  std::thread watcher_;
+  EventWatch watch_;  // last: its thread uses everything above
 };
 
 }  // namespace shim

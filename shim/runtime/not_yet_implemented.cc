@@ -21,9 +21,4 @@ grpc::Status RuntimeService::UpdateRuntimeConfig(grpc::ServerContext*, const cri
   return not_yet("UpdateRuntimeConfig", kRest);
 }
 
-grpc::Status RuntimeService::GetContainerEvents(grpc::ServerContext*, const cri::GetEventsRequest*,
-    grpc::ServerWriter<cri::ContainerEventResponse>*) {
-  return not_yet("GetContainerEvents", kRest);
-}
-
 }  // namespace shim

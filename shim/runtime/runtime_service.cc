@@ -11,7 +11,8 @@ RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& se
       logs_(docker, settings.state_dir),
       inspects_(docker),
       creation_times_(docker),
-      streaming_(docker, settings.streaming) {}
+      streaming_(docker, settings.streaming),
+      container_events_(docker) {}
 
 InspectFunction RuntimeService::cached_inspect(const docker::CallOptions& options) {
   return [this, options](const std::string& id) { return inspects_.inspect(id, options); };
@@ -34,6 +35,8 @@ std::string RuntimeService::stream_url(streaming::StreamRequest request) {
 void RuntimeService::resume_container_logs() { logs_.resume_all(); }
 
 void RuntimeService::expect_container_log_resume() { logs_.expect_resume(); }
+
+void RuntimeService::begin_shutdown() { container_events_.shutdown(); }
 
 RuntimeService::~RuntimeService() = default;
 

@@ -14,6 +14,7 @@
 #include "runtime/v1/api.h"
 #include "shim/container/hugepages.h"
 #include "shim/container/inspect_cache.h"
+#include "shim/events/container_event_source.h"
 #include "shim/logs/log_manager.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/state/object_lookup.h"
@@ -48,6 +49,9 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // ContainerStatus waits for it before it trusts that an exited
   // container's log is complete (LogManager::wait_drained).
   void expect_container_log_resume();
+  // Shutdown has begun (SIGTERM): ends the streams that would otherwise run
+  // until the grace period cancels them (GetContainerEvents).
+  void begin_shutdown();
 
   grpc::Status Version(grpc::ServerContext* context, const cri::VersionRequest* request,
       cri::VersionResponse* response) override;
@@ -163,6 +167,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Adopted (cri-dockerd's) containers: nanosecond creation times for List.
   CreationTimes creation_times_;
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
+  events::ContainerEventSource container_events_;  // GetContainerEvents
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
   stats::StatsCollector stats_;  // cgroup and /proc readings, CPU samples

@@ -77,8 +77,9 @@ std::int64_t unix_nanos_now() {
       .count();
 }
 
-std::string docker_since_now() {
-  const std::int64_t nanos = unix_nanos_now();
+std::string docker_since_now() { return docker_since(unix_nanos_now()); }
+
+std::string docker_since(std::int64_t nanos) {
   char text[40];
   std::snprintf(text, sizeof text, "%lld.%09lld", static_cast<long long>(nanos / 1'000'000'000),
                 static_cast<long long>(nanos % 1'000'000'000));

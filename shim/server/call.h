@@ -64,4 +64,6 @@ std::int64_t unix_nanos_now();
 
 // Now as Docker's `since` parameter wants it: Unix seconds with a fraction.
 std::string docker_since_now();
+// A Unix time in nanoseconds (a docker::Event's time_nano) in that form.
+std::string docker_since(std::int64_t unix_nanos);
 }  // namespace shim

@@ -2,9 +2,6 @@
 // log file exactly once, across a "killed" shim, a rotation and a start-up
 // that finds containers which ran while no shim was there.
 #include <doctest/doctest.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +21,7 @@
 #include "shim/logs/log_manager.h"
 #include "shim/server/call.h"
 #include "shim/state/labels.h"
+#include "tests/integration/cuttable_proxy.h"
 #include "tests/integration/harness.h"
 
 using namespace itest;
@@ -406,84 +404,6 @@ TEST_CASE("logs: figures: resident memory of 20 live followers") {
     CHECK(read_records(dir.path + "/" + std::to_string(i) + ".log").size() == 1);
   manager.stop_all();
 }
-
-namespace {
-
-// A unix-socket proxy to dockerd whose connections the test can cut, as a
-// dockerd restart would.
-class CuttableProxy {
- public:
-  CuttableProxy(std::string path, std::string upstream)
-      : path_(std::move(path)), upstream_(std::move(upstream)) {
-    listen_fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
-    REQUIRE(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listen_fd_, 16) == 0);
-    acceptor_ = std::thread([this] { accept_loop(); });
-  }
-  ~CuttableProxy() {
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    acceptor_.join();
-    ::close(listen_fd_);
-    cut();
-    for (auto& t : pumps_) t.join();
-  }
-  // Breaks every open connection.
-  void cut() {
-    std::lock_guard lock(mutex_);
-    for (int fd : fds_) ::shutdown(fd, SHUT_RDWR);
-    ++cuts_;
-  }
-
- private:
-  void accept_loop() {
-    for (;;) {
-      const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client < 0) return;
-      const int server = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      sockaddr_un addr{};
-      addr.sun_family = AF_UNIX;
-      std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", upstream_.c_str());
-      if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(client);
-        ::close(server);
-        continue;
-      }
-      std::lock_guard lock(mutex_);
-      fds_.push_back(client);
-      fds_.push_back(server);
-      pumps_.emplace_back([client, server] { pump(client, server); });
-    }
-  }
-  static void pump(int a, int b) {
-    char buf[65536];
-    pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
-    for (;;) {
-      if (::poll(fds, 2, -1) < 0) break;
-      bool done = false;
-      for (int i = 0; i < 2 && !done; ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-        if (n <= 0 || ::write(fds[1 - i].fd, buf, n) != n) done = true;
-      }
-      if (done) break;
-    }
-    ::shutdown(a, SHUT_RDWR);
-    ::shutdown(b, SHUT_RDWR);
-  }
-
-  std::string path_, upstream_;
-  int listen_fd_ = -1;
-  std::thread acceptor_;
-  std::mutex mutex_;
-  std::vector<int> fds_;  // closed when the test process ends; a test is short
-  std::vector<std::thread> pumps_;
-  int cuts_ = 0;
-};
-
-}  // namespace
 
 TEST_CASE("logs: a broken Docker connection is resumed from the position, exactly once") {
   if (!have_docker()) return;

@@ -1,0 +1,59 @@
+#include "shim/events/event_watch.h"
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+namespace shim {
+
+EventWatch::EventWatch(docker::Client& docker, docker::Filters filters,
+                       EventWatchHandlers handlers, Backoff backoff)
+    : docker_(docker),
+      filters_(std::move(filters)),
+      handlers_(std::move(handlers)),
+      backoff_(backoff) {
+  options_.cancelled = [this] { return stopping_.load(); };
+  thread_ = std::thread([this] { run(); });
+}
+
+EventWatch::~EventWatch() { stop(); }
+
+void EventWatch::stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool EventWatch::pause(std::chrono::milliseconds delay) {
+  std::unique_lock lock(stop_mutex_);
+  return !stop_cv_.wait_for(lock, delay, [this] { return stopping_.load(); });
+}
+
+void EventWatch::run() {
+  auto delay = backoff_.initial;
+  while (!stopping_) {
+    const auto began = std::chrono::steady_clock::now();
+    try {
+      const std::string since = handlers_.on_connect();
+      docker_.events({filters_, since, ""},
+                     [this](const docker::Event& event) {
+                       if (stopping_) return false;
+                       return handlers_.on_event(event) && !stopping_.load();
+                     },
+                     options_);
+    } catch (const docker::DockerError& e) {
+      if (!stopping_) spdlog::debug("docker event watch: {}", e.message());
+    } catch (const std::exception& e) {
+      spdlog::warn("docker event watch: {}", e.what());
+    }
+    if (handlers_.on_disconnect) handlers_.on_disconnect();
+    if (std::chrono::steady_clock::now() - began >= backoff_.healthy) delay = backoff_.initial;
+    if (!pause(delay)) break;
+    delay = std::min(delay * 2, backoff_.max);
+  }
+}
+
+}  // namespace shim
