@@ -56,11 +56,6 @@ grpc::Status RuntimeService::StreamPodSandboxStats(grpc::ServerContext*, const c
   return not_yet("StreamPodSandboxStats", kRest);
 }
 
-grpc::Status RuntimeService::UpdateRuntimeConfig(grpc::ServerContext*, const cri::UpdateRuntimeConfigRequest*,
-    cri::UpdateRuntimeConfigResponse*) {
-  return not_yet("UpdateRuntimeConfig", kRest);
-}
-
 grpc::Status RuntimeService::CheckpointContainer(grpc::ServerContext*, const cri::CheckpointContainerRequest*,
     cri::CheckpointContainerResponse*) {
   return not_yet("CheckpointContainer", kRest);

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "docker-client/client.h"
@@ -14,6 +16,7 @@
 #include "shim/container/hugepages.h"
 #include "shim/container/inspect_cache.h"
 #include "shim/logs/log_manager.h"
+#include "shim/network/cni_network.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/state/object_lookup.h"
 #include "shim/security/host_security.h"
@@ -31,6 +34,8 @@ struct RuntimeSettings {
   security::HostSecurity host;  // probed at start-up
   std::string state_dir;        // --root-dir: log-follow positions
   streaming::StreamingServerOptions streaming;
+  // --network-plugin=cni: the CNI chain; none = Docker's bridge network.
+  std::optional<network::CniSettings> cni;
 };
 
 class RuntimeService final : public cri::RuntimeService::Service {
@@ -143,6 +148,15 @@ class RuntimeService final : public cri::RuntimeService::Service {
   std::string stream_url(streaming::StreamRequest request);
   // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
   std::string cgroup_driver(const docker::CallOptions& options);
+  // Pod networking (pod_network.cc). With CNI: attach the running sandbox
+  // (throws CriError; the caller's undo detaches), detach it (idempotent),
+  // its stored addresses. Without CNI these do nothing / nullopt.
+  bool uses_cni() const { return cni_ != nullptr; }
+  void attach_pod_network(const std::string& sandbox_id, const cri::PodSandboxConfig& config,
+                          const docker::CallOptions& options);
+  void detach_pod_network(const std::string& sandbox_id, const docker::CallOptions& options);
+  std::optional<network::PodIps> cni_pod_ips(const std::string& sandbox_id) const;
+  std::string pod_cidr();
 
   docker::Client& docker_;
   InfraImage infra_image_;
@@ -155,6 +169,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
+  std::string pod_cidr_;       // guarded by facts_mutex_; from UpdateRuntimeConfig
+  std::unique_ptr<network::CniNetwork> cni_;  // null: Docker's bridge network
 };
 
 }  // namespace shim
