@@ -148,15 +148,19 @@ struct CniEnvironment {
   std::string lease_dir() const { return (dir / "leases").string(); }
   fs::path lease_file(const std::string& ip) const { return fs::path(lease_dir()) / kNetworkName / ip; }
 
-  void write_chain(const std::string& first_plugin = "bridge") const {
+  // `static_range` false: host-local's ranges come only from the pod CIDR
+  // (host-local adds runtimeConfig.ipRanges to the config's own ranges and
+  // refuses overlapping sets, so a pod-CIDR config names none).
+  void write_chain(const std::string& first_plugin = "bridge", bool static_range = true) const {
     std::ofstream(conf_dir() + "/10-itest.conflist") << R"({
       "cniVersion": "1.0.0", "name": ")" << kNetworkName << R"(",
       "plugins": [
         {"type": ")" << first_plugin << R"(", "bridge": ")" << kBridge << R"(",
          "isGateway": true, "ipMasq": false, "hairpinMode": true,
          "capabilities": {"ipRanges": true},
-         "ipam": {"type": "host-local", "ranges": [[{"subnet": ")" << kSubnet << R"("}]],
-                  "dataDir": ")" << lease_dir() << R"("}},
+         "ipam": {"type": "host-local", )"
+        << (static_range ? std::string(R"("ranges": [[{"subnet": ")") + kSubnet + R"("}]],)" : "")
+        << R"( "dataDir": ")" << lease_dir() << R"("}},
         {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
       ]})";
   }
@@ -300,9 +304,19 @@ TEST_CASE("cni_test: remove without stop DELs too; a killed pause process (netns
 
 TEST_CASE("cni_test: UpdateRuntimeConfig's pod CIDR reaches host-local (ipRanges)") {
   CniEnvironment env;
-  env.write_chain();
+  env.write_chain("bridge", false);
   ShimProcess shim(env.shim_args());
   auto runtime = shim.runtime();
+  {
+    // Before kubelet hands the CIDR over, this config has no range at all.
+    Pod pod(*runtime);
+    const auto status = pod.try_run();
+    CHECK_FALSE(status.ok());
+    CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+  }
+  // The bridge plugin (1.1.1) cannot reuse a bridge it made in a failed ADD
+  // that never got an address ("could not set bridge's mac"): start afresh.
+  run(std::string("ip link del ") + kBridge + " 2>/dev/null");
   REQUIRE(update_pod_cidr(*runtime, "10.99.0.128/25").ok());
   Pod pod(*runtime);
   pod.run();
