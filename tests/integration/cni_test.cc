@@ -192,7 +192,11 @@ TEST_CASE("cni_test: Docker's bridge (default): pod IP and host port reachable f
   auto* mapping = pod.config().add_port_mappings();
   mapping->set_container_port(80);
   mapping->set_host_port(host_port);
+  const auto run_start = std::chrono::steady_clock::now();
   pod.run();
+  MESSAGE("RunPodSandbox on Docker's bridge with a host port: "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_start).count()
+          << " ms");
   start_web_server(pod, "docker-bridge");
   const auto status = pod.sandbox_status();
   REQUIRE_FALSE(status.network().ip().empty());
@@ -218,7 +222,11 @@ TEST_CASE("cni_test: bridge + host-local + portmap: pod IP and host port, two st
   auto* mapping = pod.config().add_port_mappings();
   mapping->set_container_port(80);
   mapping->set_host_port(host_port);
+  const auto run_start = std::chrono::steady_clock::now();
   pod.run();
+  MESSAGE("RunPodSandbox with CNI ADD (bridge, host-local, portmap): "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_start).count()
+          << " ms");
   CHECK(docker_client().inspect_container(pod.id()).host_config.network_mode == "none");
   start_web_server(pod, "cni");
 
@@ -238,7 +246,11 @@ TEST_CASE("cni_test: bridge + host-local + portmap: pod IP and host port, two st
   CHECK(http_get("10.99.0.1", host_port).find("hello from cni") != std::string::npos);
   CHECK(command_output("iptables-save -t nat").find(pod.id()) != std::string::npos);
 
+  const auto stop_start = std::chrono::steady_clock::now();
   REQUIRE(stop_sandbox(*runtime, pod.id()).ok());
+  MESSAGE("StopPodSandbox with CNI DEL: "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - stop_start).count()
+          << " ms");
   CHECK_FALSE(fs::exists(env.lease_file(ip)));
   CHECK(http_get_once(ip, 80).empty());
   CHECK(stop_sandbox(*runtime, pod.id()).ok());  // the second stop: nothing to DEL, success
