@@ -182,3 +182,42 @@ TEST_CASE("the chain: ADD in order with prevResult, DEL in reverse, stored betwe
   std::string all((std::istreambuf_iterator<char>(calls)), std::istreambuf_iterator<char>());
   CHECK(all == "first ADD\nsecond ADD\nsecond DEL\nfirst DEL\n");
 }
+
+TEST_CASE("bin dirs: a colon-separated list as kubelet's --cni-bin-dir") {
+  using shim::network::split_dir_list;
+  CHECK(split_dir_list("/opt/cni/bin:/usr/lib/cni") == std::vector<std::string>{"/opt/cni/bin", "/usr/lib/cni"});
+  CHECK(split_dir_list("/one") == std::vector<std::string>{"/one"});
+  CHECK(split_dir_list(":/a::/b:") == std::vector<std::string>{"/a", "/b"});
+  CHECK(split_dir_list("").empty());
+}
+
+TEST_CASE("a failing DEL keeps the attachment for the next try; a missing plugin does not block") {
+  TempDir dir;
+  const auto flag = (dir.path / "fail-del").string();
+  dir.script("flaky", "cat >/dev/null\nif [ \"$CNI_COMMAND\" = DEL ] && [ -e " + flag +
+                          " ]; then echo '{\"code\":5,\"msg\":\"busy\"}'; exit 1; fi\n"
+                          "[ \"$CNI_COMMAND\" = ADD ] && echo '{\"cniVersion\":\"1.0.0\",\"ips\":[]}'\nexit 0\n");
+  fs::create_directories(dir.path / "conf");
+  std::ofstream(dir.path / "conf" / "10-t.conflist")
+      << R"({"cniVersion":"1.0.0","name":"t","plugins":[{"type":"flaky"}]})";
+  shim::network::CniSettings settings;
+  settings.bin_dirs = {dir.path.string()};
+  settings.conf_dir = (dir.path / "conf").string();
+  settings.state_dir = (dir.path / "state").string();
+  shim::network::CniNetwork network(settings);
+  shim::network::PodNetworkRequest request;
+  request.sandbox_id = "ab12";
+  network.attach(request);
+  std::ofstream(flag) << "1";
+  CHECK_THROWS_WITH(network.detach("ab12", ""), doctest::Contains("busy"));
+  CHECK(network.attached("ab12"));
+  fs::remove(flag);
+  CHECK(network.detach("ab12", ""));
+  CHECK_FALSE(network.attached("ab12"));
+
+  // The plugin binary vanished after ADD: DEL skips it rather than failing forever.
+  network.attach(request);
+  fs::remove(dir.path / "flaky");
+  CHECK(network.detach("ab12", ""));
+  CHECK_FALSE(network.attached("ab12"));
+}
