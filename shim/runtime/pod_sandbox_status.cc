@@ -4,6 +4,7 @@
 // runtime's view there.
 #include <nlohmann/json.hpp>
 
+#include "shim/network/attachment_store.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/sandbox_view.h"
 #include "shim/server/call.h"
@@ -34,6 +35,15 @@ grpc::Status RuntimeService::PodSandboxStatus(grpc::ServerContext* context,
           {"runtimeHandler", response->status().runtime_handler()},
           {"dockerInspect", inspect.raw},
       };
+      if (uses_cni()) {
+        // What crictl inspectp shows of the CNI attachment, as containerd does.
+        if (const auto attachment =
+                network::AttachmentStore(cni_->settings().state_dir).load(inspect.id)) {
+          info["cniNetwork"] = attachment->config.name;
+          info["cniConfig"] = attachment->config.source;
+          info["cniResult"] = attachment->result;
+        }
+      }
       (*response->mutable_info())["info"] = info.dump();
     }
   });

@@ -280,6 +280,11 @@ TEST_CASE("cni_test: a stop after the shim restarted DELs from the stored attach
   cri::PodSandboxStatusResponse response;
   REQUIRE(runtime2->PodSandboxStatus(context().get(), request, &response).ok());
   CHECK(response.status().network().ip() == ip);  // from the stored result
+  request.set_verbose(true);
+  REQUIRE(runtime2->PodSandboxStatus(context().get(), request, &response).ok());
+  const auto info = response.info().at("info");
+  CHECK(info.find(std::string("\"cniNetwork\":\"") + kNetworkName + "\"") != std::string::npos);
+  CHECK(info.find(ip + "/24") != std::string::npos);
   REQUIRE(stop_sandbox(*runtime2, id).ok());
   CHECK(stop_sandbox(*runtime2, id).ok());
   REQUIRE(remove_sandbox(*runtime2, id).ok());
