@@ -1,6 +1,8 @@
 // RunPodSandbox: the pod's infra container, created and started, attached
-// to the CNI network (--network-plugin=cni), with its resolv.conf written. A failure at any step removes what was made, so a
-// failed call leaves no half-created pod (cri-dockerd leaves the container).
+// to the CNI network (--network-plugin=cni), with its resolv.conf written.
+// A failure at any step removes what was made (a CNI attachment is DELeted),
+// so a failed call leaves no half-created pod (cri-dockerd leaves the
+// container).
 #include <spdlog/spdlog.h>
 
 #include "shim/runtime/runtime_service.h"
