@@ -28,9 +28,10 @@ void write_all(int fd, const std::string& data, const std::string& path) {
 }  // namespace
 
 std::string AttachmentStore::path_of(const std::string& sandbox_id) const {
-  // Sandbox IDs are Docker's hex IDs; anything else must not name a path.
+  // Sandbox IDs are Docker's hex IDs; anything else must not name a path
+  // (and cannot have an attachment: "").
   if (sandbox_id.empty() || sandbox_id.find_first_not_of("0123456789abcdef") != std::string::npos)
-    throw std::invalid_argument("not a sandbox ID: '" + sandbox_id + "'");
+    return "";
   return dir_ + "/" + sandbox_id + ".json";
 }
 
@@ -40,8 +41,9 @@ void AttachmentStore::save(const std::string& sandbox_id, const Attachment& atta
                                {"cniArgs", attachment.cni_args},
                                {"ifName", attachment.ifname},
                                {"result", attachment.result}};
-  std::filesystem::create_directories(dir_);
   const std::string path = path_of(sandbox_id);
+  if (path.empty()) throw std::invalid_argument("not a sandbox ID: '" + sandbox_id + "'");
+  std::filesystem::create_directories(dir_);
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + temporary);
@@ -68,6 +70,7 @@ void AttachmentStore::save(const std::string& sandbox_id, const Attachment& atta
 
 std::optional<Attachment> AttachmentStore::load(const std::string& sandbox_id) const {
   const std::string path = path_of(sandbox_id);
+  if (path.empty()) return std::nullopt;
   std::ifstream in(path);
   if (!in) return std::nullopt;
   std::stringstream text;
@@ -89,8 +92,10 @@ std::optional<Attachment> AttachmentStore::load(const std::string& sandbox_id) c
 }
 
 void AttachmentStore::remove(const std::string& sandbox_id) const {
+  const std::string path = path_of(sandbox_id);
+  if (path.empty()) return;
   std::error_code ignored;
-  std::filesystem::remove(path_of(sandbox_id), ignored);
+  std::filesystem::remove(path, ignored);
 }
 
 }  // namespace shim::network

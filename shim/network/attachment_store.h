@@ -29,10 +29,11 @@ class AttachmentStore {
  public:
   explicit AttachmentStore(std::string dir) : dir_(std::move(dir)) {}
 
-  // Throws std::system_error when the file cannot be written.
+  // Throws std::system_error when the file cannot be written,
+  // std::invalid_argument for an ID that is not hex.
   void save(const std::string& sandbox_id, const Attachment& attachment) const;
-  // nullopt when none is stored; an unreadable or corrupt file is logged
-  // and treated as none (there is nothing better to DEL with).
+  // nullopt when none is stored (or the ID is not hex); an unreadable or
+  // corrupt file is logged and treated as none (nothing better to DEL with).
   std::optional<Attachment> load(const std::string& sandbox_id) const;
   void remove(const std::string& sandbox_id) const;  // absent is fine
   const std::string& dir() const { return dir_; }

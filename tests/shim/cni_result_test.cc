@@ -221,3 +221,23 @@ TEST_CASE("a failing DEL keeps the attachment for the next try; a missing plugin
   CHECK(network.detach("ab12", ""));
   CHECK_FALSE(network.attached("ab12"));
 }
+
+TEST_CASE("the attachment store: only hex sandbox IDs name a file") {
+  TempDir dir;
+  shim::network::AttachmentStore store((dir.path / "state").string());
+  CHECK_FALSE(store.load("../../etc/passwd"));
+  CHECK_FALSE(store.load(""));
+  store.remove("../x");  // nothing happens
+  shim::network::Attachment attachment;
+  attachment.config.name = "n";
+  attachment.config.plugins.push_back({{"type", "bridge"}});
+  CHECK_THROWS_AS(store.save("../x", attachment), std::invalid_argument);
+  store.save("abc123", attachment);
+  const auto back = store.load("abc123");
+  REQUIRE(back);
+  CHECK(back->config.name == "n");
+  CHECK(back->result.is_null());
+  CHECK_FALSE(fs::exists(dir.path / "state" / "abc123.json.tmp"));
+  std::ofstream(dir.path / "state" / "abc123.json") << "{ half";  // corrupt: treated as none
+  CHECK_FALSE(store.load("abc123"));
+}
