@@ -18,6 +18,9 @@ packages=(
   # recommends are named: apparmor (dockerd needs apparmor_parser on a
   # kernel with AppArmor on), xz-utils (compressed image archives).
   docker.io iptables apparmor xz-utils ca-certificates
+  # CNI mode (--network-plugin=cni): bridge, host-local, loopback, portmap
+  # land in /usr/lib/cni; portmap needs iptables (above)
+  containernetworking-plugins
   # test environment (scripts/lib/testenv.sh)
   docker-registry busybox-static apache2-utils openssl curl
   iproute2 procps util-linux tar coreutils

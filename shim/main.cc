@@ -74,6 +74,15 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   if (!runtime_settings.host.has_all_capabilities())
     spdlog::info("this host's capability bounding set lacks capabilities the kernel knows; "
                  "privileged pods and containers are built from their parts");
+  if (options.network_plugin == "cni") {
+    shim::network::CniSettings cni;
+    cni.bin_dirs = shim::network::split_dir_list(options.cni_bin_dir);
+    cni.conf_dir = options.cni_conf_dir;
+    cni.state_dir = options.root_dir + "/network";
+    runtime_settings.cni = cni;
+    spdlog::info("pod networking by CNI: configs in {}, plugins in {}", options.cni_conf_dir,
+                 options.cni_bin_dir);
+  }
   runtime_settings.streaming.address = options.streaming_address;
   runtime_settings.streaming.port = static_cast<std::uint16_t>(options.streaming_port);
   std::optional<shim::RuntimeService> runtime_holder;

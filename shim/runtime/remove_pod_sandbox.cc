@@ -1,7 +1,8 @@
 // RemovePodSandbox: every container of the pod (running ones too), then the
 // infra container; their log followers end. An unknown sandbox is success.
 // When the infra container is gone already but containers still name it by
-// its full ID, those are removed all the same.
+// its full ID, those are removed all the same. A CNI attachment that stop
+// did not DEL is DELeted first.
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/pod_containers.h"
 #include "shim/server/call.h"
@@ -42,6 +43,7 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
                             known_.forget(id);
                             creation_times_.forget(id);
                           });
+    detach_pod_network(sandbox_id, options);  // a no-op when stop did it
     if (sandbox) remove_ignoring_absent(docker_, *sandbox, options);
     changed(sandbox_id);
     known_.forget(sandbox_id);

@@ -1,6 +1,8 @@
-// RunPodSandbox: the pod's infra container, created and started, with its
-// resolv.conf written. A failure at any step removes what was made, so a
-// failed call leaves no half-created pod (cri-dockerd leaves the container).
+// RunPodSandbox: the pod's infra container, created and started, attached
+// to the CNI network (--network-plugin=cni), with its resolv.conf written.
+// A failure at any step removes what was made (a CNI attachment is DELeted),
+// so a failed call leaves no half-created pod (cri-dockerd leaves the
+// container).
 #include <spdlog/spdlog.h>
 
 #include "shim/runtime/runtime_service.h"
@@ -41,6 +43,7 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
     inputs.created_at = unix_nanos_now();
     inputs.cgroup_driver = cgroup_driver(options);  // asked once, then remembered
     inputs.oom_score_adj = security::clamp_oom_score_adj(kSandboxOomScoreAdj, host_);
+    inputs.cni_network = uses_cni();
     auto create = sandbox_create_request(config, inputs);
     security::apply_sandbox_security(config.linux().security_context(), host_, create.host_config);
     const auto create_sandbox = [&] {
@@ -72,6 +75,18 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
     });
 
     docker_.start_container(created.id, options);
+    if (uses_cni()) {
+      // Registered before ADD: a chain that fails half-way is DELeted whole.
+      undo.add("detach sandbox " + created.id + " from its CNI network", [&] {
+        try {
+          detach_pod_network(created.id, cleanup_call_options());
+        } catch (const std::exception& e) {
+          spdlog::error("sandbox {}: {}; forgetting the attachment", created.id, e.what());
+          cni_->forget(created.id);
+        }
+      });
+      attach_pod_network(created.id, config, options);
+    }
     if (has_dns_settings(config.dns_config())) {
       const auto inspect = docker_.inspect_container(created.id, false, options);
       write_resolv_conf(inspect.resolv_conf_path, resolv_conf_text(config.dns_config()));

@@ -12,7 +12,9 @@ RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& se
       inspects_(docker),
       creation_times_(docker),
       streaming_(docker, settings.streaming),
-      container_events_(docker) {}
+      container_events_(docker) {
+  if (settings.cni) cni_ = std::make_unique<network::CniNetwork>(*settings.cni);
+}
 
 InspectFunction RuntimeService::cached_inspect(const docker::CallOptions& options) {
   return [this, options](const std::string& id) { return inspects_.inspect(id, options); };

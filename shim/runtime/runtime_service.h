@@ -1,12 +1,14 @@
 // CRI RuntimeService on Docker. One file per RPC, as in containerd's CRI
 // server: version.cc, status.cc, ... Construction binds the streaming
-// server (throws std::system_error when it cannot). The methods whose capability is still
-// being built answer UNIMPLEMENTED naming that capability
-// (not_yet_implemented.cc); nothing else may.
+// server (throws std::system_error when it cannot). Every method of
+// runtime.v1 is implemented; none answers UNIMPLEMENTED
+// (tests/integration/runtime_rest_test.cc holds that).
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "shim/container/inspect_cache.h"
 #include "shim/events/container_event_source.h"
 #include "shim/logs/log_manager.h"
+#include "shim/network/cni_network.h"
 #include "shim/sandbox/infra_image.h"
 #include "shim/state/object_lookup.h"
 #include "shim/security/host_security.h"
@@ -35,6 +38,8 @@ struct RuntimeSettings {
   security::HostSecurity host;  // probed at start-up
   std::string state_dir;        // --root-dir: log-follow positions
   streaming::StreamingServerOptions streaming;
+  // --network-plugin=cni: the CNI chain; none = Docker's bridge network.
+  std::optional<network::CniSettings> cni;
 };
 
 class RuntimeService final : public cri::RuntimeService::Service {
@@ -157,6 +162,15 @@ class RuntimeService final : public cri::RuntimeService::Service {
   std::string cgroup_driver(const docker::CallOptions& options);
   // What the stats and metrics calls read from (runtime/stats_reads.h).
   StatsSources stats_sources() { return {docker_, inspects_, stats_, layer_dirs_}; }
+  // Pod networking (pod_network.cc). With CNI: attach the running sandbox
+  // (throws CriError; the caller's undo detaches), detach it (idempotent),
+  // its stored addresses. Without CNI these do nothing / nullopt.
+  bool uses_cni() const { return cni_ != nullptr; }
+  void attach_pod_network(const std::string& sandbox_id, const cri::PodSandboxConfig& config,
+                          const docker::CallOptions& options);
+  void detach_pod_network(const std::string& sandbox_id, const docker::CallOptions& options);
+  std::optional<network::PodIps> cni_pod_ips(const std::string& sandbox_id) const;
+  std::string pod_cidr();
 
   docker::Client& docker_;
   InfraImage infra_image_;
@@ -172,6 +186,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
   stats::StatsCollector stats_;  // cgroup and /proc readings, CPU samples
   stats::LayerDirs layer_dirs_;  // writable layers by container ID
+  std::string pod_cidr_;       // guarded by facts_mutex_; from UpdateRuntimeConfig
+  std::unique_ptr<network::CniNetwork> cni_;  // null: Docker's bridge network
 };
 
 }  // namespace shim

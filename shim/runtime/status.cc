@@ -1,5 +1,6 @@
 // Status: RuntimeReady from a live ping of dockerd (never a cached answer),
-// NetworkReady for Docker's own bridge networking. A dockerd that does not
+// NetworkReady for Docker's own bridge networking, or (CNI) whether a valid
+// network config is in the conf dir. A dockerd that does not
 // answer makes RuntimeReady false; the call itself still succeeds, so that
 // kubelet reads the condition rather than an error.
 #include <nlohmann/json.hpp>
@@ -41,11 +42,20 @@ grpc::Status RuntimeService::Status(grpc::ServerContext* context,
                   runtime_ready ? "" : "DockerDaemonNotReachable",
                   runtime_ready ? "" : "dockerd at " + docker_.endpoint().to_string() +
                                            " does not answer: " + ping_error);
-    // Docker's default bridge gives every sandbox its network; it is ready
-    // whenever dockerd is.
-    add_condition(status, "NetworkReady", runtime_ready,
-                  runtime_ready ? "" : "DockerDaemonNotReachable",
-                  runtime_ready ? "" : "Docker's bridge network is managed by dockerd, which does not answer");
+    if (uses_cni()) {
+      // Looked up afresh on every call, so a config dropped in later makes
+      // the network ready without a restart.
+      const auto search = cni_->current_config();
+      add_condition(status, "NetworkReady", search.config.has_value(),
+                    search.config ? "" : "NetworkPluginNotReady",
+                    search.config ? "" : "network plugin cni is not ready: " + search.why_none);
+    } else {
+      // Docker's default bridge gives every sandbox its network; it is ready
+      // whenever dockerd is.
+      add_condition(status, "NetworkReady", runtime_ready,
+                    runtime_ready ? "" : "DockerDaemonNotReachable",
+                    runtime_ready ? "" : "Docker's bridge network is managed by dockerd, which does not answer");
+    }
 
     for (const char* name : {"", "docker"}) {
       auto* handler = response->add_runtime_handlers();
@@ -58,9 +68,16 @@ grpc::Status RuntimeService::Status(grpc::ServerContext* context,
       nlohmann::json config = {
           {"criShimVersion", CRI_SHIM_VERSION},
           {"dockerEndpoint", docker_.endpoint().to_string()},
-          {"networkPlugin", "docker-bridge"},
+          {"networkPlugin", uses_cni() ? "cni" : "docker-bridge"},
           {"streamingServer", streaming_.base_url()},
       };
+      if (const auto cidr = pod_cidr(); !cidr.empty()) config["podCIDR"] = cidr;
+      if (uses_cni()) {
+        config["cniConfDir"] = cni_->settings().conf_dir;
+        config["cniBinDirs"] = cni_->settings().bin_dirs;
+        if (const auto search = cni_->current_config(); search.config)
+          config["cniConfig"] = search.config->source;
+      }
       if (runtime_ready) {
         config["dockerApiVersion"] = docker_.api_version(options);
         (*response->mutable_info())["dockerInfo"] = docker_.info(options).raw.dump();

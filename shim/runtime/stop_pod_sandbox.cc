@@ -3,7 +3,7 @@
 // from kubelet's terminationGracePeriod annotation), not a fixed one. An
 // unknown or already stopped sandbox is success: the call is idempotent.
 // Docker's bridge network releases the pod's endpoint when the infra
-// container stops.
+// container stops; a CNI attachment is DELeted before it stops.
 #include <spdlog/spdlog.h>
 
 #include "shim/runtime/runtime_service.h"
@@ -30,6 +30,9 @@ grpc::Status RuntimeService::StopPodSandbox(grpc::ServerContext* context,
                             docker_.stop_container(id, -1, options);
                             changed(id);
                           });
+    // While the pause process still holds the namespace, so the plugins
+    // find the veth; the stored attachment makes a second stop a no-op.
+    detach_pod_network(*sandbox, options);
     try {
       docker_.stop_container(*sandbox, -1, options);
       changed(*sandbox);

@@ -109,7 +109,11 @@ docker::ContainerCreateRequest sandbox_create_request(const cri::PodSandboxConfi
   }
   request.labels[std::string(label::kPidMode)] = cri::NamespaceMode_Name(namespaces.pid());
 
-  if (!host_network) add_port_mappings(config, request);
+  if (!host_network) add_port_mappings(config, request);  // validates them in both modes
+  if (!host_network && inputs.cni_network) {
+    host.network_mode = "none";
+    host.port_bindings.clear();
+  }
   host.resources.cgroup_parent = cgroup_parent_for(linux.cgroup_parent(), inputs.cgroup_driver);
   for (const auto& [key, value] : linux.sysctls()) host.sysctls[key] = value;
 

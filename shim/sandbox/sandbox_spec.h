@@ -35,6 +35,9 @@ struct SandboxSpecInputs {
   std::string cgroup_driver = "cgroupfs";  // Docker's, from its info
   int oom_score_adj = -998;              // already clamped (security/host_security.h)
   std::int64_t created_at = 0;           // Unix nanoseconds, recorded in a label
+  // --network-plugin=cni: network mode "none" (CNI attaches the namespace
+  // after start) and no Docker port bindings (portmap does host ports).
+  bool cni_network = false;
 };
 
 // Throws CriError INVALID_ARGUMENT for a config Docker cannot take

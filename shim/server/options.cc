@@ -44,6 +44,9 @@ const std::map<std::string, Setter>& settable_keys() {
        [](Options& o, const std::string& v) {
          o.shutdown_grace_seconds = parse_int("shutdown-grace-seconds", v);
        }},
+      {"network-plugin", [](Options& o, const std::string& v) { o.network_plugin = v; }},
+      {"cni-bin-dir", [](Options& o, const std::string& v) { o.cni_bin_dir = v; }},
+      {"cni-conf-dir", [](Options& o, const std::string& v) { o.cni_conf_dir = v; }},
   };
   return keys;
 }
@@ -108,6 +111,14 @@ void validate(const Options& options) {
   if (options.streaming_port < 0 || options.streaming_port > 65535)
     throw std::invalid_argument("streaming-port: must be 0..65535, got " +
                                 std::to_string(options.streaming_port));
+  if (!is_one_of(options.network_plugin, {"", "cni"}))
+    throw std::invalid_argument("network-plugin: '" + options.network_plugin +
+                                "' is not one of \"\" (Docker's bridge network), cni");
+  if (options.network_plugin == "cni" && options.cni_conf_dir.empty())
+    throw std::invalid_argument("cni-conf-dir: empty");
+  if (options.network_plugin == "cni" &&
+      options.cni_bin_dir.find_first_not_of(':') == std::string::npos)
+    throw std::invalid_argument("cni-bin-dir: no directory given");
   in6_addr ignored;
   if (inet_pton(AF_INET, options.streaming_address.c_str(), &ignored) != 1 &&
       inet_pton(AF_INET6, options.streaming_address.c_str(), &ignored) != 1)
@@ -187,6 +198,11 @@ std::string help_text() {
          defaults.streaming_address + "]\n"
          "  --streaming-port N        its port; 0 = a free one [" +
          std::to_string(defaults.streaming_port) + "]\n"
+         "  --network-plugin NAME     \"\" for Docker's bridge network, or cni [" +
+         defaults.network_plugin + "]\n"
+         "  --cni-bin-dir DIRS        where CNI plugins are, colon-separated [" +
+         defaults.cni_bin_dir + "]\n"
+         "  --cni-conf-dir DIR        the CNI network configs [" + defaults.cni_conf_dir + "]\n"
          "  --config FILE             YAML file with the same keys as the flags\n"
          "                            (without dashes); flags override it\n"
          "  --version                 print the version and exit\n"

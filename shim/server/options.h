@@ -34,6 +34,11 @@ struct Options {
   // address, loopback unless asked; port 0 = a free one.
   std::string streaming_address = "127.0.0.1";
   int streaming_port = 0;
+  // Pod networking: "" = Docker's bridge network; "cni" = the CNI plugin
+  // chain of cni_conf_dir, binaries from cni_bin_dir (colon-separated).
+  std::string network_plugin;
+  std::string cni_bin_dir = "/opt/cni/bin:/usr/lib/cni";
+  std::string cni_conf_dir = "/etc/cni/net.d";
 };
 
 // What the command line asked for: run with Options, or print and exit.

@@ -98,3 +98,23 @@ TEST_CASE("json_escape makes log payloads safe inside JSON strings") {
   CHECK(shim::json_escape("a\"b\\c\nd\te") == "a\\\"b\\\\c\\nd\\te");
   CHECK(shim::json_escape(std::string("\x01", 1)) == "\\u0001");
 }
+
+TEST_CASE("network flags: Docker's bridge by default, cni with its dirs") {
+  const auto defaults = parse_command_line({}).options;
+  CHECK(defaults.network_plugin.empty());
+  CHECK(defaults.cni_bin_dir == "/opt/cni/bin:/usr/lib/cni");
+  CHECK(defaults.cni_conf_dir == "/etc/cni/net.d");
+  const auto cni = parse_command_line({"--network-plugin=cni", "--cni-bin-dir", "/a:/b",
+                                       "--cni-conf-dir", "/c"}).options;
+  CHECK(cni.network_plugin == "cni");
+  CHECK(cni.cni_bin_dir == "/a:/b");
+  CHECK(cni.cni_conf_dir == "/c");
+  CHECK_THROWS_WITH(parse_command_line({"--network-plugin", "kubenet"}),
+                    doctest::Contains("network-plugin: 'kubenet'"));
+  CHECK_THROWS_WITH(parse_command_line({"--network-plugin", "cni", "--cni-bin-dir", "::"}),
+                    doctest::Contains("cni-bin-dir"));
+  TempFile file("network-plugin: cni\ncni-conf-dir: /etc/x\n");
+  const auto from_file = parse_command_line({"--config", file.path}).options;
+  CHECK(from_file.network_plugin == "cni");
+  CHECK(from_file.cni_conf_dir == "/etc/x");
+}

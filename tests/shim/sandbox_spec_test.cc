@@ -136,3 +136,23 @@ TEST_CASE("resolv.conf from a DNSConfig") {
         "nameserver 10.0.0.10\nnameserver 10.0.0.11\n"
         "options ndots:5 edns0\n");
 }
+
+TEST_CASE("CNI mode: network none, no Docker port bindings (portmap does them); host network stays host") {
+  auto config = pod_config();
+  auto* port = config.add_port_mappings();
+  port->set_container_port(80);
+  port->set_host_port(8080);
+  auto in = inputs();
+  in.cni_network = true;
+  const auto request = shim::sandbox_create_request(config, in);
+  CHECK(request.host_config.network_mode == "none");
+  CHECK(request.host_config.port_bindings.empty());
+  CHECK(request.hostname == "web");
+  // Bad port mappings are refused in CNI mode too.
+  config.mutable_port_mappings(0)->set_container_port(70000);
+  CHECK_THROWS_AS(shim::sandbox_create_request(config, in), shim::CriError);
+
+  auto host = pod_config();
+  host.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(cri::NODE);
+  CHECK(shim::sandbox_create_request(host, in).host_config.network_mode == "host");
+}

@@ -1,0 +1,386 @@
+// Pod networking through the real cri-shim: Docker's bridge network (the
+// default) and --network-plugin=cni with Debian's real plugins (bridge +
+// host-local + portmap from /usr/lib/cni) on a private bridge and subnet,
+// host-local's leases in a temporary dir. Checked from the host: the pod IP
+// answers, the host port answers, and after the pod is removed nothing is
+// left (veth, lease, nat rules).
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "tests/integration/harness.h"
+#include "tests/integration/pod_fixture.h"
+
+namespace itest {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kBridge = "cni-shim-t0";
+constexpr const char* kSubnet = "10.99.0.0/24";
+constexpr const char* kNetworkName = "cri-shim-itest";
+
+std::string command_output(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return out;
+  std::array<char, 4096> buffer;
+  std::size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  ::pclose(pipe);
+  return out;
+}
+
+// One HTTP/1.0 GET over a plain socket; "" when nothing answers.
+std::string http_get_once(const std::string& ip, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "";
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  ::inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
+  std::string reply;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    const std::string request = "GET /index.html HTTP/1.0\r\n\r\n";
+    if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      ssize_t r;
+      while ((r = ::read(fd, buffer, sizeof buffer)) > 0) reply.append(buffer, static_cast<std::size_t>(r));
+    }
+  }
+  ::close(fd);
+  return reply;
+}
+
+// Retries while httpd starts.
+std::string http_get(const std::string& ip, int port) {
+  for (int i = 0; i < 50; ++i) {
+    auto reply = http_get_once(ip, port);
+    if (!reply.empty()) return reply;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return "";
+}
+
+int free_tcp_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t length = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A pod serving "hello from <marker>" with busybox httpd on port 80.
+std::string start_web_server(Pod& pod, const std::string& marker) {
+  return pod.create_and_start(
+      "web", "mkdir -p /www && echo 'hello from " + marker + "' > /www/index.html && exec httpd -f -p 80 -h /www");
+}
+
+cri::StatusResponse runtime_status(cri::RuntimeService::Stub& runtime, bool verbose = false) {
+  cri::StatusRequest request;
+  request.set_verbose(verbose);
+  cri::StatusResponse response;
+  auto status = runtime.Status(context().get(), request, &response);
+  REQUIRE_MESSAGE(status.ok(), status.error_message());
+  return response;
+}
+
+const cri::RuntimeCondition* condition(const cri::StatusResponse& response, const std::string& type) {
+  for (const auto& c : response.status().conditions())
+    if (c.type() == type) return &c;
+  return nullptr;
+}
+
+grpc::Status stop_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
+  cri::StopPodSandboxRequest request;
+  request.set_pod_sandbox_id(id);
+  cri::StopPodSandboxResponse response;
+  return runtime.StopPodSandbox(context().get(), request, &response);
+}
+
+grpc::Status remove_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
+  cri::RemovePodSandboxRequest request;
+  request.set_pod_sandbox_id(id);
+  cri::RemovePodSandboxResponse response;
+  return runtime.RemovePodSandbox(context().get(), request, &response);
+}
+
+grpc::Status update_pod_cidr(cri::RuntimeService::Stub& runtime, const std::string& cidr) {
+  cri::UpdateRuntimeConfigRequest request;
+  request.mutable_runtime_config()->mutable_network_config()->set_pod_cidr(cidr);
+  cri::UpdateRuntimeConfigResponse response;
+  return runtime.UpdateRuntimeConfig(context().get(), request, &response);
+}
+
+// A conf dir, a state root and host-local's lease dir of this test's own;
+// the bridge is deleted at the end (the bridge plugin never deletes it).
+struct CniEnvironment {
+  fs::path dir;
+  CniEnvironment() {
+    char pattern[] = "/tmp/cri-shim-cni-itest-XXXXXX";
+    dir = ::mkdtemp(pattern);
+    fs::create_directories(conf_dir());
+  }
+  ~CniEnvironment() {
+    run(std::string("ip link del ") + kBridge + " 2>/dev/null");
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+  }
+  std::string conf_dir() const { return (dir / "net.d").string(); }
+  std::string root_dir() const { return (dir / "root").string(); }
+  std::string lease_dir() const { return (dir / "leases").string(); }
+  fs::path lease_file(const std::string& ip) const { return fs::path(lease_dir()) / kNetworkName / ip; }
+
+  // `static_range` false: host-local's ranges come only from the pod CIDR
+  // (host-local adds runtimeConfig.ipRanges to the config's own ranges and
+  // refuses overlapping sets, so a pod-CIDR config names none).
+  void write_chain(const std::string& first_plugin = "bridge", bool static_range = true) const {
+    std::ofstream(conf_dir() + "/10-itest.conflist") << R"({
+      "cniVersion": "1.0.0", "name": ")" << kNetworkName << R"(",
+      "plugins": [
+        {"type": ")" << first_plugin << R"(", "bridge": ")" << kBridge << R"(",
+         "isGateway": true, "ipMasq": false, "hairpinMode": true,
+         "capabilities": {"ipRanges": true},
+         "ipam": {"type": "host-local", )"
+        << (static_range ? std::string(R"("ranges": [[{"subnet": ")") + kSubnet + R"("}]],)" : "")
+        << R"( "dataDir": ")" << lease_dir() << R"("}},
+        {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
+      ]})";
+  }
+
+  std::vector<std::string> shim_args() const {
+    return {"--network-plugin", "cni", "--cni-conf-dir", conf_dir(), "--cni-bin-dir",
+            "/opt/cni/bin:/usr/lib/cni", "--root-dir", root_dir()};
+  }
+};
+
+// What must be gone once a CNI pod is removed.
+void check_nothing_left(const CniEnvironment& env, const std::string& sandbox_id, const std::string& ip) {
+  CHECK(command_output(std::string("ip -o link show master ") + kBridge + " 2>/dev/null").empty());
+  CHECK_FALSE(fs::exists(env.lease_file(ip)));
+  const auto nat = command_output("iptables-save -t nat");
+  CHECK_MESSAGE(nat.find(ip + "/") == std::string::npos, nat);
+  CHECK_MESSAGE(nat.find(ip + ":") == std::string::npos, nat);
+  CHECK_MESSAGE(nat.find(sandbox_id) == std::string::npos, nat);
+  CHECK_FALSE(fs::exists(env.root_dir() + "/network/" + sandbox_id + ".json"));
+}
+
+}  // namespace
+
+TEST_CASE("cni_test: Docker's bridge (default): pod IP and host port reachable from the host") {
+  ShimProcess shim;
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  const int host_port = free_tcp_port();
+  auto* mapping = pod.config().add_port_mappings();
+  mapping->set_container_port(80);
+  mapping->set_host_port(host_port);
+  const auto run_start = std::chrono::steady_clock::now();
+  pod.run();
+  MESSAGE("RunPodSandbox on Docker's bridge with a host port: "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_start).count()
+          << " ms");
+  start_web_server(pod, "docker-bridge");
+  const auto status = pod.sandbox_status();
+  REQUIRE_FALSE(status.network().ip().empty());
+  CHECK(http_get(status.network().ip(), 80).find("hello from docker-bridge") != std::string::npos);
+  CHECK(http_get("127.0.0.1", host_port).find("hello from docker-bridge") != std::string::npos);
+
+  // UpdateRuntimeConfig is accepted and remembered; Docker keeps its ranges.
+  REQUIRE(update_pod_cidr(*runtime, "10.98.0.0/24").ok());
+  const auto verbose = runtime_status(*runtime, true);
+  CHECK(verbose.info().at("config").find("\"podCIDR\":\"10.98.0.0/24\"") != std::string::npos);
+  const auto bad = update_pod_cidr(*runtime, "10.98.0.0");
+  CHECK(bad.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(bad.error_message().find("not a CIDR") != std::string::npos);
+}
+
+TEST_CASE("cni_test: bridge + host-local + portmap: pod IP and host port, two stops, nothing left") {
+  CniEnvironment env;
+  env.write_chain();
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  const int host_port = free_tcp_port();
+  auto* mapping = pod.config().add_port_mappings();
+  mapping->set_container_port(80);
+  mapping->set_host_port(host_port);
+  const auto run_start = std::chrono::steady_clock::now();
+  pod.run();
+  MESSAGE("RunPodSandbox with CNI ADD (bridge, host-local, portmap): "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_start).count()
+          << " ms");
+  CHECK(docker_client().inspect_container(pod.id()).host_config.network_mode == "none");
+  start_web_server(pod, "cni");
+
+  const auto status = pod.sandbox_status();
+  const std::string ip = status.network().ip();
+  REQUIRE_MESSAGE(ip.rfind("10.99.0.", 0) == 0, "pod IP '" << ip << "'");
+  CHECK(fs::exists(env.lease_file(ip)));
+  CHECK(fs::exists(env.root_dir() + "/network/" + pod.id() + ".json"));
+  CHECK(command_output(std::string("ip -o link show master ") + kBridge).find("veth") != std::string::npos);
+  // The pod sees its own address on eth0.
+  const auto inside = pod.exec(pod.create_and_start("probe", "sleep 60"), "ip -4 -o addr show eth0");
+  CHECK(inside.out.find(ip + "/24") != std::string::npos);
+
+  CHECK(http_get(ip, 80).find("hello from cni") != std::string::npos);
+  // portmap's DNAT for locally made connections (OUTPUT, dst-type LOCAL):
+  // the gateway address on the bridge is one of the host's own.
+  CHECK(http_get("10.99.0.1", host_port).find("hello from cni") != std::string::npos);
+  CHECK(command_output("iptables-save -t nat").find(pod.id()) != std::string::npos);
+
+  const auto stop_start = std::chrono::steady_clock::now();
+  REQUIRE(stop_sandbox(*runtime, pod.id()).ok());
+  MESSAGE("StopPodSandbox with CNI DEL: "
+          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - stop_start).count()
+          << " ms");
+  CHECK_FALSE(fs::exists(env.lease_file(ip)));
+  CHECK(http_get_once(ip, 80).empty());
+  CHECK(stop_sandbox(*runtime, pod.id()).ok());  // the second stop: nothing to DEL, success
+  REQUIRE(remove_sandbox(*runtime, pod.id()).ok());
+  check_nothing_left(env, pod.id(), ip);
+}
+
+TEST_CASE("cni_test: a stop after the shim restarted DELs from the stored attachment") {
+  CniEnvironment env;
+  env.write_chain();
+  std::string id, ip;
+  auto shim = std::make_unique<ShimProcess>(env.shim_args());
+  auto runtime = shim->runtime();
+  Pod pod(*runtime);
+  auto* mapping = pod.config().add_port_mappings();
+  mapping->set_container_port(80);
+  mapping->set_host_port(free_tcp_port());
+  id = pod.run();
+  ip = pod.sandbox_status().network().ip();
+  REQUIRE_FALSE(ip.empty());
+  shim->stop(SIGKILL);
+
+  ShimProcess restarted(env.shim_args());
+  auto runtime2 = restarted.runtime();
+  cri::PodSandboxStatusRequest request;
+  request.set_pod_sandbox_id(id);
+  cri::PodSandboxStatusResponse response;
+  REQUIRE(runtime2->PodSandboxStatus(context().get(), request, &response).ok());
+  CHECK(response.status().network().ip() == ip);  // from the stored result
+  request.set_verbose(true);
+  REQUIRE(runtime2->PodSandboxStatus(context().get(), request, &response).ok());
+  const auto info = response.info().at("info");
+  CHECK(info.find(std::string("\"cniNetwork\":\"") + kNetworkName + "\"") != std::string::npos);
+  CHECK(info.find(ip + "/24") != std::string::npos);
+  REQUIRE(stop_sandbox(*runtime2, id).ok());
+  CHECK(stop_sandbox(*runtime2, id).ok());
+  REQUIRE(remove_sandbox(*runtime2, id).ok());
+  check_nothing_left(env, id, ip);
+}
+
+TEST_CASE("cni_test: remove without stop DELs too; a killed pause process (netns gone) still stops") {
+  CniEnvironment env;
+  env.write_chain();
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  {
+    Pod pod(*runtime);
+    pod.run();
+    const std::string ip = pod.sandbox_status().network().ip();
+    REQUIRE_FALSE(ip.empty());
+    REQUIRE(remove_sandbox(*runtime, pod.id()).ok());
+    check_nothing_left(env, pod.id(), ip);
+  }
+  {
+    Pod pod(*runtime);
+    pod.run();
+    const std::string ip = pod.sandbox_status().network().ip();
+    REQUIRE_FALSE(ip.empty());
+    docker_client().kill_container(pod.id(), "SIGKILL");
+    for (int i = 0; i < 50 && docker_client().inspect_container(pod.id()).state.running; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    REQUIRE(stop_sandbox(*runtime, pod.id()).ok());
+    CHECK_FALSE(fs::exists(env.lease_file(ip)));
+    REQUIRE(remove_sandbox(*runtime, pod.id()).ok());
+    check_nothing_left(env, pod.id(), ip);
+  }
+}
+
+TEST_CASE("cni_test: UpdateRuntimeConfig's pod CIDR reaches host-local (ipRanges)") {
+  CniEnvironment env;
+  env.write_chain("bridge", false);
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  {
+    // Before kubelet hands the CIDR over, this config has no range at all.
+    Pod pod(*runtime);
+    const auto status = pod.try_run();
+    CHECK_FALSE(status.ok());
+    CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+  }
+  // The bridge plugin (1.1.1) cannot reuse a bridge it made in a failed ADD
+  // that never got an address ("could not set bridge's mac"): start afresh.
+  run(std::string("ip link del ") + kBridge + " 2>/dev/null");
+  REQUIRE(update_pod_cidr(*runtime, "10.99.0.128/25").ok());
+  Pod pod(*runtime);
+  pod.run();
+  const std::string ip = pod.sandbox_status().network().ip();
+  REQUIRE(ip.rfind("10.99.0.", 0) == 0);
+  CHECK(std::stoi(ip.substr(8)) > 128);
+  REQUIRE(remove_sandbox(*runtime, pod.id()).ok());
+  check_nothing_left(env, pod.id(), ip);
+}
+
+TEST_CASE("cni_test: a missing plugin fails RunPodSandbox clearly and leaves nothing") {
+  CniEnvironment env;
+  env.write_chain("cri-shim-no-such-plugin");
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  const auto status = pod.try_run();
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error_message().find("CNI ADD") != std::string::npos);
+  CHECK(status.error_message().find("\"cri-shim-no-such-plugin\" not found in /opt/cni/bin, /usr/lib/cni") !=
+        std::string::npos);
+  CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+  CHECK((!fs::exists(env.root_dir() + "/network") || fs::is_empty(env.root_dir() + "/network")));
+}
+
+TEST_CASE("cni_test: Status: NetworkReady false without a config, true once one is dropped in") {
+  CniEnvironment env;
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  auto response = runtime_status(*runtime);
+  const auto* network = condition(response, "NetworkReady");
+  REQUIRE(network);
+  CHECK_FALSE(network->status());
+  CHECK(network->reason() == "NetworkPluginNotReady");
+  CHECK(network->message().find(env.conf_dir()) != std::string::npos);
+  // Without a config RunPodSandbox fails and leaves nothing.
+  Pod pod(*runtime);
+  const auto run_status = pod.try_run();
+  CHECK(run_status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+
+  env.write_chain();
+  response = runtime_status(*runtime);
+  network = condition(response, "NetworkReady");
+  REQUIRE(network);
+  CHECK(network->status());
+  CHECK(network->reason().empty());
+}
+
+}  // namespace itest
