@@ -34,12 +34,14 @@ struct FakeRoot {
   }
   // The cgroup mounts, as /proc/self/mountinfo lists them.
   void v1_mounts() {
+    fs::create_directories(root);
     std::ofstream out(root / "mountinfo");
     for (const char* name : {"cpu,cpuacct", "memory", "cpuset"})
       out << "30 25 0:26 / " << (root / "sys/fs/cgroup" / name).string() << " rw,nosuid - cgroup cgroup rw," << name
           << "\n";
   }
   void v2_mount() {
+    fs::create_directories(root);
     std::ofstream(root / "mountinfo") << "30 25 0:26 / " << (root / "sys/fs/cgroup").string()
                                       << " rw,nosuid - cgroup2 cgroup2 rw\n";
   }
