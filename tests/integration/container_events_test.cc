@@ -286,9 +286,10 @@ TEST_CASE("events: after a broken Docker connection, exactly the missed events, 
   CHECK_TYPES(reader, idle, {C, D});
   CHECK_TYPES(reader, sneaky, {C, S});
   check_pod_state(reader.of({sandbox, stays, dies, starts, goes, idle, sneaky}), pod);
-  // They came from the resynchronisation (and Docker's replay added none).
-  CHECK(shim.log().find("container events: reconnected; 5 containers changed meanwhile") !=
-        std::string::npos);
+  // The shim noticed the break and resynchronised. How many of the changes
+  // the list found and how many Docker's replay (`since`) brought depends
+  // on when the watch saw the connection go; exactly-once is what counts.
+  CHECK(shim.log().find("container events: reconnected; ") != std::string::npos);
 
   // The stream goes on live after the resynchronisation.
   cri::RemoveContainerRequest remove;

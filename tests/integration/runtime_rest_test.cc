@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include <google/protobuf/util/message_differencer.h>
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/harness.h"
@@ -128,12 +129,14 @@ TEST_CASE("StreamPodSandboxes and StreamContainers give what their List twins gi
   *stream.mutable_filter() = list.filter();
   auto c = context();
   auto reader = runtime->StreamPodSandboxes(c.get(), stream);
-  std::vector<std::string> streamed;
+  std::vector<cri::PodSandbox> streamed;
   for (cri::StreamPodSandboxesResponse page; reader->Read(&page);)
-    for (const auto& sandbox : page.pod_sandboxes()) streamed.push_back(sandbox.SerializeAsString());
+    for (const auto& sandbox : page.pod_sandboxes()) streamed.push_back(sandbox);
   REQUIRE(reader->Finish().ok());
   REQUIRE(streamed.size() == 1);
-  CHECK(streamed[0] == listed.items(0).SerializeAsString());
+  // Maps serialise in no fixed order: compare as messages.
+  CHECK_MESSAGE(google::protobuf::util::MessageDifferencer::Equals(streamed[0], listed.items(0)),
+                streamed[0].DebugString() << " vs " << listed.items(0).DebugString());
 
   for (const Pod* pod : {&first, &second}) {
     cri::ContainerFilter filter;
@@ -147,12 +150,13 @@ TEST_CASE("StreamPodSandboxes and StreamContainers give what their List twins gi
     *stream_containers.mutable_filter() = filter;
     auto cc = context();
     auto container_reader = runtime->StreamContainers(cc.get(), stream_containers);
-    std::vector<std::string> streamed_containers;
+    std::vector<cri::Container> streamed_containers;
     for (cri::StreamContainersResponse page; container_reader->Read(&page);)
-      for (const auto& container : page.containers()) streamed_containers.push_back(container.SerializeAsString());
+      for (const auto& container : page.containers()) streamed_containers.push_back(container);
     REQUIRE(container_reader->Finish().ok());
     REQUIRE(streamed_containers.size() == 1);
-    CHECK(streamed_containers[0] == containers.containers(0).SerializeAsString());
+    CHECK_MESSAGE(google::protobuf::util::MessageDifferencer::Equals(streamed_containers[0], containers.containers(0)),
+                  streamed_containers[0].DebugString() << " vs " << containers.containers(0).DebugString());
   }
 }
 
