@@ -108,20 +108,6 @@ const cri::RuntimeCondition* condition(const cri::StatusResponse& response, cons
   return nullptr;
 }
 
-grpc::Status stop_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
-  cri::StopPodSandboxRequest request;
-  request.set_pod_sandbox_id(id);
-  cri::StopPodSandboxResponse response;
-  return runtime.StopPodSandbox(context().get(), request, &response);
-}
-
-grpc::Status remove_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
-  cri::RemovePodSandboxRequest request;
-  request.set_pod_sandbox_id(id);
-  cri::RemovePodSandboxResponse response;
-  return runtime.RemovePodSandbox(context().get(), request, &response);
-}
-
 grpc::Status update_pod_cidr(cri::RuntimeService::Stub& runtime, const std::string& cidr) {
   cri::UpdateRuntimeConfigRequest request;
   request.mutable_runtime_config()->mutable_network_config()->set_pod_cidr(cidr);

@@ -154,4 +154,18 @@ std::size_t docker_containers_with_label(const std::string& key, const std::stri
   return docker_client().list_containers(list).size();
 }
 
+grpc::Status stop_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
+  cri::StopPodSandboxRequest request;
+  request.set_pod_sandbox_id(id);
+  cri::StopPodSandboxResponse response;
+  return runtime.StopPodSandbox(context().get(), request, &response);
+}
+
+grpc::Status remove_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
+  cri::RemovePodSandboxRequest request;
+  request.set_pod_sandbox_id(id);
+  cri::RemovePodSandboxResponse response;
+  return runtime.RemovePodSandbox(context().get(), request, &response);
+}
+
 }  // namespace itest

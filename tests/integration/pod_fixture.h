@@ -51,6 +51,10 @@ class Pod {
   std::string id_;
 };
 
+// StopPodSandbox / RemovePodSandbox of `id`, the status as it came.
+grpc::Status stop_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id);
+grpc::Status remove_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id);
+
 // Docker containers carrying label `key`=`value` (all states).
 std::size_t docker_containers_with_label(const std::string& key, const std::string& value);
 

@@ -21,20 +21,6 @@ std::vector<cri::PodSandbox> list_sandboxes(cri::RuntimeService::Stub& runtime,
   return {response.items().begin(), response.items().end()};
 }
 
-grpc::Status stop_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
-  cri::StopPodSandboxRequest request;
-  request.set_pod_sandbox_id(id);
-  cri::StopPodSandboxResponse response;
-  return runtime.StopPodSandbox(context().get(), request, &response);
-}
-
-grpc::Status remove_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id) {
-  cri::RemovePodSandboxRequest request;
-  request.set_pod_sandbox_id(id);
-  cri::RemovePodSandboxResponse response;
-  return runtime.RemovePodSandbox(context().get(), request, &response);
-}
-
 grpc::Status sandbox_status(cri::RuntimeService::Stub& runtime, const std::string& id,
                             cri::PodSandboxStatusResponse* response, bool verbose = false) {
   cri::PodSandboxStatusRequest request;
