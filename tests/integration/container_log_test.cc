@@ -40,7 +40,8 @@ bool wait_for(const std::function<bool()>& condition, int seconds = 20) {
 }  // namespace
 
 TEST_CASE("a container's stdout and stderr land in its CRI log file, complete when it exited") {
-  ShimProcess shim({"--root-dir", "/tmp/cri-shim-itest-root-" + unique_suffix()});
+  const ScratchDir root("cri-shim-itest-root");
+  ShimProcess shim({"--root-dir", root.path()});
   auto runtime = shim.runtime();
   Pod pod(*runtime);
   pod.run();
@@ -58,7 +59,8 @@ TEST_CASE("a container's stdout and stderr land in its CRI log file, complete wh
 }
 
 TEST_CASE("the log grows while the container runs; ReopenContainerLog after a rotation") {
-  ShimProcess shim({"--root-dir", "/tmp/cri-shim-itest-root-" + unique_suffix()});
+  const ScratchDir root("cri-shim-itest-root");
+  ShimProcess shim({"--root-dir", root.path()});
   auto runtime = shim.runtime();
   Pod pod(*runtime);
   pod.run();
@@ -99,7 +101,8 @@ TEST_CASE("the log grows while the container runs; ReopenContainerLog after a ro
 }
 
 TEST_CASE("TTY containers: lines without their \\r") {
-  ShimProcess shim({"--root-dir", "/tmp/cri-shim-itest-root-" + unique_suffix()});
+  const ScratchDir root("cri-shim-itest-root");
+  ShimProcess shim({"--root-dir", root.path()});
   auto runtime = shim.runtime();
   Pod pod(*runtime);
   pod.run();

@@ -1,5 +1,7 @@
 #include "tests/integration/harness.h"
 
+#include <filesystem>
+
 #include <doctest/doctest.h>
 
 #include <cstdlib>
@@ -47,5 +49,12 @@ std::unique_ptr<grpc::ClientContext> context(std::chrono::milliseconds timeout) 
 }
 
 int run(const std::string& command) { return std::system(command.c_str()); }
+
+ScratchDir::ScratchDir(const std::string& prefix) : path_("/tmp/" + prefix + "-" + unique_suffix()) {}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
 
 }  // namespace itest

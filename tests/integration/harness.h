@@ -26,6 +26,20 @@ std::string env_or(const char* name, const std::string& fallback);
 // A unique suffix for names this test creates.
 std::string unique_suffix();
 
+// A directory under /tmp named for the test, removed with everything in it
+// when the test ends, passing or not.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& prefix);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // The real cri-shim (CRI_SHIM_BINARY, set by meson) on the test's dockerd.
 class ShimProcess : public support::ShimProcess {
  public:
