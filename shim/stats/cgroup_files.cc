@@ -58,4 +58,9 @@ std::optional<std::uint64_t> read_single_value(const std::string& path) {
   return content ? parse_single_value(*content) : std::nullopt;
 }
 
+std::optional<std::uint64_t> stat_of(const std::map<std::string, std::uint64_t>& stat, const char* key) {
+  const auto it = stat.find(key);
+  return it == stat.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
+}
+
 }  // namespace shim::stats

@@ -16,6 +16,9 @@ std::optional<std::string> read_small_file(const std::string& path);
 // "key value" lines (memory.stat, cpu.stat); lines that do not parse are skipped.
 std::map<std::string, std::uint64_t> parse_flat_keyed(std::string_view content);
 
+// One key of a parse_flat_keyed map; nullopt when absent.
+std::optional<std::uint64_t> stat_of(const std::map<std::string, std::uint64_t>& stat, const char* key);
+
 // A file holding one number ("123\n"); nullopt for "max" or anything else.
 std::optional<std::uint64_t> parse_single_value(std::string_view content);
 

@@ -6,8 +6,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace shim::stats {
+
+// memory.stat names the same counters differently in v1 and v2.
+struct MemoryStatKeys {
+  const char* rss;                // v1 "total_rss", v2 "anon"
+  const char* page_faults;        // v1 "total_pgfault", v2 "pgfault"
+  const char* major_page_faults;  // v1 "total_pgmajfault", v2 "pgmajfault"
+  const char* inactive_file;      // v1 "total_inactive_file", v2 "inactive_file"
+};
 
 struct CgroupSample {
   std::optional<std::uint64_t> cpu_usage_ns;       // cumulative CPU time of all tasks
@@ -26,6 +35,10 @@ struct CgroupSample {
   // field known in either side is known in the sum. Limits are summed only
   // when both sides have one (one unlimited member makes the sum unlimited).
   void add(const CgroupSample& other);
+
+  // Fills rss, page faults and (with memory_usage already read) the
+  // working set from the content of a memory.stat file.
+  void apply_memory_stat(std::string_view memory_stat, const MemoryStatKeys& keys);
 };
 
 }  // namespace shim::stats

@@ -15,12 +15,6 @@ std::optional<std::uint64_t> limit(const std::string& path) {
   return value;
 }
 
-std::optional<std::uint64_t> stat_of(const std::map<std::string, std::uint64_t>& stat,
-                                     const char* key) {
-  const auto it = stat.find(key);
-  return it == stat.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
-}
-
 }  // namespace
 
 CgroupSample read_cgroup_v1(const CgroupDirs& dirs) {
@@ -34,16 +28,8 @@ CgroupSample read_cgroup_v1(const CgroupDirs& dirs) {
   if (memory.empty()) return sample;
   sample.memory_usage = read_single_value(memory + "/memory.usage_in_bytes");
   sample.memory_limit = limit(memory + "/memory.limit_in_bytes");
-  if (const auto content = read_small_file(memory + "/memory.stat")) {
-    const auto stat = parse_flat_keyed(*content);
-    sample.rss = stat_of(stat, "total_rss");
-    sample.page_faults = stat_of(stat, "total_pgfault");
-    sample.major_page_faults = stat_of(stat, "total_pgmajfault");
-    if (sample.memory_usage) {
-      const std::uint64_t inactive = stat_of(stat, "total_inactive_file").value_or(0);
-      sample.working_set = *sample.memory_usage > inactive ? *sample.memory_usage - inactive : 0;
-    }
-  }
+  if (const auto content = read_small_file(memory + "/memory.stat"))
+    sample.apply_memory_stat(*content, {"total_rss", "total_pgfault", "total_pgmajfault", "total_inactive_file"});
   // memsw counts memory plus swap; only there when the kernel accounts swap.
   if (const auto memsw = read_single_value(memory + "/memory.memsw.usage_in_bytes");
       memsw && sample.memory_usage)
