@@ -1,5 +1,6 @@
 #include "agent/pod/manifest_parser.h"
 
+#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -88,11 +89,33 @@ int64_t integer(const YAML::Node& n, const std::string& path) {
 }
 
 bool boolean(const YAML::Node& n, const std::string& path) {
-  if (n.IsScalar() && n.Tag() != "!") {
-    if (n.Scalar() == "true") return true;
-    if (n.Scalar() == "false") return false;
-  }
+  // YAML 1.1 spellings (yes/on/True) are accepted, as Kubernetes' YAML reader does.
+  bool value = false;
+  if (n.IsScalar() && n.Tag() != "!" && YAML::convert<bool>::decode(n, value)) return value;
   fail(path, "expected true or false");
+}
+
+// A Linux UID/GID as Kubernetes validates it: 0 .. 2^31-1.
+int64_t id(const YAML::Node& n, const std::string& path) {
+  int64_t v = integer(n, path);
+  if (v < 0 || v > 2147483647) fail(path, "must be between 0 and 2147483647");
+  return v;
+}
+
+// RFC 1123 label: what Docker container names and the shim's
+// k8s_<container>_<pod>_<namespace>_<uid>_<attempt> naming can carry
+// (no '_', no upper case).
+void check_dns_label(const std::string& value, const std::string& path) {
+  static const std::regex kLabel("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  if (value.size() > 63 || !std::regex_match(value, kLabel))
+    fail(path, "\"" + value + "\" must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
+}
+
+// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
+void check_dns_subdomain(const std::string& value, const std::string& path) {
+  static const std::regex kSubdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  if (value.size() > 253 || !std::regex_match(value, kSubdomain))
+    fail(path, "\"" + value + "\" must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)");
 }
 
 std::vector<std::string> strings(const YAML::Node& n, const std::string& path) {
@@ -142,8 +165,8 @@ SecurityContext security_context(const YAML::Node& n, const std::string& path) {
   check_keys(n, path, {"runAsUser", "runAsGroup", "runAsNonRoot", "capabilities", "privileged",
                        "readOnlyRootFilesystem", "allowPrivilegeEscalation", "seccompProfile"});
   SecurityContext sc;
-  sc.run_as_user = opt<int64_t>(n, "runAsUser", path, integer);
-  sc.run_as_group = opt<int64_t>(n, "runAsGroup", path, integer);
+  sc.run_as_user = opt<int64_t>(n, "runAsUser", path, id);
+  sc.run_as_group = opt<int64_t>(n, "runAsGroup", path, id);
   sc.run_as_non_root = opt<bool>(n, "runAsNonRoot", path, boolean);
   sc.privileged = opt<bool>(n, "privileged", path, boolean);
   sc.read_only_root_filesystem = opt<bool>(n, "readOnlyRootFilesystem", path, boolean);
@@ -277,6 +300,7 @@ Container container(const YAML::Node& n, const std::string& path) {
   if (!present(n["name"])) fail(join(path, "name"), "required");
   c.name = str(n["name"], join(path, "name"));
   if (c.name.empty()) fail(join(path, "name"), "required");
+  check_dns_label(c.name, join(path, "name"));
   if (!present(n["image"])) fail(join(path, "image"), "required");
   c.image = str(n["image"], join(path, "image"));
   if (c.image.empty()) fail(join(path, "image"), "required");
@@ -320,16 +344,16 @@ PodSecurityContext pod_security_context(const YAML::Node& n, const std::string& 
   expect_map(n, path);
   check_keys(n, path, {"runAsUser", "runAsGroup", "runAsNonRoot", "fsGroup", "supplementalGroups",
                        "seccompProfile"});
-  sc.run_as_user = opt<int64_t>(n, "runAsUser", path, integer);
-  sc.run_as_group = opt<int64_t>(n, "runAsGroup", path, integer);
+  sc.run_as_user = opt<int64_t>(n, "runAsUser", path, id);
+  sc.run_as_group = opt<int64_t>(n, "runAsGroup", path, id);
   sc.run_as_non_root = opt<bool>(n, "runAsNonRoot", path, boolean);
-  sc.fs_group = opt<int64_t>(n, "fsGroup", path, integer);
+  sc.fs_group = opt<int64_t>(n, "fsGroup", path, id);
   sc.seccomp_profile = opt<SeccompProfile>(n, "seccompProfile", path, seccomp);
   if (present(n["supplementalGroups"])) {
     std::string gpath = join(path, "supplementalGroups");
     expect_seq(n["supplementalGroups"], gpath);
     for (size_t i = 0; i < n["supplementalGroups"].size(); ++i)
-      sc.supplemental_groups.push_back(integer(n["supplementalGroups"][i], at(gpath, i)));
+      sc.supplemental_groups.push_back(id(n["supplementalGroups"][i], at(gpath, i)));
   }
   return sc;
 }
@@ -393,8 +417,14 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
   s.host_network = opt<bool>(n, "hostNetwork", path, boolean).value_or(false);
   s.host_pid = opt<bool>(n, "hostPID", path, boolean).value_or(false);
   s.host_ipc = opt<bool>(n, "hostIPC", path, boolean).value_or(false);
-  if (present(n["hostname"])) s.hostname = str(n["hostname"], "spec.hostname");
-  if (present(n["subdomain"])) s.subdomain = str(n["subdomain"], "spec.subdomain");
+  if (present(n["hostname"])) {
+    s.hostname = str(n["hostname"], "spec.hostname");
+    check_dns_label(s.hostname, "spec.hostname");
+  }
+  if (present(n["subdomain"])) {
+    s.subdomain = str(n["subdomain"], "spec.subdomain");
+    check_dns_label(s.subdomain, "spec.subdomain");
+  }
   if (present(n["dnsPolicy"])) {
     std::string p = str(n["dnsPolicy"], "spec.dnsPolicy");
     if (p == "ClusterFirst") s.dns_policy = DnsPolicy::ClusterFirst;
@@ -425,6 +455,8 @@ ObjectMeta metadata(const YAML::Node& n) {
   if (m.name.empty()) fail("metadata.name", "required");
   if (present(n["namespace"])) m.namespace_ = str(n["namespace"], "metadata.namespace");
   if (m.namespace_.empty()) m.namespace_ = "default";
+  check_dns_subdomain(m.name, "metadata.name");
+  check_dns_label(m.namespace_, "metadata.namespace");
   if (present(n["uid"])) m.uid = str(n["uid"], "metadata.uid");
   m.labels = string_map(n["labels"], "metadata.labels");
   m.annotations = string_map(n["annotations"], "metadata.annotations");

@@ -306,6 +306,34 @@ TEST_CASE("manifest: errors name the document and the field") {
         prefix + "spec.terminationGracePeriodSeconds: must not be negative");
 }
 
+TEST_CASE("manifest: names must fit DNS-1123, ids the Linux range") {
+  auto with_spec = [](const std::string& spec) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n" + spec;
+  };
+  const std::string prefix = "/etc/pods/web.yaml document 1: ";
+  CHECK(one_error("apiVersion: v1\nkind: Pod\nmetadata: {name: my_pod}\nspec: {containers: [{name: a, image: b}]}\n") ==
+        prefix + "metadata.name: \"my_pod\" must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)");
+  CHECK(one_error("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: Team}\nspec: {containers: [{name: a, image: b}]}\n") ==
+        prefix + "metadata.namespace: \"Team\" must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
+  CHECK(one_error(with_spec("  containers: [{name: app_1, image: b}]\n")) ==
+        prefix + "spec.containers[0].name: \"app_1\" must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
+  CHECK(one_error(with_spec("  hostname: -bad\n  containers: [{name: a, image: b}]\n")).find("spec.hostname: \"-bad\"") !=
+        std::string::npos);
+  CHECK(one_error(with_spec("  securityContext: {runAsUser: -1}\n  containers: [{name: a, image: b}]\n")) ==
+        prefix + "spec.securityContext.runAsUser: must be between 0 and 2147483647");
+  CHECK(one_error(with_spec("  securityContext: {supplementalGroups: [1, 4294967296]}\n  containers: [{name: a, image: b}]\n")) ==
+        prefix + "spec.securityContext.supplementalGroups[1]: must be between 0 and 2147483647");
+  CHECK(one_error(with_spec("  containers: [{name: a, image: b, securityContext: {runAsGroup: 2147483648}}]\n")) ==
+        prefix + "spec.containers[0].securityContext.runAsGroup: must be between 0 and 2147483647");
+  // Dotted pod names are fine; YAML 1.1 booleans read as Kubernetes reads them.
+  Pod p = one_pod("apiVersion: v1\nkind: Pod\nmetadata: {name: web.v2}\nspec: {hostNetwork: yes, hostPID: True, containers: [{name: a, image: b}]}\n");
+  CHECK(p.metadata.name == "web.v2");
+  CHECK(p.spec.host_network);
+  CHECK(p.spec.host_pid);
+  CHECK(one_error(with_spec("  hostNetwork: \"true\"\n  containers: [{name: a, image: b}]\n")) ==
+        prefix + "spec.hostNetwork: expected true or false");
+}
+
 TEST_CASE("manifest: fields node-agent cannot honour are rejected, not dropped") {
   auto with_spec = [](const std::string& spec) {
     return "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n" + spec;
