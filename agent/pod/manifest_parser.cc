@@ -44,7 +44,9 @@ struct FieldError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-[[noreturn]] void fail(const std::string& path, const std::string& why) { throw FieldError(path + ": " + why); }
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+  throw FieldError(path.empty() ? why : path + ": " + why);
+}
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 std::string at(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
@@ -417,6 +419,19 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
   s.host_network = opt<bool>(n, "hostNetwork", path, boolean).value_or(false);
   s.host_pid = opt<bool>(n, "hostPID", path, boolean).value_or(false);
   s.host_ipc = opt<bool>(n, "hostIPC", path, boolean).value_or(false);
+  if (s.host_network) {
+    // Kubernetes defaults hostPort to containerPort on the host network, and
+    // nothing else can be honoured there: no NAT sits between the two.
+    for (auto* list : {&s.init_containers, &s.containers})
+      for (size_t ci = 0; ci < list->size(); ++ci)
+        for (size_t pi = 0; pi < (*list)[ci].ports.size(); ++pi) {
+          ContainerPort& port_ = (*list)[ci].ports[pi];
+          if (port_.host_port == 0) port_.host_port = port_.container_port;
+          if (port_.host_port != port_.container_port)
+            fail(at(at(list == &s.containers ? "spec.containers" : "spec.initContainers", ci) + ".ports", pi) + ".hostPort",
+                 "must equal containerPort when hostNetwork is true");
+        }
+  }
   if (present(n["hostname"])) {
     s.hostname = str(n["hostname"], "spec.hostname");
     check_dns_label(s.hostname, "spec.hostname");
@@ -463,8 +478,17 @@ ObjectMeta metadata(const YAML::Node& n) {
   return m;
 }
 
+const char* source_name(const PodSource& source) {
+  switch (source.kind) {
+    case PodSource::Kind::File: return "file";
+    case PodSource::Kind::Url: return "http";
+    case PodSource::Kind::Api: return "api";
+  }
+  return "file";
+}
+
 Pod pod(const YAML::Node& doc, const PodSource& source) {
-  if (!doc.IsMap()) fail("document", "expected an object");
+  if (!doc.IsMap()) fail("", "expected a Pod object");
   check_keys(doc, "", {"apiVersion", "kind", "metadata", "spec"}, {"status"});
   if (!present(doc["apiVersion"])) fail("apiVersion", "required");
   if (!present(doc["kind"])) fail("kind", "required");
@@ -476,7 +500,29 @@ Pod pod(const YAML::Node& doc, const PodSource& source) {
   p.metadata = metadata(doc["metadata"]);
   p.spec = pod_spec(doc["spec"], source);
   if (p.metadata.uid.empty()) p.metadata.uid = static_pod_uid(doc, source);
+  // As kubelet's config sources do: where a pod came from, and its identity
+  // under the key kubelet uses to match mirror and static pods.
+  p.metadata.annotations["kubernetes.io/config.source"] = source_name(source);
+  p.metadata.annotations["kubernetes.io/config.hash"] = p.metadata.uid;
   return p;
+}
+
+bool is_pod_list(const YAML::Node& doc) {
+  if (!doc.IsMap() || !doc["kind"].IsScalar()) return false;
+  return doc["kind"].Scalar() == "PodList" || doc["kind"].Scalar() == "List";
+}
+
+// kubelet's file source also accepts a v1 PodList (or List) of Pods; each
+// item is its own pod with its own derived UID.
+std::vector<YAML::Node> list_items(const YAML::Node& doc) {
+  check_keys(doc, "", {"apiVersion", "kind", "items"}, {"metadata"});
+  std::string api = present(doc["apiVersion"]) ? str(doc["apiVersion"], "apiVersion") : "";
+  if (api != "v1") fail("apiVersion", "expected \"v1\", got \"" + api + "\"");
+  std::vector<YAML::Node> items;
+  if (!present(doc["items"])) return items;
+  expect_seq(doc["items"], "items");
+  for (const auto& item : doc["items"]) items.push_back(item);
+  return items;
 }
 
 std::string describe(const PodSource& source) {
@@ -509,16 +555,42 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
   for (const auto& doc : docs) {
     ++index;
     if (!present(doc)) continue;  // "---" with nothing after it
-    ManifestDocument d;
-    d.index = index;
-    try {
-      d.pod = pod(doc, source);
-    } catch (const FieldError& e) {
-      d.error = describe(source) + " document " + std::to_string(index) + ": " + e.what();
-    } catch (const YAML::Exception& e) {
-      d.error = describe(source) + " document " + std::to_string(index) + ": " + e.what();
+    const std::string where = describe(source) + " document " + std::to_string(index) + ": ";
+    auto one = [&](const YAML::Node& node, const std::string& prefix) {
+      ManifestDocument d;
+      d.index = index;
+      try {
+        d.pod = pod(node, source);
+      } catch (const std::exception& e) {  // FieldError, YAML::Exception
+        d.error = where + prefix + e.what();
+      }
+      out.push_back(std::move(d));
+    };
+    if (!is_pod_list(doc)) {
+      one(doc, "");
+      continue;
     }
-    out.push_back(std::move(d));
+    std::vector<YAML::Node> items;
+    try {
+      items = list_items(doc);
+    } catch (const std::exception& e) {
+      ManifestDocument d;
+      d.index = index;
+      d.error = where + e.what();
+      out.push_back(std::move(d));
+      continue;
+    }
+    for (size_t i = 0; i < items.size(); ++i) {
+      const std::string item = "items[" + std::to_string(i) + "]";
+      if (items[i].IsMap()) {
+        one(items[i], item + ".");
+      } else {
+        ManifestDocument d;
+        d.index = index;
+        d.error = where + item + ": expected a Pod object";
+        out.push_back(std::move(d));
+      }
+    }
   }
   return out;
 }

@@ -2,9 +2,10 @@
 // into Pods. YAML and JSON are both read by yaml-cpp (JSON is flow YAML);
 // documents are separated by "---".
 //
-// Contract: every document yields exactly one ManifestDocument, either a
+// Contract: every document yields exactly one ManifestDocument (a v1 PodList
+// or List one per item, as kubelet's file source accepts), either a
 // defaulted, validated Pod or an error that names the source, the document
-// (1-based) and the field. One bad document never hides the others, so the
+// (1-based), the item if any, and the field. One bad document never hides the others, so the
 // pod manager can keep the good pods of a file and report the bad one.
 // Empty documents (a trailing "---", comments only) are skipped.
 #pragma once
@@ -27,7 +28,7 @@ struct PodSource {
 };
 
 struct ManifestDocument {
-  int index = 0;             // 1-based position in the text
+  int index = 0;             // 1-based position of its document in the text
   std::optional<Pod> pod;    // set on success
   std::string error;         // set on failure: "<location> document <n>: <field>: <why>"
 };

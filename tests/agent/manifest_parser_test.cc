@@ -84,7 +84,7 @@ spec:
     - name: POD_IP
       valueFrom: {fieldRef: {apiVersion: v1, fieldPath: status.podIP}}
     ports:
-    - {name: http, containerPort: 80, hostPort: 8080, protocol: TCP}
+    - {name: http, containerPort: 8080, hostPort: 8080, protocol: TCP}
     - {containerPort: 53, protocol: UDP}
     resources:
       requests: {cpu: 100m, memory: 64Mi}
@@ -177,9 +177,10 @@ TEST_CASE("manifest: every modelled field is read") {
   CHECK(c.env[2].field_path == "status.podIP");
   REQUIRE(c.ports.size() == 2);
   CHECK(c.ports[0].name == "http");
-  CHECK(c.ports[0].container_port == 80);
+  CHECK(c.ports[0].container_port == 8080);
   CHECK(c.ports[0].host_port == 8080);
   CHECK(c.ports[1].protocol == Protocol::UDP);
+  CHECK(c.ports[1].host_port == 53);  // defaulted on the host network
   CHECK(c.resources.requests.cpu_milli == 100);
   CHECK(c.resources.requests.memory_bytes == 64LL << 20);
   CHECK(c.resources.limits.cpu_milli == 500);
@@ -232,6 +233,46 @@ TEST_CASE("manifest: several documents, good ones survive a bad one") {
   CHECK(docs[2].pod->metadata.name == "full");
 }
 
+TEST_CASE("manifest: a PodList gives one result per item") {
+  auto docs = parse_manifest(R"(
+apiVersion: v1
+kind: PodList
+items:
+- {apiVersion: v1, kind: Pod, metadata: {name: a}, spec: {containers: [{name: c, image: busybox}]}}
+- {apiVersion: v1, kind: Pod, metadata: {name: b}, spec: {containers: [{name: c}]}}
+- not-a-pod
+- {apiVersion: v1, kind: Pod, metadata: {name: d}, spec: {containers: [{name: c, image: busybox}]}}
+)", kFile);
+  REQUIRE(docs.size() == 4);
+  REQUIRE(docs[0].pod.has_value());
+  CHECK(docs[0].pod->metadata.name == "a");
+  CHECK(docs[1].error == "/etc/pods/web.yaml document 1: items[1].spec.containers[0].image: required");
+  CHECK(docs[2].error == "/etc/pods/web.yaml document 1: items[2]: expected a Pod object");
+  REQUIRE(docs[3].pod.has_value());
+  CHECK(docs[3].pod->metadata.uid != docs[0].pod->metadata.uid);
+  for (const auto& d : docs) CHECK(d.index == 1);
+  CHECK(one_error("apiVersion: v2\nkind: List\nitems: []\n") ==
+        "/etc/pods/web.yaml document 1: apiVersion: expected \"v1\", got \"v2\"");
+}
+
+TEST_CASE("manifest: kubelet's config annotations are set") {
+  Pod p = one_pod(kMinimal);
+  CHECK(p.metadata.annotations.at("kubernetes.io/config.source") == "file");
+  CHECK(p.metadata.annotations.at("kubernetes.io/config.hash") == p.metadata.uid);
+  Pod u = one_pod(kMinimal, PodSource{PodSource::Kind::Url, "http://h/p.yaml", "node-a"});
+  CHECK(u.metadata.annotations.at("kubernetes.io/config.source") == "http");
+}
+
+TEST_CASE("manifest: hostNetwork ties hostPort to containerPort") {
+  auto with_spec = [](const std::string& spec) {
+    return "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  hostNetwork: true\n" + spec;
+  };
+  Pod p = one_pod(with_spec("  containers: [{name: a, image: b, ports: [{containerPort: 8080}]}]\n"));
+  CHECK(p.spec.containers[0].ports[0].host_port == 8080);
+  CHECK(one_error(with_spec("  containers: [{name: a, image: b, ports: [{containerPort: 80}, {containerPort: 81, hostPort: 9090}]}]\n")) ==
+        "/etc/pods/web.yaml document 1: spec.containers[0].ports[1].hostPort: must equal containerPort when hostNetwork is true");
+}
+
 TEST_CASE("manifest: JSON, compact and multi-document") {
   std::string json =
       R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"j","namespace":"ns"},)"
@@ -275,7 +316,7 @@ TEST_CASE("manifest: errors name the document and the field") {
   CHECK(one_error("apiVersion: v2\nkind: Pod\n") == prefix + "apiVersion: expected \"v1\", got \"v2\"");
   CHECK(one_error("apiVersion: v1\nkind: Deployment\n") == prefix + "kind: expected \"Pod\", got \"Deployment\"");
   CHECK(one_error("kind: Pod\n") == prefix + "apiVersion: required");
-  CHECK(one_error("- a\n- b\n") == prefix + "document: expected an object");
+  CHECK(one_error("- a\n- b\n") == prefix + "expected a Pod object");
   CHECK(one_error("apiVersion: v1\nkind: Pod\nspec: {}\n") == prefix + "metadata: required");
   CHECK(one_error("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\n") == prefix + "spec: required");
   CHECK(one_error(with_spec("  containers: [{name: a}]\n")) == prefix + "spec.containers[0].image: required");
