@@ -14,6 +14,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev
   nlohmann-json3-dev libspdlog-dev libboost-dev zlib1g-dev libyaml-cpp-dev
   libcpp-httplib-dev doctest-dev python3
+  libssl-dev  # libcrypto: MD5 of static pod UIDs (agent/pod/static_uid.cc)
   # run: the Docker Engine. --no-install-recommends below, so its useful
   # recommends are named: apparmor (dockerd needs apparmor_parser on a
   # kernel with AppArmor on), xz-utils (compressed image archives).

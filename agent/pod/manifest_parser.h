@@ -1,0 +1,38 @@
+// Turns the text of a manifest (a file, a URL's body, an HTTP API request)
+// into Pods. YAML and JSON are both read by yaml-cpp (JSON is flow YAML);
+// documents are separated by "---".
+//
+// Contract: every document yields exactly one ManifestDocument (a v1 PodList
+// or List one per item, as kubelet's file source accepts), either a
+// defaulted, validated Pod or an error that names the source, the document
+// (1-based), the item if any, and the field. One bad document never hides the others, so the
+// pod manager can keep the good pods of a file and report the bad one.
+// Empty documents (a trailing "---", comments only) are skipped.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/pod/pod_spec.h"
+
+namespace agent::pod {
+
+// Where a manifest came from; part of a static pod's derived UID.
+struct PodSource {
+  enum class Kind { File, Url, Api };
+  Kind kind = Kind::File;
+  std::string location;   // file path, URL, or "api"
+  std::string node_name;  // the agent's --node-name; spec.nodeName defaults to it
+};
+
+struct ManifestDocument {
+  int index = 0;             // 1-based position of its document in the text
+  std::optional<Pod> pod;    // set on success
+  std::string error;         // set on failure: "<location> document <n>: <field>: <why>"
+};
+
+std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSource& source);
+
+}  // namespace agent::pod
