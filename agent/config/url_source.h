@@ -1,0 +1,31 @@
+// The manifest-URL source (kubelet's http source): GET --manifest-url every
+// poll period (default 20 s); the body holds one or more Pod documents (or a
+// PodList). Source key "url:<url>". A fetch that fails (refused, non-2xx,
+// timeout) keeps the last good set and logs once per distinct error; an
+// empty 2xx body means no pods.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace agent::pod {
+class PodManager;
+}
+
+namespace agent::config {
+
+class UrlSource {
+ public:
+  UrlSource(std::string url, std::string node_name, pod::PodManager& manager,
+            std::chrono::milliseconds poll_period = std::chrono::seconds(20));
+  ~UrlSource();
+  void start();  // fetches once before returning
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agent::config

@@ -1,0 +1,54 @@
+// The agent's HTTP API (cpp-httplib, plain TCP, --listen):
+//   GET    /healthz                 200 "ok" when the runtime answered and PLEG relists; 500 and why otherwise
+//   GET    /pods                    a v1 PodList (JSON) of every pod and rejected manifest
+//   GET    /pods/{namespace}/{name} one v1 Pod, or 404
+//   POST   /pods                    a Pod manifest (YAML or JSON, one or more documents)
+//                                   for the API source: 201 with the Pod(s) accepted, 400 with
+//                                   the parser's message for a bad one (nothing of it is kept)
+//   DELETE /pods/{namespace}/{name} removes a pod the API source added: 200, or 404
+//   GET    /metrics                 Prometheus text from the metrics registry
+// Errors are JSON {"error": "..."} with the status code.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace agent::pod {
+class PodManager;
+}
+namespace agent::status {
+class StatusManager;
+}
+namespace agent::metrics {
+class Registry;
+}
+
+namespace agent::server {
+
+struct HttpApiDeps {
+  pod::PodManager& pods;
+  status::StatusManager& statuses;
+  metrics::Registry& metrics;
+  std::string node_name;
+  // "" when healthy, else why not (runtime down, PLEG stale).
+  std::function<std::string()> health_problem;
+  // Called before /metrics renders, to refresh gauges (pod counts by phase).
+  std::function<void()> refresh_metrics;
+};
+
+class HttpApi {
+ public:
+  // `listen` is "host:port"; port 0 picks a free one (see port()).
+  HttpApi(const std::string& listen, HttpApiDeps deps);
+  ~HttpApi();  // stop()
+  void start();  // binds (throws std::runtime_error when it cannot), serves on its own thread
+  void stop();
+  int port() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace agent::server
