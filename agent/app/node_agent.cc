@@ -137,6 +137,7 @@ void NodeAgent::start() {
       // already done): the next orphan sweep deals with it.
     }
   });
+  housekeeping_ = std::thread([this] { run_housekeeping(); });
   started_ = true;
   spdlog::info("node-agent on node {} serving its API on {}", options_.node_name, options_.listen);
 }
@@ -155,8 +156,25 @@ void NodeAgent::remove_orphans() {
   }
 }
 
+void NodeAgent::run_housekeeping() {
+  std::unique_lock lock(housekeeping_mutex_);
+  while (!stopping_) {
+    housekeeping_cv_.wait_for(lock, milliseconds(options_.sync_frequency_ms), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    remove_orphans();
+    lock.lock();
+  }
+}
+
 void NodeAgent::stop() {
   if (!parts_) return;
+  {
+    std::lock_guard lock(housekeeping_mutex_);
+    stopping_ = true;
+  }
+  housekeeping_cv_.notify_all();
+  if (housekeeping_.joinable()) housekeeping_.join();
   auto& p = *parts_;
   if (p.http) p.http->stop();
   if (p.file_source) p.file_source->stop();

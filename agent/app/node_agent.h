@@ -12,7 +12,10 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <string>
 
 #include "agent/app/options.h"
@@ -43,12 +46,19 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
  private:
   struct Parts;
   void remove_orphans();
+  // Every sync period: pods the runtime holds that no source names (left by
+  // a failed removal, or made while the agent was down) are removed.
+  void run_housekeeping();
   std::string health_problem();
   void refresh_metrics();
 
   Options options_;
   std::unique_ptr<Parts> parts_;
   std::atomic<bool> started_{false};
+  std::mutex housekeeping_mutex_;
+  std::condition_variable housekeeping_cv_;
+  bool stopping_ = false;
+  std::thread housekeeping_;
 };
 
 }  // namespace agent
