@@ -66,8 +66,13 @@ EventedPleg::Clock::duration EventedPleg::watch_once() {
   const auto lived = Clock::now() - opened;
   if (stopping) return lived;
 
+  // Only the loss of a working stream is worth a warning; failed retries
+  // (an old runtime, one that is down) are already visible as relisting.
   if (st.error_code() == grpc::StatusCode::UNIMPLEMENTED)
     spdlog::debug("pleg: the runtime does not serve GetContainerEvents; relisting");
+  else if (!was_up)
+    spdlog::debug("pleg: container event stream not available: {} (code {})", st.error_message(),
+                  static_cast<int>(st.error_code()));
   else
     spdlog::warn("pleg: container event stream ended after {} ms: {} (code {}); relisting until it is back",
                  std::chrono::duration_cast<std::chrono::milliseconds>(lived).count(), st.error_message(),

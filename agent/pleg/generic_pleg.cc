@@ -53,9 +53,17 @@ bool GenericPleg::relist_once() {
   metrics_.observe_seconds("node_agent_pleg_relist_duration_seconds", {},
                            std::chrono::duration<double>(Clock::now() - started).count());
   if (!st.ok()) {
-    spdlog::warn("pleg: relist failed: {} (code {})", st.error_message(), static_cast<int>(st.error_code()));
+    // Once per outage at warning level: a runtime that is down for a minute
+    // would otherwise fill the log with one line per period.
+    if (failures_++ == 0)
+      spdlog::warn("pleg: relist failed: {} (code {}); retrying every period", st.error_message(),
+                   static_cast<int>(st.error_code()));
+    else
+      spdlog::debug("pleg: relist failed again ({} in a row): {}", failures_, st.error_message());
     return false;
   }
+  if (failures_ > 0) spdlog::info("pleg: relist works again after {} failures", failures_);
+  failures_ = 0;
 
   Snapshot now = make_snapshot(sandboxes, containers);
   if (last_ && emit_) {

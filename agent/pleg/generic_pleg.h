@@ -34,7 +34,8 @@ class GenericPleg {
   void stop();
   void wake();  // relist now (e.g. the event stream just broke)
 
-  // One relist, on the caller's thread: true when both lists succeeded.
+  // One relist, on the caller's thread (one caller at a time: the loop's, or
+  // a test's before start()): true when both lists succeeded.
   bool relist_once();
   // When the last relist succeeded; nullopt before the first.
   std::optional<Clock::time_point> last_success() const;
@@ -47,7 +48,8 @@ class GenericPleg {
   Emit emit_;
   std::function<std::chrono::milliseconds()> period_;
 
-  std::optional<Snapshot> last_;  // only the loop's thread touches it
+  std::optional<Snapshot> last_;  // only the relisting thread touches these two
+  int failures_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
