@@ -35,7 +35,9 @@ struct Pleg::Impl {
 
   std::mutex emit_mutex;  // the two threads take turns calling on_event
   std::function<void(const PodLifecycleEvent&)> on_event;
-  std::chrono::steady_clock::time_point started_at = std::chrono::steady_clock::now();
+  // When start() ran, the grace before the first relist; atomic because
+  // healthy() is asked from the HTTP API's threads.
+  std::atomic<std::chrono::steady_clock::rep> started_at{std::chrono::steady_clock::now().time_since_epoch().count()};
 
   std::mutex gauge_mutex;
   int gauge = -1;
@@ -69,7 +71,7 @@ Pleg::~Pleg() { stop(); }
 void Pleg::start(std::function<void(const PodLifecycleEvent&)> on_event) {
   Impl* impl = impl_.get();
   impl->on_event = std::move(on_event);
-  impl->started_at = std::chrono::steady_clock::now();
+  impl->started_at = std::chrono::steady_clock::now().time_since_epoch().count();
   auto emit = [impl](const PodLifecycleEvent& event) {
     std::lock_guard lock(impl->emit_mutex);
     if (impl->on_event) impl->on_event(event);
@@ -92,7 +94,8 @@ void Pleg::stop() {
 
 bool Pleg::healthy() const {
   const auto now = std::chrono::steady_clock::now();
-  const auto last = impl_->generic.last_success().value_or(impl_->started_at);
+  const std::chrono::steady_clock::time_point started{std::chrono::steady_clock::duration(impl_->started_at.load())};
+  const auto last = impl_->generic.last_success().value_or(started);
   const auto period = impl_->is_evented() ? impl_->options.evented_relist_period : impl_->options.relist_period;
   return now - last <= 3 * period;
 }

@@ -141,3 +141,19 @@ TEST_CASE("pod_list_to_json: a PodList whose items have no kind") {
   CHECK(list["items"][0]["metadata"]["name"] == "web");
   CHECK(pod_list_to_json({})["items"] == json::array());
 }
+
+TEST_CASE("a rejected manifest in the list: phase Failed, reason and message, nothing else") {
+  StatusManager m;
+  pod::Pod bad;
+  bad.metadata.name = "broken";
+  PodRecord r{bad, {}};
+  r.status.message = "/etc/pods/broken.yaml: spec.containers: at least one container is required";
+  m.set_rejected("/etc/pods/broken.yaml", {r});
+  json list = pod_list_to_json(m.list());
+  REQUIRE(list["items"].size() == 1);
+  const json& item = list["items"][0];
+  CHECK(item["metadata"] == json{{"name", "broken"}, {"namespace", "default"}});
+  CHECK(item["status"] == json{{"phase", "Failed"},
+                               {"reason", "InvalidManifest"},
+                               {"message", "/etc/pods/broken.yaml: spec.containers: at least one container is required"}});
+}
