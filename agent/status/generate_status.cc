@@ -47,6 +47,23 @@ ContainerState state_of(const runtime::ContainerState& c, const std::string& run
 
 bool completed(const ContainerStatus& s) { return s.state.terminated && s.state.terminated->exit_code == 0; }
 
+// Whether a waiting reason from the last sync may replace this state: only
+// for a container that will run (again), as kubelet's
+// ShouldContainerBeRestarted decides. A running container is not waiting; a
+// completed init container, one that ended as its policy wants, or any of a
+// pod killed for good, will not run again, whatever the last sync said.
+bool may_wait(const ContainerStatus& st, bool init, pod::RestartPolicy policy, const runtime::SyncResult& last_sync) {
+  if (st.state.running || last_sync.terminated) return false;
+  if (!st.state.terminated) return true;
+  if (init && completed(st)) return false;
+  switch (policy) {
+    case pod::RestartPolicy::Always: return true;
+    case pod::RestartPolicy::OnFailure: return !completed(st);
+    case pod::RestartPolicy::Never: return false;
+  }
+  return true;
+}
+
 // The statuses of `containers` in spec order (kubelet's
 // convertToAPIContainerStatuses): the newest runtime container gives the
 // state, the one before it lastState, and a waiting reason from the last
@@ -54,7 +71,7 @@ bool completed(const ContainerStatus& s) { return s.state.terminated && s.state.
 std::vector<ContainerStatus> container_statuses(const std::vector<pod::Container>& containers, bool init,
                                                 const std::string& default_reason,
                                                 const runtime::PodRuntimeState& state,
-                                                const runtime::SyncResult& last_sync,
+                                                pod::RestartPolicy policy, const runtime::SyncResult& last_sync,
                                                 const std::string& runtime_name) {
   std::vector<ContainerStatus> out;
   out.reserve(containers.size());
@@ -76,9 +93,7 @@ std::vector<ContainerStatus> container_statuses(const std::vector<pod::Container
     }
 
     auto waiting = last_sync.waiting.find(spec.name);
-    // An init container that completed is never run again, and a running
-    // container is not waiting whatever the last sync said.
-    if (waiting != last_sync.waiting.end() && !st.state.running && !(init && completed(st))) {
+    if (waiting != last_sync.waiting.end() && may_wait(st, init, policy, last_sync)) {
       if (st.state.terminated) st.last_state = st.state;
       st.state = ContainerState{};
       st.state.waiting = ContainerStateWaiting{waiting->second.reason, waiting->second.message};
@@ -227,14 +242,15 @@ PodStatus generate_pod_status(const pod::Pod& pod, const runtime::PodRuntimeStat
   PodStatus s;
 
   s.init_container_statuses =
-      container_statuses(spec.init_containers, true, "PodInitializing", state, last_sync, runtime_name);
+      container_statuses(spec.init_containers, true, "PodInitializing", state, spec.restart_policy, last_sync,
+                         runtime_name);
   bool init_done = true;
   for (const auto& st : s.init_container_statuses)
     if (!completed(st)) init_done = false;
   // App containers wait on the init containers first, then on their own creation.
   s.container_statuses = container_statuses(spec.containers, false,
                                             init_done ? "ContainerCreating" : "PodInitializing", state,
-                                            last_sync, runtime_name);
+                                            spec.restart_policy, last_sync, runtime_name);
 
   s.phase = phase_of(spec, s.init_container_statuses, s.container_statuses, last_sync.terminated);
 

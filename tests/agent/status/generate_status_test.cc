@@ -377,3 +377,19 @@ TEST_CASE("qos class") {
   q.spec.init_containers[0].resources.requests.memory_bytes = 1 << 20;
   CHECK(qos_class(q.spec) == "Burstable");
 }
+
+TEST_CASE("a waiting reason is shown only for a container that will run again") {
+  runtime::SyncResult sync;
+  sync.waiting["a"] = {"CrashLoopBackOff", "back-off"};
+  RuntimeBuilder failed;
+  failed.sandbox(true).exited("a", 1);
+  RuntimeBuilder done;
+  done.sandbox(true).exited("a", 0);
+  using RP = pod::RestartPolicy;
+  CHECK(gen(make_pod({"a"}, {}, RP::Always), done.st, sync).container_statuses[0].state.waiting);
+  CHECK(gen(make_pod({"a"}, {}, RP::OnFailure), failed.st, sync).container_statuses[0].state.waiting);
+  CHECK(gen(make_pod({"a"}, {}, RP::OnFailure), done.st, sync).container_statuses[0].state.terminated);
+  CHECK(gen(make_pod({"a"}, {}, RP::Never), failed.st, sync).container_statuses[0].state.terminated);
+  sync.terminated = true;
+  CHECK(gen(make_pod({"a"}, {}, RP::Always), failed.st, sync).container_statuses[0].state.terminated);
+}
