@@ -198,7 +198,7 @@ TEST_CASE("relisting: baseline is silent, then changes are told; unmanaged ignor
 
   server.runtime.add_container("crictl", "p9", v1::CONTAINER_RUNNING, false);
   server.runtime.add_container("c1", "p1", v1::CONTAINER_RUNNING);
-  CHECK(rec.wait_for("c1", Type::ContainerStarted, 2s));
+  CHECK(rec.wait_for("c1", Type::ContainerStarted, 3s));
   CHECK_FALSE(rec.seen("crictl"));
   CHECK(gauge_is(metrics, 0));
   CHECK(metrics.render().find("node_agent_pleg_relist_duration_seconds_count") != std::string::npos);
@@ -210,7 +210,7 @@ TEST_CASE("evented: the stream drives events, the relist slows, a broken stream 
   metrics::Registry metrics;
   cri::CriClient cri("unix://" + server.path, metrics, 5s);
   Recorder rec;
-  pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 5000ms, true});
+  pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 10000ms, true});
   p.start(std::ref(rec));
 
   REQUIRE(eventually([&] { return p.evented(); }, 3s));
@@ -223,11 +223,11 @@ TEST_CASE("evented: the stream drives events, the relist slows, a broken stream 
   CHECK_FALSE(rec.seen("quiet"));
   // ...while a streamed event arrives at once.
   server.runtime.push_event("loud", "p1", v1::CONTAINER_STARTED_EVENT);
-  CHECK(rec.wait_for("loud", Type::ContainerStarted, 1s));
+  CHECK(rec.wait_for("loud", Type::ContainerStarted, 3s));
 
   // The stream breaks: relisting resumes at once and finds the quiet change.
   server.runtime.break_stream();
-  CHECK(rec.wait_for("quiet", Type::ContainerStarted, 1s));
+  CHECK(rec.wait_for("quiet", Type::ContainerStarted, 3s));
   // The stream is retried and comes back.
   CHECK(eventually([&] { return server.runtime.streams() >= 2 && p.evented(); }, 3s));
   CHECK(p.healthy());
