@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/app/host_info.h"
+#include "agent/config/api_pod_store.h"
 #include "agent/config/file_source.h"
 #include "agent/config/url_source.h"
 #include "agent/cri/cri_client.h"
@@ -45,6 +46,7 @@ struct NodeAgent::Parts {
         images(cri, milliseconds(o.image_backoff_initial_ms), milliseconds(o.image_backoff_max_ms)),
         crash_backoff(milliseconds(o.crash_backoff_initial_ms), milliseconds(o.crash_backoff_max_ms),
                       milliseconds(o.crash_backoff_reset_ms)),
+        api_store(o.root_dir + "/api-pods"),
         manager(owner),
         workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)) {}
 
@@ -57,6 +59,7 @@ struct NodeAgent::Parts {
   flowcontrol::Backoff crash_backoff;
   std::optional<runtime::PodSyncer> syncer;
   status::StatusManager statuses;
+  config::ApiPodStore api_store;
   pod::PodManager manager;
   worker::PodWorkers workers;
   std::optional<pleg::Pleg> pleg;
@@ -113,6 +116,8 @@ void NodeAgent::start() {
   p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
   p.http->start();
 
+  // The API's pods of the last run first: they are as desired as any file's.
+  for (auto& pod : p.api_store.load(options_.node_name)) p.manager.put_api_pod(std::move(pod));
   if (!options_.manifest_dir.empty()) {
     p.file_source = std::make_unique<config::FileSource>(options_.manifest_dir, options_.node_name, p.manager,
                                                          milliseconds(options_.file_check_frequency_ms));
@@ -188,6 +193,7 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
                pod.metadata.annotations.count("kubernetes.io/config.source")
                    ? pod.metadata.annotations.at("kubernetes.io/config.source")
                    : "?");
+  persist_api_pod(pod);
   if (!parts_->statuses.get_by_uid(pod.metadata.uid)) {
     std::string runtime_name;
     {
@@ -202,13 +208,25 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
 
 void NodeAgent::pod_updated(const pod::Pod& pod) {
   spdlog::info("pod {}/{} ({}): spec changed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
+  persist_api_pod(pod);
   parts_->workers.update(pod);
 }
 
 void NodeAgent::pod_removed(const pod::Pod& pod) {
   spdlog::info("pod {}/{} ({}): removed from its source; killing it", pod.metadata.namespace_, pod.metadata.name,
                pod.metadata.uid);
+  if (config::from_api(pod)) parts_->api_store.remove(pod.metadata.uid);
   parts_->workers.remove(pod);
+}
+
+void NodeAgent::persist_api_pod(const pod::Pod& pod) {
+  if (!config::from_api(pod)) return;
+  try {
+    parts_->api_store.save(pod);
+  } catch (const std::exception& e) {
+    spdlog::error("pod {}/{}: cannot keep it for the next start: {}", pod.metadata.namespace_, pod.metadata.name,
+                  e.what());
+  }
 }
 
 void NodeAgent::rejected_changed(const std::string& source_key, const std::vector<pod::RejectedManifest>& rejected) {
