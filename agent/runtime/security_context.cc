@@ -8,12 +8,15 @@ namespace cri = ::runtime::v1;
 namespace {
 
 // kubelet's securitycontext defaultMaskedPaths / defaultReadonlyPaths (procMount
-// Default). Sent explicitly, as kubelet does: cri-shim, like dockershim,
-// passes the lists to Docker as given, so an empty list would unmask /proc.
+// Default), with /proc/interrupts as recent kubelet and Docker releases mask
+// it too (kubelet's per-CPU thermal_throttle entries are left out: they
+// depend on the host's /sys, and this file stays pure). Sent explicitly, as
+// kubelet does: cri-shim, like dockershim, passes the lists to Docker as
+// given, so an empty list would unmask /proc.
 const char* const kMaskedPaths[] = {
-    "/proc/asound",       "/proc/acpi",      "/proc/kcore",      "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi",         "/sys/firmware",   "/sys/devices/virtual/powercap",
+    "/proc/asound",        "/proc/acpi",       "/proc/interrupts",  "/proc/kcore",
+    "/proc/keys",          "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+    "/proc/sched_debug",   "/proc/scsi",       "/sys/firmware",     "/sys/devices/virtual/powercap",
 };
 const char* const kReadonlyPaths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",

@@ -48,7 +48,8 @@ TEST_CASE("a bare container: no user, Unconfined seccomp, kubelet's masked and r
   CHECK_FALSE(sc.readonly_rootfs());
   CHECK_FALSE(sc.no_new_privs());
   CHECK(sc.seccomp().profile_type() == cri::SecurityProfile::Unconfined);
-  CHECK(sc.masked_paths_size() == 11);
+  CHECK(sc.masked_paths_size() == 12);
+  CHECK(sc.masked_paths(2) == "/proc/interrupts");
   CHECK(sc.masked_paths(0) == "/proc/asound");
   CHECK(sc.readonly_paths_size() == 5);
   CHECK(sc.readonly_paths(3) == "/proc/sys");
