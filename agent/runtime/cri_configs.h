@@ -43,7 +43,12 @@ struct NodeContext {
   std::vector<std::string> host_options;  // "ndots:2", "rotate", ...
 };
 
-// Throws std::invalid_argument for a spec that cannot be expressed in CRI.
+// kubelet's generatePodSandboxConfig: hostname (none on the host network),
+// log_directory = paths.pod_log_dir, DNS (dns_config.h), every app
+// container port as a port mapping, labels and annotations
+// (runtime_labels.h), the pod's security context (security_context.h).
+// A Pod the manifest parser accepted always translates; the contract keeps
+// std::invalid_argument for a spec CRI cannot express.
 ::runtime::v1::PodSandboxConfig make_sandbox_config(const pod::Pod& pod, uint32_t attempt,
                                                     const AgentPaths& paths, const NodeContext& node);
 
@@ -70,7 +75,9 @@ struct ImageUser {
 };
 
 // `restart_count` is the container's attempt; `image_ref` the image as
-// resolved by the runtime (ImageStatus id), used in the config's image.
+// resolved by the runtime (ImageStatus id), used in the config's image
+// ("" falls back to the spec's image; user_specified_image is always the
+// spec's).
 // `image_user`, when given, is the image's user (kubelet's getImageUser):
 // without runAsUser in the spec, the config runs as it, and runAsNonRoot is
 // checked against it (uid 0, or no user at all, is refused; a non-numeric
