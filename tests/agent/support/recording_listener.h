@@ -57,21 +57,17 @@ class RecordingListener : public pod::PodManagerListener {
     events_.clear();
   }
 
-  // Waits until `done` holds over the recorded state (checked after every
-  // call), or the deadline passes; returns whether it held.
+  // Waits until `done` holds, or the deadline passes; returns whether it
+  // held. `done` is re-checked after every call and every 10 ms (it may look
+  // at state outside the listener, such as a test server's hit count).
   bool wait_until(const std::function<bool(const RecordingListener&)>& done,
                   std::chrono::milliseconds timeout = std::chrono::seconds(5)) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::unique_lock lock(mutex_);
     while (true) {
-      lock.unlock();
-      bool ok = done(*this);
-      lock.lock();
-      if (ok) return true;
-      if (changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
-        lock.unlock();
-        return done(*this);
-      }
+      if (done(*this)) return true;
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      std::unique_lock lock(mutex_);
+      changed_.wait_for(lock, std::chrono::milliseconds(10));
     }
   }
   // Waits for an event of `kind` for pod `name` ("ns/name") beyond the first `after` events.
