@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 
@@ -143,4 +144,42 @@ TEST_CASE("url source: stop() does not wait out the poll period") {
   src.start();
   src.stop();  // would hang for an hour if the wait were not interruptible
   CHECK(server.hits() == 1);
+}
+
+TEST_CASE("url source: stop() breaks a fetch in flight") {
+  // The second GET hangs until the test lets it go; stop() must not wait for it.
+  httplib::Server server;
+  std::mutex mutex;
+  std::condition_variable cv;
+  int hits = 0;
+  bool released = false, answered_late = false;
+  server.Get("/pods", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock lock(mutex);
+    if (++hits > 1) {
+      cv.notify_all();
+      cv.wait_for(lock, std::chrono::seconds(30), [&] { return released; });
+      answered_late = true;
+    }
+    res.set_content("", "application/yaml");
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  std::thread loop([&] { server.listen_after_bind(); });
+
+  RecordingListener l;
+  PodManager m(l);
+  UrlSource src("http://127.0.0.1:" + std::to_string(port) + "/pods", "", m, 10ms);
+  src.start();
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return hits > 1; }));
+  }
+  src.stop();
+  {
+    std::lock_guard lock(mutex);
+    CHECK_FALSE(answered_late);  // stop() returned while the server still held the request
+    released = true;
+  }
+  cv.notify_all();
+  server.stop();
+  loop.join();
 }
