@@ -9,6 +9,8 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
+#include <chrono>
 #include <set>
 #include <stdexcept>
 #include <thread>
@@ -68,6 +70,7 @@ struct HttpApi::Impl {
   httplib::Server server;
   std::thread thread;
   bool running = false;
+  std::atomic<bool> loop_exited{false};
 
   Impl(const std::string& listen, HttpApiDeps d) : deps(std::move(d)) {
     std::tie(host, port) = split_listen(listen);
@@ -227,7 +230,16 @@ void HttpApi::start() {
                              " (in use, or not an address of this host)");
   }
   impl_->running = true;
-  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  impl_->loop_exited = false;
+  impl_->thread = std::thread([this] {
+    impl_->server.listen_after_bind();
+    impl_->loop_exited = true;
+  });
+  // httplib's stop() does nothing until the accept loop has marked itself
+  // running; wait for that, so that a stop() right after start() cannot be
+  // lost (and the join in stop() hang).
+  while (!impl_->server.is_running() && !impl_->loop_exited)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   spdlog::info("http api: listening on {}:{}", impl_->host, impl_->port);
 }
 

@@ -39,7 +39,8 @@ class ManifestServer {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // The socket listens from bind_to_any_port on: connections queue until the loop runs.
+    // httplib's stop() is lost if called before the loop runs: wait for it.
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~ManifestServer() {
     server_.stop();
