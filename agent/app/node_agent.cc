@@ -18,6 +18,7 @@
 #include "agent/images/image_puller.h"
 #include "agent/metrics/registry.h"
 #include "agent/pleg/pleg.h"
+#include "agent/runtime/host_facts.h"
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/pod_syncer.h"
 #include "agent/server/http_api.h"
@@ -80,6 +81,15 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
   node.host_ip = default_host_ip();
   node.cluster_dns = options_.cluster_dns;
   node.cluster_domain = options_.cluster_domain;
+  try {
+    const auto resolv = runtime::read_host_resolv_conf();
+    node.host_nameservers = resolv.nameservers;
+    node.host_searches = resolv.searches;
+    node.host_options = resolv.options;
+  } catch (const std::exception& e) {
+    // dnsPolicy Default then leaves DNS to the runtime's own resolv.conf.
+    spdlog::warn("{}; pods with dnsPolicy Default get the runtime's DNS", e.what());
+  }
   parts_->syncer.emplace(parts_->cri, parts_->reader, parts_->images, parts_->crash_backoff, parts_->paths, node);
 
   auto& m = parts_->metrics;
