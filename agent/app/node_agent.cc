@@ -43,7 +43,7 @@ struct NodeAgent::Parts {
   explicit Parts(const Options& o, NodeAgent& owner)
       : cri(o.runtime_endpoint, metrics),
         paths{o.root_dir},
-        reader(cri, paths),
+        reader(cri, paths, o.node_name),
         images(cri, milliseconds(o.image_backoff_initial_ms), milliseconds(o.image_backoff_max_ms)),
         crash_backoff(milliseconds(o.crash_backoff_initial_ms), milliseconds(o.crash_backoff_max_ms),
                       milliseconds(o.crash_backoff_reset_ms)),
@@ -74,10 +74,10 @@ struct NodeAgent::Parts {
 };
 
 NodeAgent::NodeAgent(const Options& options) : options_(options) {
+  if (options_.node_name.empty()) options_.node_name = default_node_name();
   parts_ = std::make_unique<Parts>(options_, *this);
   auto& node = parts_->node;
-  node.node_name = options_.node_name.empty() ? default_node_name() : options_.node_name;
-  options_.node_name = node.node_name;
+  node.node_name = options_.node_name;
   node.host_ip = default_host_ip();
   node.cluster_dns = options_.cluster_dns;
   node.cluster_domain = options_.cluster_domain;

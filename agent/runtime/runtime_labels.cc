@@ -36,6 +36,7 @@ void add_identity(const pod::Pod& pod, std::map<std::string, std::string>& label
   labels[kPodNamespaceLabel] = pod.metadata.namespace_;
   labels[kPodUidLabel] = pod.metadata.uid;
   labels[kManagedByLabel] = "true";
+  labels[kNodeNameLabel] = pod.spec.node_name;
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ TEST_CASE("sandbox labels: the pod's labels plus identity and the managed mark")
   CHECK(labels[kPodNamespaceLabel] == "shop");
   CHECK(labels[kPodUidLabel] == "0123-uid");
   CHECK(labels[kManagedByLabel] == "true");
+  CHECK(labels[kNodeNameLabel] == "node-a");
   CHECK(labels.count(kContainerNameLabel) == 0);
 
   pod.metadata.annotations = {{"note", "x"}};
@@ -32,7 +33,8 @@ TEST_CASE("container labels: identity only") {
                                                      {kPodNamespaceLabel, "shop"},
                                                      {kPodUidLabel, "0123-uid"},
                                                      {kContainerNameLabel, "app"},
-                                                     {kManagedByLabel, "true"}});
+                                                     {kManagedByLabel, "true"},
+                                                     {kNodeNameLabel, "node-a"}});
 }
 
 TEST_CASE("container annotations") {
