@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <climits>
 #include <functional>
 #include <set>
@@ -156,6 +157,9 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
   return out;
 }
 
+// Where the help column starts: past the longest flag name.
+constexpr size_t kColumn = 38;
+
 std::string help_text() {
   const Options defaults;
   std::string out =
@@ -164,15 +168,14 @@ std::string help_text() {
       "through a CRI runtime.\n\nFlags (--flag value or --flag=value):\n";
   for (const auto& f : flags()) {
     std::string left = "  --" + f.name + (f.is_bool ? "[=bool]" : " value");
-    if (left.size() < 34) left.resize(34, ' ');
-    else left += " ";
+    left.resize(std::max<size_t>(left.size() + 1, kColumn), ' ');
     out += left + f.help;
     std::string def = f.show_default(defaults);
     if (!def.empty()) out += " (default " + def + ")";
     out += "\n";
   }
-  out += "  -h, --help                        this text\n";
-  out += "  --version                         the version\n";
+  out += std::string("  -h, --help").append(kColumn - 12, ' ') + "this text\n";
+  out += std::string("  --version").append(kColumn - 11, ' ') + "the version\n";
   return out;
 }
 
