@@ -29,6 +29,8 @@ struct ContainerState {
   uint32_t attempt = 0;                 // CRI metadata attempt
   uint32_t restart_count = 0;           // annotation io.kubernetes.container.restartCount
   std::string hash;                     // annotation io.kubernetes.container.hash
+  bool init = false;                    // annotation io.node-agent.container.type == "init"
+  int64_t grace_seconds = -1;           // annotation io.kubernetes.pod.terminationGracePeriod (-1: none)
   ContainerPhase phase = ContainerPhase::Unknown;
   int32_t exit_code = 0;
   std::string reason;                   // CRI's reason ("Completed", "Error", "OOMKilled")

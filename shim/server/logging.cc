@@ -64,9 +64,9 @@ std::string json_escape(const std::string& text) {
   return out;
 }
 
-void init_logging(const std::string& level, const std::string& format) {
+void init_logging(const std::string& level, const std::string& format, const std::string& name) {
   auto logger = std::make_shared<spdlog::logger>(
-      "cri-shim", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+      name, std::make_shared<spdlog::sinks::stderr_sink_mt>());
   if (format == "json") {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else if (format == "text") {

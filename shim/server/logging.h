@@ -6,8 +6,9 @@
 
 namespace shim {
 
-// Throws std::invalid_argument for an unknown level or format.
-void init_logging(const std::string& level, const std::string& format);
+// Throws std::invalid_argument for an unknown level or format. `name` is
+// the logger's (cri-shim, node-agent).
+void init_logging(const std::string& level, const std::string& format, const std::string& name = "cri-shim");
 
 // Escapes `text` for use inside a JSON string literal (no quotes added).
 std::string json_escape(const std::string& text);

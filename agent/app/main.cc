@@ -1,0 +1,72 @@
+// node-agent: a small kubelet. Reads Pod manifests (a directory, a URL, its
+// own HTTP API) and runs them through a CRI runtime (cri-shim by default),
+// reporting every pod's status as kubelet does on GET /pods.
+//
+// SIGTERM/SIGINT: stop the sources, the API, PLEG and the workers (a sync in
+// flight finishes), exit 0. Pods keep running: a restarted agent adopts them.
+#include <signal.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "agent/app/node_agent.h"
+#include "agent/app/options.h"
+#include "build_version.h"
+#include "shim/server/logging.h"
+
+namespace {
+
+sigset_t block_stop_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  return set;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const sigset_t stop_signals = block_stop_signals();
+  agent::ParsedCommandLine command_line;
+  try {
+    command_line = agent::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  } catch (const std::exception& e) {
+    std::cerr << "node-agent: " << e.what() << "\n(see node-agent --help)\n";
+    return 2;
+  }
+  switch (command_line.action) {
+    case agent::ParsedCommandLine::Action::PrintHelp:
+      std::cout << agent::help_text();
+      return 0;
+    case agent::ParsedCommandLine::Action::PrintVersion:
+      std::cout << "node-agent " << CRI_SHIM_VERSION << "\n";
+      return 0;
+    case agent::ParsedCommandLine::Action::Run:
+      break;
+  }
+  try {
+    shim::init_logging(command_line.options.log_level, command_line.options.log_format, "node-agent");
+  } catch (const std::exception& e) {
+    std::cerr << "node-agent: " << e.what() << "\n";
+    return 2;
+  }
+
+  try {
+    agent::NodeAgent node_agent(command_line.options);
+    node_agent.start();
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    spdlog::info("node-agent: {} received; stopping (pods keep running)", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    node_agent.stop();
+  } catch (const std::exception& e) {
+    spdlog::error("node-agent: {}", e.what());
+    return 1;
+  }
+  return 0;
+}

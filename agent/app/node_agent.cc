@@ -1,0 +1,302 @@
+#include "agent/app/node_agent.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "agent/app/host_info.h"
+#include "agent/config/file_source.h"
+#include "agent/config/url_source.h"
+#include "agent/cri/cri_client.h"
+#include "agent/flowcontrol/backoff.h"
+#include "agent/images/image_puller.h"
+#include "agent/metrics/registry.h"
+#include "agent/pleg/pleg.h"
+#include "agent/runtime/pod_state_reader.h"
+#include "agent/runtime/pod_syncer.h"
+#include "agent/server/http_api.h"
+#include "agent/status/generate_status.h"
+#include "agent/status/status_manager.h"
+
+namespace agent {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+// Pods synced in parallel. CRI calls are Docker-bound; a few in flight keep
+// dockerd busy without piling up 30 stuck threads.
+constexpr std::size_t kWorkerThreads = 4;
+
+int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+struct NodeAgent::Parts {
+  explicit Parts(const Options& o, NodeAgent& owner)
+      : cri(o.runtime_endpoint, metrics),
+        paths{o.root_dir},
+        reader(cri, paths),
+        images(cri, milliseconds(o.image_backoff_initial_ms), milliseconds(o.image_backoff_max_ms)),
+        crash_backoff(milliseconds(o.crash_backoff_initial_ms), milliseconds(o.crash_backoff_max_ms),
+                      milliseconds(o.crash_backoff_reset_ms)),
+        manager(owner),
+        workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)) {}
+
+  metrics::Registry metrics;
+  cri::CriClient cri;
+  runtime::AgentPaths paths;
+  runtime::NodeContext node;
+  runtime::PodStateReader reader;
+  images::ImagePuller images;
+  flowcontrol::Backoff crash_backoff;
+  std::optional<runtime::PodSyncer> syncer;
+  status::StatusManager statuses;
+  pod::PodManager manager;
+  worker::PodWorkers workers;
+  std::optional<pleg::Pleg> pleg;
+  std::unique_ptr<config::FileSource> file_source;
+  std::unique_ptr<config::UrlSource> url_source;
+  std::unique_ptr<server::HttpApi> http;
+
+  std::mutex runtime_mutex;
+  std::string runtime_name = "cri";  // CRI Version's runtime_name, the container ID prefix
+  std::string runtime_problem = "the runtime has not answered yet";
+};
+
+NodeAgent::NodeAgent(const Options& options) : options_(options) {
+  parts_ = std::make_unique<Parts>(options_, *this);
+  auto& node = parts_->node;
+  node.node_name = options_.node_name.empty() ? default_node_name() : options_.node_name;
+  options_.node_name = node.node_name;
+  node.host_ip = default_host_ip();
+  node.cluster_dns = options_.cluster_dns;
+  node.cluster_domain = options_.cluster_domain;
+  parts_->syncer.emplace(parts_->cri, parts_->reader, parts_->images, parts_->crash_backoff, parts_->paths, node);
+
+  auto& m = parts_->metrics;
+  m.describe("node_agent_pod_sync_duration_seconds", "histogram", "Duration of one pod sync, by operation.");
+  m.describe("node_agent_pods", "gauge", "Pods the agent holds, by phase.");
+  m.describe("node_agent_containers", "gauge", "Containers of those pods, by state.");
+}
+
+NodeAgent::~NodeAgent() { stop(); }
+
+void NodeAgent::start() {
+  auto& p = *parts_;
+  // The runtime first: its name prefixes container IDs in every status.
+  for (int attempt = 0;; ++attempt) {
+    ::runtime::v1::VersionResponse version;
+    auto status = p.cri.version(version);
+    if (status.ok()) {
+      std::lock_guard lock(p.runtime_mutex);
+      p.runtime_name = version.runtime_name().empty() ? "cri" : version.runtime_name();
+      p.runtime_problem.clear();
+      spdlog::info("CRI runtime at {}: {} {} (CRI {})", p.cri.endpoint(), version.runtime_name(),
+                   version.runtime_version(), version.runtime_api_version());
+      break;
+    }
+    if (attempt == 0)
+      spdlog::warn("CRI runtime at {} does not answer yet ({}); waiting for it", p.cri.endpoint(),
+                   status.error_message());
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (attempt > 3600) throw std::runtime_error("the CRI runtime at " + p.cri.endpoint() + " never answered");
+  }
+
+  server::HttpApiDeps deps{p.manager, p.statuses, p.metrics, options_.node_name,
+                           [this] { return health_problem(); }, [this] { refresh_metrics(); }};
+  p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
+  p.http->start();
+
+  if (!options_.manifest_dir.empty()) {
+    p.file_source = std::make_unique<config::FileSource>(options_.manifest_dir, options_.node_name, p.manager,
+                                                         milliseconds(options_.file_check_frequency_ms));
+    p.file_source->start();
+  }
+  if (!options_.manifest_url.empty()) {
+    p.url_source = std::make_unique<config::UrlSource>(options_.manifest_url, options_.node_name, p.manager,
+                                                       milliseconds(options_.url_check_frequency_ms));
+    p.url_source->start();
+  }
+  remove_orphans();
+
+  pleg::PlegOptions pleg_options;
+  pleg_options.relist_period = milliseconds(options_.pleg_relist_period_ms);
+  pleg_options.use_events = options_.evented_pleg;
+  p.pleg.emplace(p.cri, p.metrics, pleg_options);
+  p.pleg->start([this](const pleg::PodLifecycleEvent& event) {
+    if (parts_->workers.known(event.pod_uid)) {
+      parts_->workers.wake(event.pod_uid);
+    } else if (!parts_->manager.pod_by_uid(event.pod_uid)) {
+      // Something of a pod no source names appeared (or a removal is
+      // already done): the next orphan sweep deals with it.
+    }
+  });
+  housekeeping_ = std::thread([this] { run_housekeeping(); });
+  started_ = true;
+  spdlog::info("node-agent on node {} serving its API on {}", options_.node_name, options_.listen);
+}
+
+void NodeAgent::remove_orphans() {
+  std::vector<std::string> uids;
+  if (!parts_->reader.list_pod_uids(uids).ok()) return;
+  for (const auto& uid : uids) {
+    if (parts_->manager.pod_by_uid(uid) || parts_->workers.known(uid)) continue;
+    pod::Pod orphan;
+    orphan.metadata.uid = uid;
+    orphan.metadata.name = uid;
+    orphan.spec.termination_grace_period_seconds = -1;  // each container's own
+    spdlog::info("pod {}: runs in the runtime but no source names it; removing it", uid);
+    parts_->workers.remove(orphan);
+  }
+}
+
+void NodeAgent::run_housekeeping() {
+  std::unique_lock lock(housekeeping_mutex_);
+  while (!stopping_) {
+    housekeeping_cv_.wait_for(lock, milliseconds(options_.sync_frequency_ms), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    remove_orphans();
+    lock.lock();
+  }
+}
+
+void NodeAgent::stop() {
+  if (!parts_) return;
+  {
+    std::lock_guard lock(housekeeping_mutex_);
+    stopping_ = true;
+  }
+  housekeeping_cv_.notify_all();
+  if (housekeeping_.joinable()) housekeeping_.join();
+  auto& p = *parts_;
+  if (p.http) p.http->stop();
+  if (p.file_source) p.file_source->stop();
+  if (p.url_source) p.url_source->stop();
+  if (p.pleg) p.pleg->stop();
+  p.workers.stop();
+}
+
+void NodeAgent::pod_added(const pod::Pod& pod) {
+  spdlog::info("pod {}/{} ({}): added by {}", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid,
+               pod.metadata.annotations.count("kubernetes.io/config.source")
+                   ? pod.metadata.annotations.at("kubernetes.io/config.source")
+                   : "?");
+  if (!parts_->statuses.get_by_uid(pod.metadata.uid)) {
+    std::string runtime_name;
+    {
+      std::lock_guard lock(parts_->runtime_mutex);
+      runtime_name = parts_->runtime_name;
+    }
+    parts_->statuses.set(pod, status::generate_pod_status(pod, runtime::PodRuntimeState{}, runtime::SyncResult{},
+                                                          runtime_name, parts_->node.host_ip, unix_now()));
+  }
+  parts_->workers.update(pod);
+}
+
+void NodeAgent::pod_updated(const pod::Pod& pod) {
+  spdlog::info("pod {}/{} ({}): spec changed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
+  parts_->workers.update(pod);
+}
+
+void NodeAgent::pod_removed(const pod::Pod& pod) {
+  spdlog::info("pod {}/{} ({}): removed from its source; killing it", pod.metadata.namespace_, pod.metadata.name,
+               pod.metadata.uid);
+  parts_->workers.remove(pod);
+}
+
+void NodeAgent::rejected_changed(const std::string& source_key, const std::vector<pod::RejectedManifest>& rejected) {
+  std::vector<status::PodRecord> records;
+  for (const auto& r : rejected) {
+    spdlog::error("{}: manifest rejected: {}", source_key, r.message);
+    if (r.name.empty()) continue;
+    status::PodRecord record;
+    record.pod.metadata.name = r.name;
+    record.pod.metadata.namespace_ = r.namespace_;
+    record.status.phase = "Failed";
+    record.status.reason = "InvalidManifest";
+    record.status.message = r.message;
+    records.push_back(std::move(record));
+  }
+  parts_->statuses.set_rejected(source_key, std::move(records));
+}
+
+std::optional<milliseconds> NodeAgent::sync_pod(const pod::Pod& pod) {
+  auto& p = *parts_;
+  const auto start = std::chrono::steady_clock::now();
+  runtime::SyncOutcome outcome = p.syncer->sync(pod);
+  p.metrics.observe_seconds("node_agent_pod_sync_duration_seconds", {{"operation", "sync"}},
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::string runtime_name;
+  {
+    std::lock_guard lock(p.runtime_mutex);
+    if (outcome.state_read) p.runtime_problem.clear();
+    else p.runtime_problem = outcome.result.pod_error;
+    runtime_name = p.runtime_name;
+  }
+  if (outcome.state_read) {
+    p.statuses.set(pod, status::generate_pod_status(pod, outcome.state, outcome.result, runtime_name,
+                                                    p.node.host_ip, unix_now()));
+  } else if (auto last = p.statuses.get_by_uid(pod.metadata.uid)) {
+    last->status.message = outcome.result.pod_error;
+    p.statuses.set(pod, last->status);
+  }
+  return outcome.requeue_after;
+}
+
+bool NodeAgent::terminate_pod(const pod::Pod& pod) {
+  auto& p = *parts_;
+  const auto start = std::chrono::steady_clock::now();
+  spdlog::info("pod {}/{} ({}): killing it (grace {} s) and removing it", pod.metadata.namespace_,
+               pod.metadata.name, pod.metadata.uid, pod.spec.termination_grace_period_seconds);
+  const bool done = p.syncer->kill_pod(pod.metadata.uid, pod.spec.termination_grace_period_seconds, true);
+  p.metrics.observe_seconds("node_agent_pod_sync_duration_seconds", {{"operation", "terminate"}},
+                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (done) {
+    p.statuses.remove(pod.metadata.uid);
+    spdlog::info("pod {}/{} ({}): removed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
+  }
+  return done;
+}
+
+std::string NodeAgent::health_problem() {
+  auto& p = *parts_;
+  {
+    std::lock_guard lock(p.runtime_mutex);
+    if (!p.runtime_problem.empty()) return p.runtime_problem;
+  }
+  if (p.pleg && !p.pleg->healthy()) return "PLEG has not relisted recently";
+  return {};
+}
+
+void NodeAgent::refresh_metrics() {
+  auto& m = parts_->metrics;
+  std::map<std::string, int> phases;
+  std::map<std::string, int> states;
+  for (const auto& record : parts_->statuses.list()) {
+    ++phases[record.status.phase];
+    auto count = [&](const std::vector<status::ContainerStatus>& list) {
+      for (const auto& c : list) {
+        if (c.state.running) ++states["running"];
+        else if (c.state.terminated) ++states["terminated"];
+        else ++states["waiting"];
+      }
+    };
+    count(record.status.init_container_statuses);
+    count(record.status.container_statuses);
+  }
+  m.clear_gauge("node_agent_pods");
+  for (const char* phase : {"Pending", "Running", "Succeeded", "Failed", "Unknown"})
+    m.set_gauge("node_agent_pods", {{"phase", phase}}, phases[phase]);
+  m.clear_gauge("node_agent_containers");
+  for (const char* state : {"waiting", "running", "terminated"})
+    m.set_gauge("node_agent_containers", {{"state", state}}, states[state]);
+}
+
+}  // namespace agent

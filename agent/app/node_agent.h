@@ -1,0 +1,64 @@
+// node-agent as a whole (kubelet's Kubelet struct): owns every manager and
+// wires them together.
+//
+//   sources (dir, URL, HTTP API) -> PodManager -> (this) -> PodWorkers -> PodSyncer -> CRI
+//   PLEG (relist / GetContainerEvents) -------------------> PodWorkers.wake
+//   PodSyncer's outcome -> generate_pod_status -> StatusManager -> GET /pods
+//
+// Start-up order matters for restart safety: the CRI runtime is reached,
+// the sources are read in full, the pods they name are handed to the
+// workers (which adopt what runs, by labels), and only then are pods the
+// runtime holds but no source names killed as orphans.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <string>
+
+#include "agent/app/options.h"
+#include "agent/pod/pod_manager.h"
+#include "agent/worker/pod_workers.h"
+
+namespace agent {
+
+class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHandler {
+ public:
+  explicit NodeAgent(const Options& options);
+  ~NodeAgent() override;
+
+  // Throws std::runtime_error when the HTTP API cannot listen.
+  void start();
+  void stop();
+
+  // PodManagerListener
+  void pod_added(const pod::Pod& pod) override;
+  void pod_updated(const pod::Pod& pod) override;
+  void pod_removed(const pod::Pod& pod) override;
+  void rejected_changed(const std::string& source_key, const std::vector<pod::RejectedManifest>& rejected) override;
+
+  // PodSyncHandler
+  std::optional<std::chrono::milliseconds> sync_pod(const pod::Pod& pod) override;
+  bool terminate_pod(const pod::Pod& pod) override;
+
+ private:
+  struct Parts;
+  void remove_orphans();
+  // Every sync period: pods the runtime holds that no source names (left by
+  // a failed removal, or made while the agent was down) are removed.
+  void run_housekeeping();
+  std::string health_problem();
+  void refresh_metrics();
+
+  Options options_;
+  std::unique_ptr<Parts> parts_;
+  std::atomic<bool> started_{false};
+  std::mutex housekeeping_mutex_;
+  std::condition_variable housekeeping_cv_;
+  bool stopping_ = false;
+  std::thread housekeeping_;
+};
+
+}  // namespace agent

@@ -1,0 +1,184 @@
+#include "agent/cri/cri_client.h"
+
+#include <chrono>
+
+#include "agent/metrics/registry.h"
+
+namespace agent::cri {
+
+namespace {
+
+constexpr int kMaxMessageBytes = 16 * 1024 * 1024;  // as kubelet
+
+std::string grpc_target(const std::string& endpoint) {
+  if (endpoint.rfind("unix://", 0) == 0) return endpoint;
+  if (!endpoint.empty() && endpoint.front() == '/') return "unix://" + endpoint;
+  return endpoint;
+}
+
+const char* code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "Canceled";
+    case grpc::StatusCode::UNKNOWN: return "Unknown";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "InvalidArgument";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DeadlineExceeded";
+    case grpc::StatusCode::NOT_FOUND: return "NotFound";
+    case grpc::StatusCode::ALREADY_EXISTS: return "AlreadyExists";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PermissionDenied";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "ResourceExhausted";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FailedPrecondition";
+    case grpc::StatusCode::ABORTED: return "Aborted";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OutOfRange";
+    case grpc::StatusCode::UNIMPLEMENTED: return "Unimplemented";
+    case grpc::StatusCode::INTERNAL: return "Internal";
+    case grpc::StatusCode::UNAVAILABLE: return "Unavailable";
+    case grpc::StatusCode::DATA_LOSS: return "DataLoss";
+    case grpc::StatusCode::UNAUTHENTICATED: return "Unauthenticated";
+    default: return "Other";
+  }
+}
+
+}  // namespace
+
+CriClient::CriClient(const std::string& endpoint, metrics::Registry& metrics,
+                     std::chrono::milliseconds default_timeout)
+    : endpoint_(endpoint), metrics_(metrics), default_timeout_(default_timeout) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  args.SetMaxSendMessageSize(kMaxMessageBytes);
+  channel_ = grpc::CreateCustomChannel(grpc_target(endpoint), grpc::InsecureChannelCredentials(), args);
+  runtime_ = v1::RuntimeService::NewStub(channel_);
+  images_ = v1::ImageService::NewStub(channel_);
+  metrics_.describe("node_agent_cri_call_duration_seconds", "histogram",
+                    "Duration of the CRI calls node-agent made, by method.");
+  metrics_.describe("node_agent_cri_call_errors_total", "counter",
+                    "CRI calls that failed, by method and gRPC code.");
+}
+
+template <typename Call>
+grpc::Status CriClient::timed(const char* method, std::chrono::milliseconds timeout, Call&& call) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + (timeout.count() > 0 ? timeout : default_timeout_));
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = call(context);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.observe_seconds("node_agent_cri_call_duration_seconds", {{"method", method}}, seconds);
+  if (!status.ok())
+    metrics_.add_counter("node_agent_cri_call_errors_total",
+                         {{"method", method}, {"code", code_name(status.error_code())}});
+  return status;
+}
+
+#define CRI_CALL(stub, Method, request, response, timeout) \
+  timed(#Method, timeout, [&](grpc::ClientContext& ctx) { return stub->Method(&ctx, request, &response); })
+
+grpc::Status CriClient::version(v1::VersionResponse& out) {
+  v1::VersionRequest in;
+  in.set_version("v1");
+  return CRI_CALL(runtime_, Version, in, out, std::chrono::seconds(10));
+}
+
+grpc::Status CriClient::status(v1::StatusResponse& out) {
+  v1::StatusRequest in;
+  return CRI_CALL(runtime_, Status, in, out, std::chrono::seconds(10));
+}
+
+grpc::Status CriClient::run_pod_sandbox(const v1::RunPodSandboxRequest& in, v1::RunPodSandboxResponse& out) {
+  return CRI_CALL(runtime_, RunPodSandbox, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::stop_pod_sandbox(const std::string& id) {
+  v1::StopPodSandboxRequest in;
+  in.set_pod_sandbox_id(id);
+  v1::StopPodSandboxResponse out;
+  return CRI_CALL(runtime_, StopPodSandbox, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::remove_pod_sandbox(const std::string& id) {
+  v1::RemovePodSandboxRequest in;
+  in.set_pod_sandbox_id(id);
+  v1::RemovePodSandboxResponse out;
+  return CRI_CALL(runtime_, RemovePodSandbox, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::pod_sandbox_status(const std::string& id, v1::PodSandboxStatusResponse& out) {
+  v1::PodSandboxStatusRequest in;
+  in.set_pod_sandbox_id(id);
+  return CRI_CALL(runtime_, PodSandboxStatus, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::list_pod_sandbox(const v1::PodSandboxFilter& filter, v1::ListPodSandboxResponse& out) {
+  v1::ListPodSandboxRequest in;
+  *in.mutable_filter() = filter;
+  return CRI_CALL(runtime_, ListPodSandbox, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::create_container(const v1::CreateContainerRequest& in, v1::CreateContainerResponse& out) {
+  return CRI_CALL(runtime_, CreateContainer, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::start_container(const std::string& id) {
+  v1::StartContainerRequest in;
+  in.set_container_id(id);
+  v1::StartContainerResponse out;
+  return CRI_CALL(runtime_, StartContainer, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::stop_container(const std::string& id, int64_t timeout_seconds) {
+  v1::StopContainerRequest in;
+  in.set_container_id(id);
+  in.set_timeout(timeout_seconds);
+  v1::StopContainerResponse out;
+  return CRI_CALL(runtime_, StopContainer, in, out,
+                  default_timeout_ + std::chrono::seconds(std::max<int64_t>(timeout_seconds, 0)));
+}
+
+grpc::Status CriClient::remove_container(const std::string& id) {
+  v1::RemoveContainerRequest in;
+  in.set_container_id(id);
+  v1::RemoveContainerResponse out;
+  return CRI_CALL(runtime_, RemoveContainer, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::list_containers(const v1::ContainerFilter& filter, v1::ListContainersResponse& out) {
+  v1::ListContainersRequest in;
+  *in.mutable_filter() = filter;
+  return CRI_CALL(runtime_, ListContainers, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::container_status(const std::string& id, v1::ContainerStatusResponse& out) {
+  v1::ContainerStatusRequest in;
+  in.set_container_id(id);
+  return CRI_CALL(runtime_, ContainerStatus, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::pull_image(const v1::PullImageRequest& in, v1::PullImageResponse& out) {
+  // A pull takes as long as it takes; kubelet gives it no deadline either
+  // beyond its runtime-request-timeout, which cri-shim's progress rule honours.
+  return CRI_CALL(images_, PullImage, in, out, std::chrono::minutes(15));
+}
+
+grpc::Status CriClient::image_status(const v1::ImageSpec& image, v1::ImageStatusResponse& out) {
+  v1::ImageStatusRequest in;
+  *in.mutable_image() = image;
+  return CRI_CALL(images_, ImageStatus, in, out, std::chrono::milliseconds(0));
+}
+
+#undef CRI_CALL
+
+grpc::Status CriClient::watch_container_events(
+    grpc::ClientContext& context, const std::function<bool(const v1::ContainerEventResponse&)>& on_event) {
+  v1::GetEventsRequest in;
+  auto reader = runtime_->GetContainerEvents(&context, in);
+  v1::ContainerEventResponse event;
+  while (reader->Read(&event)) {
+    if (!on_event(event)) {
+      context.TryCancel();
+      break;
+    }
+  }
+  return reader->Finish();
+}
+
+}  // namespace agent::cri

@@ -1,0 +1,56 @@
+// Per-key exponential back-off (kubelet's flowcontrol.Backoff), used for
+// crash-loop restarts (key: pod uid + container name + spec hash) and image
+// pulls (key: pod uid + image).
+//
+// The rules, as kubelet's:
+// - in_backoff_since(key, t): an entry exists, has not expired, and less than
+//   its delay has passed since t (the container's finish, the pull's failure);
+// - next(key, t): the first time, or once expired, the delay starts at
+//   `initial`; otherwise it doubles up to `max`;
+// - an entry expires when t is more than `reset` after its last update (the
+//   container ran well that long).
+// Thread-safe. Times are steady-clock-free: callers pass wall-clock
+// nanoseconds, since a container's finish time comes from the runtime.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace agent::flowcontrol {
+
+class Backoff {
+ public:
+  using Nanos = int64_t;
+  Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::chrono::milliseconds reset);
+
+  bool in_backoff_since(const std::string& key, Nanos event_time, Nanos now) const;
+  // Whether less than the delay has passed since the entry's last update
+  // (kubelet's IsInBackOffSinceUpdate, for image pulls).
+  bool in_backoff_since_update(const std::string& key, Nanos now) const;
+  // How long until the back-off of `key` ends (0 when it has).
+  std::chrono::milliseconds remaining_since_update(const std::string& key, Nanos now) const;
+  // The delay in force for `key` (0 when none).
+  std::chrono::milliseconds delay(const std::string& key) const;
+  void next(const std::string& key, Nanos event_time, Nanos now);
+  void reset(const std::string& key);
+  // Drops entries whose keys start with `prefix` (a pod that is gone).
+  void forget_prefix(const std::string& prefix);
+
+  static Nanos now_ns();
+
+ private:
+  struct Entry {
+    Nanos delay_ns = 0;
+    Nanos last_update_ns = 0;
+  };
+  bool expired(const Entry& entry, Nanos event_time) const;
+
+  Nanos initial_ns_, max_ns_, reset_ns_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace agent::flowcontrol

@@ -1,0 +1,83 @@
+#include "agent/images/image_puller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "agent/cri/cri_client.h"
+
+namespace agent::images {
+
+namespace v1 = ::runtime::v1;
+
+ImagePuller::ImagePuller(cri::CriClient& cri, std::chrono::milliseconds backoff_initial,
+                         std::chrono::milliseconds backoff_max)
+    // Pull back-off never resets by itself: a fixed image makes the next pull succeed.
+    : cri_(cri), backoff_(backoff_initial, backoff_max, std::chrono::hours(24 * 365)) {}
+
+bool ImagePuller::present(const std::string& image, std::string& ref, std::string& error) {
+  v1::ImageSpec spec;
+  spec.set_image(image);
+  v1::ImageStatusResponse response;
+  auto status = cri_.image_status(spec, response);
+  if (!status.ok()) {
+    error = "ImageStatus " + image + ": " + status.error_message();
+    return false;
+  }
+  if (response.has_image() && !response.image().id().empty()) ref = response.image().id();
+  return true;
+}
+
+EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& container) {
+  EnsureResult result;
+  const std::string& image = container.image;
+  std::string ref, error;
+  if (!present(image, ref, error)) {
+    result.reason = "ErrImageInspect";
+    result.message = error;
+    return result;
+  }
+  const bool pull = container.image_pull_policy == pod::PullPolicy::Always ||
+                    (container.image_pull_policy == pod::PullPolicy::IfNotPresent && ref.empty());
+  if (!pull) {
+    if (ref.empty()) {
+      result.reason = "ErrImageNeverPull";
+      result.message = "Container image \"" + image + "\" is not present with pull policy of Never";
+      return result;
+    }
+    result.ok = true;
+    result.image_ref = ref;
+    return result;
+  }
+
+  const std::string key = pod.metadata.uid + "/" + image;
+  const auto now = flowcontrol::Backoff::now_ns();
+  if (auto left = backoff_.remaining_since_update(key, now); left.count() > 0) {
+    result.reason = "ImagePullBackOff";
+    result.message = "Back-off pulling image \"" + image + "\"";
+    result.retry_after = left;
+    return result;
+  }
+  v1::PullImageRequest request;
+  request.mutable_image()->set_image(image);
+  request.mutable_sandbox_config();  // kubelet passes the sandbox config; runtimes accept none
+  v1::PullImageResponse response;
+  spdlog::info("pod {}/{}: pulling image {} for container {}", pod.metadata.namespace_, pod.metadata.name, image,
+               container.name);
+  auto status = cri_.pull_image(request, response);
+  if (!status.ok()) {
+    backoff_.next(key, now, now);
+    result.reason = "ErrImagePull";
+    result.message = status.error_message();
+    result.retry_after = backoff_.delay(key);
+    spdlog::warn("pod {}/{}: pulling {} failed: {}", pod.metadata.namespace_, pod.metadata.name, image,
+                 status.error_message());
+    return result;
+  }
+  backoff_.reset(key);
+  result.ok = true;
+  result.image_ref = response.image_ref();
+  if (result.image_ref.empty() && !present(image, result.image_ref, error)) result.image_ref = image;
+  if (result.image_ref.empty()) result.image_ref = image;
+  return result;
+}
+
+}  // namespace agent::images

@@ -1,0 +1,174 @@
+#include "agent/runtime/pod_actions.h"
+
+namespace agent::runtime {
+
+namespace {
+
+bool succeeded(const ContainerState* c) { return c && c->phase == ContainerPhase::Exited && c->exit_code == 0; }
+
+uint32_t next_restart_count(const ContainerState* latest) { return latest ? latest->restart_count + 1 : 0; }
+
+// Every app container has succeeded at least in its newest run.
+bool all_succeeded(const pod::PodSpec& spec, const PodRuntimeState& state) {
+  for (const auto& c : spec.containers)
+    if (!succeeded(state.latest_container(c.name))) return false;
+  return true;
+}
+
+// Kubelet starts the app containers once any of them has ever been created:
+// their init containers are then done for this pod's life.
+bool any_app_container_created(const pod::PodSpec& spec, const PodRuntimeState& state) {
+  for (const auto& c : spec.containers)
+    if (state.latest_container(c.name)) return true;
+  return false;
+}
+
+void keep_soonest(PodActions& actions, std::chrono::milliseconds wait) {
+  if (!actions.requeue_after || wait < *actions.requeue_after) actions.requeue_after = wait;
+}
+
+}  // namespace
+
+bool should_restart(pod::RestartPolicy policy, const ContainerState& exited) {
+  switch (policy) {
+    case pod::RestartPolicy::Always: return true;
+    case pod::RestartPolicy::OnFailure: return exited.exit_code != 0;
+    case pod::RestartPolicy::Never: return false;
+  }
+  return false;
+}
+
+PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state,
+                               const std::function<std::string(const pod::Container&)>& hash_of,
+                               const BackoffCheck& backoff) {
+  const auto& spec = pod.spec;
+  PodActions actions;
+
+  // --- The sandbox.
+  const SandboxState* sandbox = state.latest_sandbox();
+  int ready_sandboxes = 0;
+  for (const auto& s : state.sandboxes) ready_sandboxes += s.ready ? 1 : 0;
+  const bool sandbox_changed = !sandbox || !sandbox->ready || ready_sandboxes > 1;
+  if (sandbox_changed) {
+    // A pod that has run to its end is not brought back.
+    const bool ran_before = sandbox != nullptr && !state.containers.empty();
+    if (ran_before && spec.restart_policy == pod::RestartPolicy::Never) {
+      actions.finished = true;
+      actions.kill_pod = ready_sandboxes > 0;
+      return actions;
+    }
+    if (ran_before && spec.restart_policy == pod::RestartPolicy::OnFailure && all_succeeded(spec, state)) {
+      actions.finished = true;
+      actions.kill_pod = ready_sandboxes > 0;
+      return actions;
+    }
+    actions.kill_pod = !state.sandboxes.empty() || !state.containers.empty();
+    actions.create_sandbox = true;
+    actions.sandbox_attempt = sandbox ? sandbox->attempt + 1 : 0;
+    if (!spec.init_containers.empty()) {
+      actions.containers_to_start.push_back(
+          {0, true, next_restart_count(state.latest_container(spec.init_containers[0].name)), ""});
+      return actions;
+    }
+    for (std::size_t i = 0; i < spec.containers.size(); ++i) {
+      const ContainerState* latest = state.latest_container(spec.containers[i].name);
+      if (spec.restart_policy == pod::RestartPolicy::OnFailure && succeeded(latest)) continue;
+      actions.containers_to_start.push_back({i, false, next_restart_count(latest), ""});
+    }
+    return actions;
+  }
+  actions.sandbox_id = sandbox->id;
+
+  auto created_in_sandbox = [&](const ContainerState* c) {
+    return c && c->phase == ContainerPhase::Created && c->sandbox_id == sandbox->id ? c->id : std::string();
+  };
+
+  // --- Init containers, one at a time, until the app containers exist.
+  if (!spec.init_containers.empty() && !any_app_container_created(spec, state)) {
+    for (std::size_t i = 0; i < spec.init_containers.size(); ++i) {
+      const auto& init = spec.init_containers[i];
+      const ContainerState* latest = state.latest_container(init.name);
+      if (!latest || latest->phase == ContainerPhase::Created) {
+        actions.containers_to_start.push_back({i, true, next_restart_count(latest), created_in_sandbox(latest)});
+        return actions;
+      }
+      if (latest->phase == ContainerPhase::Running || latest->phase == ContainerPhase::Unknown) return actions;
+      if (succeeded(latest)) continue;
+      // It failed.
+      if (spec.restart_policy == pod::RestartPolicy::Never) {
+        actions.pod_failed = true;
+        actions.finished = true;
+        actions.kill_pod = true;
+        return actions;
+      }
+      if (auto wait = backoff(*latest); wait.count() > 0) {
+        actions.backing_off.emplace_back(init.name, "back-off " + std::to_string(wait.count() / 1000) +
+                                                        "s restarting failed container=" + init.name);
+        keep_soonest(actions, wait);
+        return actions;
+      }
+      actions.containers_to_start.push_back({i, true, next_restart_count(latest), ""});
+      return actions;
+    }
+    // Every init container succeeded: fall through to the app containers.
+  }
+
+  // --- App containers.
+  for (std::size_t i = 0; i < spec.containers.size(); ++i) {
+    const auto& container = spec.containers[i];
+    const ContainerState* latest = state.latest_container(container.name);
+    if (!latest) {
+      actions.containers_to_start.push_back({i, false, 0, ""});
+      continue;
+    }
+    switch (latest->phase) {
+      case ContainerPhase::Running:
+        if (latest->hash != hash_of(container)) {
+          actions.containers_to_kill.push_back({latest->id, container.name, "its spec changed"});
+          actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
+        }
+        break;
+      case ContainerPhase::Created:
+        if (latest->sandbox_id == sandbox->id && latest->hash == hash_of(container)) {
+          actions.containers_to_start.push_back({i, false, latest->restart_count, latest->id});
+        } else {
+          actions.containers_to_kill.push_back({latest->id, container.name, "created for another sandbox or spec"});
+          actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
+        }
+        break;
+      case ContainerPhase::Exited:
+      case ContainerPhase::Unknown: {
+        const bool changed = latest->hash != hash_of(container);
+        if (!changed && !should_restart(spec.restart_policy, *latest)) break;
+        if (!changed) {
+          if (auto wait = backoff(*latest); wait.count() > 0) {
+            actions.backing_off.emplace_back(
+                container.name, "back-off " + std::to_string((wait.count() + 999) / 1000) +
+                                    "s restarting failed container=" + container.name + " pod=" + pod.metadata.name +
+                                    "_" + pod.metadata.namespace_ + "(" + pod.metadata.uid + ")");
+            keep_soonest(actions, wait);
+            break;
+          }
+        }
+        actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
+        break;
+      }
+    }
+  }
+  if (spec.restart_policy != pod::RestartPolicy::Always && actions.containers_to_start.empty() &&
+      actions.backing_off.empty()) {
+    bool all_exited = true;
+    for (const auto& c : spec.containers) {
+      const ContainerState* latest = state.latest_container(c.name);
+      all_exited = all_exited && latest && latest->phase == ContainerPhase::Exited;
+    }
+    // Kubelet stops a finished pod's sandbox.
+    if (all_exited) {
+      actions.finished = true;
+      actions.kill_pod = true;
+    }
+  }
+  return actions;
+}
+
+}  // namespace agent::runtime

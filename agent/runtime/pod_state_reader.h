@@ -1,0 +1,51 @@
+// Reads a pod's PodRuntimeState through CRI (kubelet's GetPodStatus):
+// ListPodSandbox and ListContainers filtered by the pod's UID label (and the
+// agent's managed label), PodSandboxStatus for the newest ready sandbox's
+// IPs, ContainerStatus for each container. An exited container's status
+// never changes, so it is kept in memory and asked once.
+//
+// The termination message: when the runtime reports none, the file the
+// agent bind-mounted at terminationMessagePath is read (at most 4 KiB, as
+// kubelet).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "agent/runtime/cri_configs.h"
+#include "agent/runtime/pod_runtime_state.h"
+
+namespace agent::cri {
+class CriClient;
+}
+
+namespace agent::runtime {
+
+class PodStateReader {
+ public:
+  PodStateReader(cri::CriClient& cri, AgentPaths paths) : cri_(cri), paths_(std::move(paths)) {}
+
+  // Fills `out` for the pod with `uid`; a failing CRI call is returned as is.
+  grpc::Status read(const std::string& uid, PodRuntimeState& out);
+  // Every managed pod UID the runtime holds (sandboxes or containers).
+  grpc::Status list_pod_uids(std::vector<std::string>& out);
+  // Forgets cached statuses of removed containers.
+  void forget(const std::vector<std::string>& container_ids);
+
+ private:
+  grpc::Status read_container(const std::string& id, const PodRuntimeState& pod, ContainerState& out);
+
+  cri::CriClient& cri_;
+  AgentPaths paths_;
+  std::mutex mutex_;
+  std::map<std::string, ContainerState> exited_;  // by container ID
+};
+
+// Reads at most 4096 bytes of `path`; "" when it is missing.
+std::string read_termination_message(const std::string& path);
+
+}  // namespace agent::runtime

@@ -1,0 +1,323 @@
+#include "agent/runtime/pod_syncer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <future>
+#include <map>
+#include <stdexcept>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "agent/cri/cri_client.h"
+#include "agent/flowcontrol/backoff.h"
+#include "agent/images/image_puller.h"
+#include "agent/runtime/pod_actions.h"
+#include "agent/runtime/pod_state_reader.h"
+#include "agent/runtime/runtime_labels.h"
+
+namespace agent::runtime {
+
+namespace v1 = ::runtime::v1;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int64_t kDefaultGraceSeconds = 30;
+// How soon a pod whose sandbox or a CRI call failed is looked at again.
+constexpr std::chrono::milliseconds kRetryAfterFailure{2000};
+
+std::string pod_ref(const pod::Pod& pod) { return pod.metadata.namespace_ + "/" + pod.metadata.name; }
+
+// Makes `path` an empty file (with its directories) that a container of any
+// user may write: kubelet's termination-log file.
+bool make_termination_file(const std::string& path, std::string& error) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) {
+    error = "cannot create " + fs::path(path).parent_path().string() + ": " + ec.message();
+    return false;
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    error = "cannot create " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  ::fchmod(fd, 0666);  // the umask must not keep a non-root container from writing it
+  ::close(fd);
+  return true;
+}
+
+void keep_soonest(SyncOutcome& outcome, std::chrono::milliseconds wait) {
+  if (!outcome.requeue_after || wait < *outcome.requeue_after) outcome.requeue_after = wait;
+}
+
+}  // namespace
+
+PodSyncer::PodSyncer(cri::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
+                     flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node)
+    : cri_(cri), reader_(reader), images_(images), crash_backoff_(crash_backoff), paths_(std::move(paths)),
+      node_(std::move(node)) {}
+
+std::chrono::milliseconds PodSyncer::crash_backoff_wait(const pod::Pod& pod, const ContainerState& exited) {
+  const std::string key = pod.metadata.uid + "/" + exited.name + "/" + exited.hash;
+  const auto now = flowcontrol::Backoff::now_ns();
+  const auto finished = exited.finished_at_ns > 0 ? exited.finished_at_ns : now;
+  if (crash_backoff_.in_backoff_since(key, finished, now)) {
+    const auto delay_ns = std::chrono::nanoseconds(crash_backoff_.delay(key));
+    const auto left = std::chrono::nanoseconds(finished - now) + delay_ns;
+    return std::max(std::chrono::ceil<std::chrono::milliseconds>(left), std::chrono::milliseconds(1));
+  }
+  crash_backoff_.next(key, finished, now);
+  return std::chrono::milliseconds(0);
+}
+
+SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
+  SyncOutcome outcome;
+  PodRuntimeState state;
+  if (auto status = reader_.read(pod.metadata.uid, state); !status.ok()) {
+    outcome.result.pod_error = "reading the pod from the runtime: " + status.error_message();
+    outcome.requeue_after = kRetryAfterFailure;
+    return outcome;
+  }
+
+  const PodActions actions = compute_pod_actions(
+      pod, state, [](const pod::Container& c) { return container_hash(c); },
+      [&](const ContainerState& exited) { return crash_backoff_wait(pod, exited); });
+  for (const auto& [name, message] : actions.backing_off)
+    outcome.result.waiting[name] = WaitingReason{"CrashLoopBackOff", message};
+  if (actions.requeue_after) keep_soonest(outcome, *actions.requeue_after);
+
+  bool acted = false;
+  if (actions.kill_pod) {
+    acted = true;
+    spdlog::info("pod {}: {}", pod_ref(pod),
+                 actions.finished ? "finished; stopping its sandbox" : "sandbox is gone or changed; killing the pod");
+    stop_containers(state, pod.spec.termination_grace_period_seconds, "");
+    for (const auto& s : state.sandboxes)
+      if (s.ready) cri_.stop_pod_sandbox(s.id);
+  }
+  for (const auto& kill : actions.containers_to_kill) {
+    acted = true;
+    spdlog::info("pod {}: killing container {} ({}): {}", pod_ref(pod), kill.name, kill.id.substr(0, 12), kill.reason);
+    cri_.stop_container(kill.id, pod.spec.termination_grace_period_seconds);
+  }
+
+  std::string sandbox_id = actions.sandbox_id;
+  SandboxState sandbox;
+  if (const SandboxState* latest = state.latest_sandbox(); latest && !actions.create_sandbox) sandbox = *latest;
+  v1::PodSandboxConfig sandbox_config;
+  if (!actions.finished || actions.create_sandbox) {
+    try {
+      sandbox_config = make_sandbox_config(pod, actions.create_sandbox ? actions.sandbox_attempt : sandbox.attempt,
+                                           paths_, node_);
+    } catch (const std::exception& e) {
+      outcome.result.pod_error = std::string("the pod cannot be expressed in CRI: ") + e.what();
+      spdlog::error("pod {}: {}", pod_ref(pod), outcome.result.pod_error);
+      outcome.requeue_after.reset();
+      return outcome;
+    }
+  }
+  if (actions.create_sandbox) {
+    acted = true;
+    std::error_code ec;
+    fs::create_directories(sandbox_config.log_directory(), ec);
+    v1::RunPodSandboxRequest request;
+    *request.mutable_config() = sandbox_config;
+    v1::RunPodSandboxResponse response;
+    spdlog::info("pod {}: creating sandbox (attempt {})", pod_ref(pod), actions.sandbox_attempt);
+    auto status = cri_.run_pod_sandbox(request, response);
+    if (!status.ok()) {
+      outcome.result.pod_error = "creating the pod sandbox: " + status.error_message();
+      spdlog::error("pod {}: {}", pod_ref(pod), outcome.result.pod_error);
+      const std::string key = pod.metadata.uid + "/sandbox";
+      const auto now = flowcontrol::Backoff::now_ns();
+      crash_backoff_.next(key, now, now);
+      keep_soonest(outcome, crash_backoff_.delay(key));
+    } else {
+      sandbox_id = response.pod_sandbox_id();
+      sandbox.id = sandbox_id;
+      sandbox.attempt = actions.sandbox_attempt;
+      sandbox.ready = true;
+      v1::PodSandboxStatusResponse sandbox_status;
+      if (cri_.pod_sandbox_status(sandbox_id, sandbox_status).ok()) {
+        sandbox.ip = sandbox_status.status().network().ip();
+        for (const auto& ip : sandbox_status.status().network().additional_ips())
+          sandbox.additional_ips.push_back(ip.ip());
+      }
+    }
+  }
+
+  if (!sandbox_id.empty()) {
+    for (const auto& start : actions.containers_to_start) {
+      acted = true;
+      const auto& container = start.init ? pod.spec.init_containers[start.index] : pod.spec.containers[start.index];
+      start_container(pod, container, start, sandbox_id, sandbox_config, sandbox, outcome);
+    }
+  }
+
+  if (acted) {
+    PodRuntimeState after;
+    if (reader_.read(pod.metadata.uid, after).ok()) state = std::move(after);
+  }
+  collect_garbage(state);
+  outcome.state = std::move(state);
+  outcome.state_read = true;
+  outcome.state.name = pod.metadata.name;
+  outcome.state.namespace_ = pod.metadata.namespace_;
+  return outcome;
+}
+
+void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& container, const ContainerToStart& what,
+                                const std::string& sandbox_id, const v1::PodSandboxConfig& sandbox_config,
+                                const SandboxState& sandbox, SyncOutcome& outcome) {
+  auto fail = [&](const std::string& reason, const std::string& message) {
+    outcome.result.waiting[container.name] = WaitingReason{reason, message};
+    spdlog::warn("pod {}: container {}: {}: {}", pod_ref(pod), container.name, reason, message);
+  };
+  if (!what.created_id.empty()) {
+    spdlog::info("pod {}: starting container {} created before ({})", pod_ref(pod), container.name,
+                 what.created_id.substr(0, 12));
+    if (auto status = cri_.start_container(what.created_id); !status.ok()) {
+      fail("RunContainerError", status.error_message());
+      cri_.remove_container(what.created_id);
+      keep_soonest(outcome, kRetryAfterFailure);
+    }
+    return;
+  }
+
+  const images::EnsureResult image = images_.ensure(pod, container);
+  if (!image.ok) {
+    fail(image.reason, image.message);
+    keep_soonest(outcome, image.retry_after.count() > 0 ? image.retry_after : kRetryAfterFailure);
+    return;
+  }
+
+  const std::string log_dir = sandbox_config.log_directory() + "/" + container.name;
+  std::error_code ec;
+  fs::create_directories(log_dir, ec);
+  std::string error;
+  if (!make_termination_file(paths_.termination_message_file(pod, container.name, what.restart_count), error)) {
+    fail("CreateContainerConfigError", error);
+    return;
+  }
+
+  PodEnvContext env;
+  env.pod_ip = sandbox.ip;
+  if (!sandbox.ip.empty()) env.pod_ips.push_back(sandbox.ip);
+  for (const auto& ip : sandbox.additional_ips) env.pod_ips.push_back(ip);
+  env.host_ip = node_.host_ip;
+  env.node_name = node_.node_name;
+  v1::CreateContainerRequest request;
+  request.set_pod_sandbox_id(sandbox_id);
+  *request.mutable_sandbox_config() = sandbox_config;
+  try {
+    *request.mutable_config() =
+        make_container_config(pod, container, what.restart_count, what.init, image.image_ref, paths_, env);
+  } catch (const std::exception& e) {
+    fail("CreateContainerConfigError", e.what());
+    return;
+  }
+  v1::CreateContainerResponse created;
+  if (auto status = cri_.create_container(request, created); !status.ok()) {
+    fail("CreateContainerError", status.error_message());
+    keep_soonest(outcome, kRetryAfterFailure);
+    return;
+  }
+  spdlog::info("pod {}: starting {}container {} ({}, restart {})", pod_ref(pod), what.init ? "init " : "",
+               container.name, created.container_id().substr(0, 12), what.restart_count);
+  if (auto status = cri_.start_container(created.container_id()); !status.ok()) {
+    fail("RunContainerError", status.error_message());
+    // Nothing half-made stays: the next attempt creates it afresh, after a back-off.
+    cri_.remove_container(created.container_id());
+    const std::string key = pod.metadata.uid + "/" + container.name + "/start";
+    const auto now = flowcontrol::Backoff::now_ns();
+    crash_backoff_.next(key, now, now);
+    keep_soonest(outcome, crash_backoff_.delay(key));
+  }
+}
+
+bool PodSyncer::stop_containers(const PodRuntimeState& state, int64_t grace_seconds,
+                                const std::string& except_sandbox) {
+  std::vector<std::future<bool>> stops;
+  for (const auto& c : state.containers) {
+    if (c.phase != ContainerPhase::Running && c.phase != ContainerPhase::Unknown) continue;
+    if (!except_sandbox.empty() && c.sandbox_id == except_sandbox) continue;
+    const int64_t grace = grace_seconds >= 0 ? grace_seconds : (c.grace_seconds >= 0 ? c.grace_seconds : kDefaultGraceSeconds);
+    // Each container gets its whole grace at once, as kubelet kills them in parallel.
+    stops.push_back(std::async(std::launch::async, [this, id = c.id, grace] {
+      auto status = cri_.stop_container(id, grace);
+      return status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND;
+    }));
+  }
+  bool ok = true;
+  for (auto& stop : stops) ok = stop.get() && ok;
+  return ok;
+}
+
+bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool remove) {
+  PodRuntimeState state;
+  if (auto status = reader_.read(uid, state); !status.ok()) {
+    spdlog::warn("pod {}: cannot read it from the runtime to kill it: {}", uid, status.error_message());
+    return false;
+  }
+  bool ok = stop_containers(state, grace_seconds, "");
+  for (const auto& s : state.sandboxes) {
+    auto status = cri_.stop_pod_sandbox(s.id);
+    ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
+  }
+  if (!remove) return ok;
+  std::vector<std::string> removed;
+  for (const auto& c : state.containers) {
+    auto status = cri_.remove_container(c.id);
+    ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
+    removed.push_back(c.id);
+  }
+  for (const auto& s : state.sandboxes) {
+    auto status = cri_.remove_pod_sandbox(s.id);
+    ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
+  }
+  reader_.forget(removed);
+  if (ok) {
+    pod::Pod key;
+    key.metadata.uid = uid;
+    key.metadata.name = state.name;
+    key.metadata.namespace_ = state.namespace_;
+    std::error_code ec;
+    if (!state.name.empty()) fs::remove_all(paths_.pod_log_dir(key), ec);
+    fs::remove_all(fs::path(paths_.termination_message_file(key, "x", 0)).parent_path().parent_path().parent_path(), ec);
+    crash_backoff_.forget_prefix(uid + "/");
+    images_.forget_pod(uid);
+  }
+  return ok;
+}
+
+void PodSyncer::collect_garbage(const PodRuntimeState& state) {
+  // Kubelet keeps one dead container per container name (its lastState);
+  // older dead ones, and dead sandboxes other than the newest that hold no
+  // container any more, are removed.
+  std::map<std::string, int> seen;
+  std::vector<std::string> removed;
+  std::map<std::string, int> containers_per_sandbox;
+  for (const auto& c : state.containers) {
+    const int n = ++seen[c.name];
+    const bool dead = c.phase == ContainerPhase::Exited;
+    if (dead && n > 2) {
+      if (cri_.remove_container(c.id).ok()) {
+        removed.push_back(c.id);
+        continue;
+      }
+    }
+    ++containers_per_sandbox[c.sandbox_id];
+  }
+  reader_.forget(removed);
+  for (std::size_t i = 1; i < state.sandboxes.size(); ++i) {
+    const auto& s = state.sandboxes[i];
+    if (!s.ready && containers_per_sandbox[s.id] == 0) cri_.remove_pod_sandbox(s.id);
+  }
+}
+
+}  // namespace agent::runtime

@@ -1,0 +1,75 @@
+// Brings one pod to what its spec asks, through CRI (kubelet's kuberuntime
+// SyncPod and KillPod): reads the pod's runtime state, computes the actions
+// (pod_actions.h), carries them out, collects its dead containers, and reads
+// the state again for the status.
+//
+// Contract:
+// - One call per pod at a time (the pod workers serialise them); calls for
+//   different pods may run in parallel.
+// - Never throws for a runtime failure: what went wrong is in the outcome's
+//   SyncResult (waiting reasons, pod_error) and the pod is looked at again
+//   after `requeue_after`.
+// - A container that was created but failed to start is removed again, so a
+//   failing pod leaves nothing half-made behind.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "agent/pod/pod_spec.h"
+#include "agent/runtime/cri_configs.h"
+#include "agent/runtime/pod_runtime_state.h"
+#include "agent/runtime/sync_result.h"
+
+namespace agent::cri {
+class CriClient;
+}
+namespace agent::images {
+class ImagePuller;
+}
+namespace agent::flowcontrol {
+class Backoff;
+}
+
+namespace agent::runtime {
+
+class PodStateReader;
+
+struct SyncOutcome {
+  bool state_read = false;                   // false: the runtime did not answer; `state` is empty
+  PodRuntimeState state;                     // after the sync's actions
+  SyncResult result;
+  std::optional<std::chrono::milliseconds> requeue_after;
+};
+
+class PodSyncer {
+ public:
+  PodSyncer(cri::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
+            flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node);
+
+  SyncOutcome sync(const pod::Pod& pod);
+
+  // Stops every container (each with `grace_seconds`, in parallel; -1 = the
+  // grace each was created with, else 30 s) and every sandbox of the pod;
+  // with `remove`, removes them and the pod's directories too. True when
+  // all of it succeeded.
+  bool kill_pod(const std::string& uid, int64_t grace_seconds, bool remove);
+
+ private:
+  void start_container(const pod::Pod& pod, const pod::Container& container, const struct ContainerToStart& what,
+                       const std::string& sandbox_id, const ::runtime::v1::PodSandboxConfig& sandbox_config,
+                       const SandboxState& sandbox, SyncOutcome& outcome);
+  bool stop_containers(const PodRuntimeState& state, int64_t grace_seconds, const std::string& except_sandbox);
+  void collect_garbage(const PodRuntimeState& state);
+  std::chrono::milliseconds crash_backoff_wait(const pod::Pod& pod, const ContainerState& exited);
+
+  cri::CriClient& cri_;
+  PodStateReader& reader_;
+  images::ImagePuller& images_;
+  flowcontrol::Backoff& crash_backoff_;
+  AgentPaths paths_;
+  NodeContext node_;
+};
+
+}  // namespace agent::runtime

@@ -1,0 +1,184 @@
+// compute_pod_actions: kubelet's computePodActions rules, one case each.
+#include <doctest/doctest.h>
+
+#include "agent/runtime/pod_actions.h"
+
+using namespace agent;
+using runtime::ContainerPhase;
+using runtime::ContainerState;
+using runtime::PodRuntimeState;
+using runtime::SandboxState;
+
+namespace {
+
+pod::Pod make_pod(pod::RestartPolicy policy, std::vector<std::string> apps, std::vector<std::string> inits = {}) {
+  pod::Pod p;
+  p.metadata.name = "web";
+  p.metadata.uid = "u1";
+  p.spec.restart_policy = policy;
+  for (auto& n : apps) {
+    pod::Container c;
+    c.name = n;
+    c.image = "busybox";
+    p.spec.containers.push_back(c);
+  }
+  for (auto& n : inits) {
+    pod::Container c;
+    c.name = n;
+    c.image = "busybox";
+    p.spec.init_containers.push_back(c);
+  }
+  return p;
+}
+
+std::string hash_of(const pod::Container& c) { return "h-" + c.name; }
+
+ContainerState container(const std::string& name, ContainerPhase phase, int exit_code = 0, int64_t created = 1,
+                         uint32_t restarts = 0, const std::string& sandbox = "s1") {
+  ContainerState c;
+  c.id = name + "-" + std::to_string(created);
+  c.name = name;
+  c.phase = phase;
+  c.exit_code = exit_code;
+  c.created_at_ns = created;
+  c.restart_count = restarts;
+  c.sandbox_id = sandbox;
+  c.hash = "h-" + name;
+  return c;
+}
+
+PodRuntimeState with_sandbox(bool ready, std::vector<ContainerState> containers = {}) {
+  PodRuntimeState s;
+  s.uid = "u1";
+  SandboxState sb;
+  sb.id = "s1";
+  sb.ready = ready;
+  sb.attempt = 2;
+  s.sandboxes.push_back(sb);
+  s.containers = std::move(containers);
+  return s;
+}
+
+runtime::BackoffCheck no_backoff = [](const ContainerState&) { return std::chrono::milliseconds(0); };
+
+}  // namespace
+
+TEST_CASE("a new pod gets a sandbox and every app container") {
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a", "b"}), {}, hash_of, no_backoff);
+  CHECK(a.create_sandbox);
+  CHECK_FALSE(a.kill_pod);
+  CHECK(a.sandbox_attempt == 0);
+  REQUIRE(a.containers_to_start.size() == 2);
+  CHECK(a.containers_to_start[0].restart_count == 0);
+}
+
+TEST_CASE("a new pod with init containers starts only the first init container") {
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}, {"i1", "i2"}), {}, hash_of,
+                                        no_backoff);
+  CHECK(a.create_sandbox);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].init);
+  CHECK(a.containers_to_start[0].index == 0);
+}
+
+TEST_CASE("init containers run in order, then the app containers") {
+  auto p = make_pod(pod::RestartPolicy::Always, {"a"}, {"i1", "i2"});
+  auto a = runtime::compute_pod_actions(p, with_sandbox(true, {container("i1", ContainerPhase::Running)}), hash_of,
+                                        no_backoff);
+  CHECK(a.containers_to_start.empty());
+  a = runtime::compute_pod_actions(p, with_sandbox(true, {container("i1", ContainerPhase::Exited, 0)}), hash_of,
+                                   no_backoff);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].init);
+  CHECK(a.containers_to_start[0].index == 1);
+  a = runtime::compute_pod_actions(
+      p, with_sandbox(true, {container("i2", ContainerPhase::Exited, 0, 2), container("i1", ContainerPhase::Exited, 0)}),
+      hash_of, no_backoff);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK_FALSE(a.containers_to_start[0].init);
+}
+
+TEST_CASE("a failed init container fails a Never pod and is retried otherwise") {
+  auto state = with_sandbox(true, {container("i1", ContainerPhase::Exited, 1)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Never, {"a"}, {"i1"}), state, hash_of, no_backoff);
+  CHECK(a.pod_failed);
+  CHECK(a.kill_pod);
+  CHECK(a.containers_to_start.empty());
+  a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::OnFailure, {"a"}, {"i1"}), state, hash_of, no_backoff);
+  CHECK_FALSE(a.pod_failed);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].init);
+  CHECK(a.containers_to_start[0].restart_count == 1);
+}
+
+TEST_CASE("exited app containers restart by policy") {
+  auto exit0 = with_sandbox(true, {container("a", ContainerPhase::Exited, 0, 1, 3)});
+  auto exit1 = with_sandbox(true, {container("a", ContainerPhase::Exited, 1, 1, 3)});
+  auto always = make_pod(pod::RestartPolicy::Always, {"a"});
+  auto onfailure = make_pod(pod::RestartPolicy::OnFailure, {"a"});
+  auto never = make_pod(pod::RestartPolicy::Never, {"a"});
+  auto a = runtime::compute_pod_actions(always, exit0, hash_of, no_backoff);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].restart_count == 4);
+  CHECK(runtime::compute_pod_actions(onfailure, exit1, hash_of, no_backoff).containers_to_start.size() == 1);
+  auto done = runtime::compute_pod_actions(onfailure, exit0, hash_of, no_backoff);
+  CHECK(done.containers_to_start.empty());
+  CHECK(done.finished);
+  CHECK(done.kill_pod);  // the finished pod's sandbox is stopped
+  CHECK(runtime::compute_pod_actions(never, exit1, hash_of, no_backoff).containers_to_start.empty());
+}
+
+TEST_CASE("a container in back-off waits and the pod is looked at when it ends") {
+  auto exit1 = with_sandbox(true, {container("a", ContainerPhase::Exited, 1)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), exit1, hash_of,
+                                        [](const ContainerState&) { return std::chrono::milliseconds(7000); });
+  CHECK(a.containers_to_start.empty());
+  REQUIRE(a.backing_off.size() == 1);
+  CHECK(a.backing_off[0].first == "a");
+  REQUIRE(a.requeue_after);
+  CHECK(a.requeue_after->count() == 7000);
+}
+
+TEST_CASE("a running container whose spec changed is killed and started again") {
+  auto state = with_sandbox(true, {container("a", ContainerPhase::Running, 0, 1, 2)});
+  state.containers[0].hash = "old";
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of, no_backoff);
+  REQUIRE(a.containers_to_kill.size() == 1);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].restart_count == 3);
+}
+
+TEST_CASE("a running pod needs nothing (what a restarted agent sees)") {
+  auto state = with_sandbox(true, {container("a", ContainerPhase::Running), container("b", ContainerPhase::Running)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a", "b"}), state, hash_of, no_backoff);
+  CHECK_FALSE(a.kill_pod);
+  CHECK_FALSE(a.create_sandbox);
+  CHECK(a.containers_to_start.empty());
+  CHECK(a.containers_to_kill.empty());
+  CHECK(a.sandbox_id == "s1");
+}
+
+TEST_CASE("a dead sandbox is replaced with the next attempt, keeping restart counts") {
+  auto state = with_sandbox(false, {container("a", ContainerPhase::Exited, 137, 1, 4)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of, no_backoff);
+  CHECK(a.create_sandbox);
+  CHECK(a.kill_pod);
+  CHECK(a.sandbox_attempt == 3);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].restart_count == 5);
+}
+
+TEST_CASE("a finished Never pod is not brought back when its sandbox is gone") {
+  auto state = with_sandbox(false, {container("a", ContainerPhase::Exited, 0)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Never, {"a"}), state, hash_of, no_backoff);
+  CHECK(a.finished);
+  CHECK_FALSE(a.create_sandbox);
+  CHECK(a.containers_to_start.empty());
+}
+
+TEST_CASE("a container created but never started in this sandbox is started, not made again") {
+  auto state = with_sandbox(true, {container("a", ContainerPhase::Created)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of, no_backoff);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].created_id == "a-1");
+}

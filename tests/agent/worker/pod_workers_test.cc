@@ -1,0 +1,119 @@
+// PodWorkers: per-pod serialisation, coalescing, requeue and removal.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "agent/worker/pod_workers.h"
+
+using namespace std::chrono_literals;
+using agent::pod::Pod;
+
+namespace {
+
+Pod make_pod(const std::string& uid) {
+  Pod p;
+  p.metadata.uid = uid;
+  p.metadata.name = uid;
+  return p;
+}
+
+class RecordingHandler : public agent::worker::PodSyncHandler {
+ public:
+  std::optional<std::chrono::milliseconds> sync_pod(const Pod& pod) override {
+    const int now_in = ++in_flight_[pod.metadata.uid];
+    if (now_in > 1) overlapped = true;
+    std::this_thread::sleep_for(sync_time);
+    --in_flight_[pod.metadata.uid];
+    std::lock_guard lock(mutex_);
+    ++syncs[pod.metadata.uid];
+    cv_.notify_all();
+    return requeue;
+  }
+  bool terminate_pod(const Pod& pod) override {
+    std::lock_guard lock(mutex_);
+    ++terminations[pod.metadata.uid];
+    cv_.notify_all();
+    return terminate_ok;
+  }
+  template <typename Pred>
+  bool wait(Pred pred, std::chrono::milliseconds limit = 5s) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, limit, pred);
+  }
+  int sync_count(const std::string& uid) {
+    std::lock_guard lock(mutex_);
+    return syncs[uid];
+  }
+
+  std::map<std::string, std::atomic<int>> in_flight_;
+  std::atomic<bool> overlapped{false};
+  std::chrono::milliseconds sync_time{0};
+  std::optional<std::chrono::milliseconds> requeue;
+  std::atomic<bool> terminate_ok{true};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::map<std::string, int> syncs, terminations;
+};
+
+}  // namespace
+
+TEST_CASE("work for one pod never overlaps and is coalesced while a sync runs") {
+  RecordingHandler handler;
+  handler.in_flight_["a"] = 0;
+  handler.sync_time = 50ms;
+  agent::worker::PodWorkers workers(handler, 4, 1h);
+  workers.update(make_pod("a"));
+  std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 20; ++i) workers.wake("a");
+  REQUIRE(handler.wait([&] { return handler.syncs["a"] >= 2; }));
+  std::this_thread::sleep_for(150ms);
+  CHECK_FALSE(handler.overlapped);
+  // The first sync, then one for everything that arrived while it ran.
+  CHECK(handler.sync_count("a") == 2);
+  workers.stop();
+}
+
+TEST_CASE("a requeue runs the pod again after its delay") {
+  RecordingHandler handler;
+  handler.in_flight_["a"] = 0;
+  handler.requeue = 30ms;
+  agent::worker::PodWorkers workers(handler, 2, 1h);
+  workers.update(make_pod("a"));
+  CHECK(handler.wait([&] { return handler.syncs["a"] >= 3; }));
+  workers.stop();
+}
+
+TEST_CASE("remove terminates the pod and forgets it; wake after that does nothing") {
+  RecordingHandler handler;
+  handler.in_flight_["a"] = 0;
+  agent::worker::PodWorkers workers(handler, 2, 1h);
+  workers.update(make_pod("a"));
+  REQUIRE(handler.wait([&] { return handler.syncs["a"] >= 1; }));
+  workers.remove(make_pod("a"));
+  REQUIRE(handler.wait([&] { return handler.terminations["a"] >= 1; }));
+  for (int i = 0; i < 50 && workers.known("a"); ++i) std::this_thread::sleep_for(10ms);
+  CHECK_FALSE(workers.known("a"));
+  workers.wake("a");
+  std::this_thread::sleep_for(50ms);
+  CHECK(handler.sync_count("a") == 1);
+  workers.stop();
+}
+
+TEST_CASE("a failed termination is retried, and an update during removal runs after it") {
+  RecordingHandler handler;
+  handler.in_flight_["a"] = 0;
+  handler.terminate_ok = false;
+  agent::worker::PodWorkers workers(handler, 2, 1h);
+  workers.remove(make_pod("a"));
+  REQUIRE(handler.wait([&] { return handler.terminations["a"] >= 1; }));
+  workers.update(make_pod("a"));
+  handler.terminate_ok = true;
+  REQUIRE(handler.wait([&] { return handler.terminations["a"] >= 2; }, 10s));
+  CHECK(handler.wait([&] { return handler.syncs["a"] >= 1; }));
+  workers.stop();
+}
