@@ -90,12 +90,15 @@ TEST_CASE("an edited manifest recreates its pod: a command change, then an image
     // different container spec.
     manifest["spec"]["containers"][0]["image"] = itest::required_env("CRI_SHIM_TEST_IMAGE_USER_UID");
     node.write_manifest("edited.json", manifest);
+    // Same rootfs, another config (USER 1002): another image ID.
+    const json first_image = pick(container_status(first, "app"), {"imageID"});
+    REQUIRE(first_image.is_string());
     const json second = node.wait_pod(
         "edited",
         [&](const json& pod) {
           const json status = container_status(pod, "app");
           return running_and_ready(pod) && current_id(status) != first_id &&
-                 status.value("image", "").find("user") != std::string::npos;
+                 pick(status, {"imageID"}).is_string() && pick(status, {"imageID"}) != first_image;
         },
         "Running the new image in a new container");
     node.wait_log(second, "app", "first");
