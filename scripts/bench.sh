@@ -6,6 +6,8 @@
 # Usage: scripts/bench.sh [ITERATIONS]   (default 300 per operation)
 # lifecycle-bench times ITERATIONS/5 whole pod lifecycles (at least 20);
 # CRI_SHIM_BENCH_CYCLES and CRI_SHIM_BENCH_PODS (default 100) override.
+# agent-bench: CRI_SHIM_BENCH_AGENT_ROUNDS (5), CRI_SHIM_BENCH_AGENT_PODS (30),
+# CRI_SHIM_BENCH_IDLE_SECONDS (30).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -17,7 +19,7 @@ set -euo pipefail
 . "$CRI_SHIM_ROOT/scripts/lib/testenv.sh"
 
 case "${1:-}" in
-  -h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
 esac
 export CRI_SHIM_BENCH_ITERATIONS=${1:-300}
 
@@ -27,6 +29,9 @@ cd "$CRI_SHIM_ROOT"
 build_project
 dockerd_ensure --stop-on-exit
 testenv_setup
+
+# agent-bench starts node-agent beside its private cri-shim.
+export NODE_AGENT_BINARY=$CRI_SHIM_ROOT/$CRI_SHIM_BUILD_DIR/agent/app/node-agent
 
 rc=0
 for bench in "$CRI_SHIM_BUILD_DIR"/bench/*-bench; do

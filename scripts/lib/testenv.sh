@@ -26,6 +26,8 @@ _CRI_SHIM_TESTENV_SH=1
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source=scripts/lib/docker.sh
 . "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
+# shellcheck source=scripts/lib/images.sh
+. "$(dirname "${BASH_SOURCE[0]}")/images.sh"
 
 readonly TESTENV_IMAGE=cri-shim-test/busybox:latest
 # The ImageStatus uid/username fixtures: tag, then the image's USER.
@@ -35,8 +37,6 @@ readonly -a TESTENV_USER_IMAGES=(
   "cri-shim-test/user:uid-gid|1003:1004"
   "cri-shim-test/user:name-gid|www-data:1004"
 )
-readonly TESTENV_LABEL=io.cri-shim.test.content
-readonly TESTENV_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # Sets up everything and exports the contract. Run it in the main shell (not
 # in $(...)), after dockerd_ensure.
@@ -105,86 +105,16 @@ _testenv_remove_tmp() {
 
 # --- test images --------------------------------------------------------------
 
-# Builds the busybox rootfs and imports it as the test images. Idempotent: an
-# image whose content label already matches is left as it is.
+# Builds the busybox rootfs and imports it as the test images (images.sh).
+# Idempotent: an image whose content label already matches is left as it is.
 testenv_images() {
-  local root=$TESTENV_TMP/rootfs tar=$TESTENV_TMP/rootfs.tar
-  _testenv_rootfs "$root"
-  tar --sort=name --mtime=@0 --numeric-owner -C "$root" -cf "$tar" .
-  local rootfs_sum
-  rootfs_sum=$(sha256sum "$tar" | cut -d' ' -f1)
-
-  _testenv_import "$tar" "$rootfs_sum" "$TESTENV_IMAGE" ""
+  local tar=$TESTENV_TMP/rootfs.tar
+  images_busybox_tar "$TESTENV_TMP/rootfs" "$tar"
+  images_import "$tar" "$TESTENV_IMAGE" ""
   local entry
   for entry in "${TESTENV_USER_IMAGES[@]}"; do
-    _testenv_import "$tar" "$rootfs_sum" "${entry%%|*}" "${entry#*|}"
+    images_import "$tar" "${entry%%|*}" "${entry#*|}"
   done
-}
-
-# A minimal root filesystem: Debian's static busybox with every applet as a
-# hard link at its usual place, and the users and groups the tests name.
-_testenv_rootfs() {
-  local root=$1 busybox applet
-  busybox=$(command -v busybox)
-  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,root,tmp,home/user1002,var/www,proc,sys,dev}
-  cp "$busybox" "$root/bin/busybox"
-  chmod 0755 "$root/bin/busybox"
-  while read -r applet; do
-    [[ -z "$applet" || "$applet" == bin/busybox ]] && continue
-    mkdir -p "$root/$(dirname "$applet")"
-    ln "$root/bin/busybox" "$root/$applet"
-  done < <("$root/bin/busybox" --list-full)
-  [[ -e "$root/bin/sh" ]] || die "busybox has no sh applet"
-
-  cat >"$root/etc/passwd" <<'EOF'
-root:x:0:0:root:/root:/bin/sh
-daemon:x:1:1:daemon:/usr/sbin:/bin/false
-www-data:x:33:33:www-data:/var/www:/bin/sh
-user1002:x:1002:1002:user1002:/home/user1002:/bin/sh
-nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-EOF
-  cat >"$root/etc/group" <<'EOF'
-root:x:0:
-daemon:x:1:
-www-data:x:33:
-user1002:x:1002:
-group1004:x:1004:user1002,www-data
-nogroup:x:65534:
-EOF
-  chmod 0755 "$root" "$root"/{bin,sbin,usr,usr/bin,usr/sbin,etc,home,var,var/www,proc,sys,dev}
-  chmod 0644 "$root/etc/passwd" "$root/etc/group"
-  chmod 0700 "$root/root"
-  chmod 1777 "$root/tmp"
-  chown 1002:1002 "$root/home/user1002"
-  chown 33:33 "$root/var/www"
-}
-
-# Imports TAR as TAG (with USER when given), unless TAG already holds it.
-_testenv_import() {
-  local tar=$1 rootfs_sum=$2 tag=$3 user=$4
-  local -a changes=('CMD ["sh"]' "ENV PATH=$TESTENV_PATH")
-  [[ -n "$user" ]] && changes+=("USER $user")
-  local content
-  content=$(printf '%s\n' "$rootfs_sum" "${changes[@]}" | sha256sum | cut -d' ' -f1)
-
-  local old_id have
-  old_id=$(docker_cli image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
-  have=$(docker_cli image inspect --format "{{ index .Config.Labels \"$TESTENV_LABEL\" }}" "$tag" 2>/dev/null || true)
-  if [[ "$have" == "$content" ]]; then
-    log "image $tag is up to date"
-    return 0
-  fi
-  local -a args=()
-  local change
-  for change in "${changes[@]}" "LABEL $TESTENV_LABEL=$content"; do
-    args+=(--change "$change")
-  done
-  log "importing $tag${user:+ (USER $user)}"
-  docker_cli import "${args[@]}" "$tar" "$tag" >/dev/null
-  # The image the tag held before is now untagged: remove it unless in use.
-  if [[ -n "$old_id" && "$old_id" != "$(docker_cli image inspect --format '{{.Id}}' "$tag")" ]]; then
-    docker_cli image rm "$old_id" >/dev/null 2>&1 || true
-  fi
 }
 
 # --- registries ---------------------------------------------------------------
@@ -317,7 +247,7 @@ EOF
 # container /etc/hosts is a bind mount that cannot be replaced by a rename).
 _testenv_hosts_entry() {
   local address=$1 name=$2
-  if grep -Eq "^[[:space:]]*$address[[:space:]]+$name([[:space:]]|\$)" /etc/hosts; then
+  if grep -Eq "^[[:space:]]*${address}[[:space:]]+${name}([[:space:]]|\$)" /etc/hosts; then
     return 0
   fi
   printf '%s %s\n' "$address" "$name" >>/etc/hosts

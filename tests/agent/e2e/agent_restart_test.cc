@@ -1,0 +1,81 @@
+// kill -9 of node-agent and a restart on the same root dir: the running pods
+// are adopted from the runtime's labels, nothing is restarted or recreated,
+// and restart counts go on from where they were.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <set>
+
+#include "tests/agent/e2e/e2e_fixture.h"
+
+namespace e2e {
+namespace {
+
+std::set<std::string> ids_of(const std::vector<cri::Container>& containers) {
+  std::set<std::string> ids;
+  for (const auto& c : containers) ids.insert(c.id());
+  return ids;
+}
+
+std::set<std::string> ids_of(const std::vector<cri::PodSandbox>& sandboxes) {
+  std::set<std::string> ids;
+  for (const auto& s : sandboxes) ids.insert(s.id());
+  return ids;
+}
+
+TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart nothing") {
+  Node node;
+  node.write_manifest("steady.json",
+                      pod_manifest(node.ns(), "steady", json::array({shell_container("app", "exec sleep 3600")})));
+  node.write_manifest("crashy.json",
+                      pod_manifest(node.ns(), "crashy", json::array({shell_container("app", "sleep 1; exit 1")})));
+  const json steady = node.wait_pod("steady", running_and_ready, "Running");
+  const json crashy = node.wait_pod(
+      "crashy", [](const json& pod) { return restart_count(container_status(pod, "app")) >= 2; },
+      "two restarts");
+  const std::string steady_uid = uid(steady), crashy_uid = uid(crashy);
+  const std::string steady_id = current_id(container_status(steady, "app"));
+  const int crashy_restarts = restart_count(container_status(crashy, "app"));
+  const auto steady_containers = ids_of(node.containers_of(steady_uid));
+  const auto steady_sandboxes = ids_of(node.sandboxes_of(steady_uid));
+  const auto crashy_sandboxes = ids_of(node.sandboxes_of(crashy_uid));
+
+  const int status = node.agent().stop(SIGKILL);
+  REQUIRE(WIFSIGNALED(status));
+  node.agent().restart();
+
+  // Adopted: the same pod (uid), Running in the same container.
+  const json adopted = node.wait_pod(
+      "steady",
+      [&](const json& pod) { return running_and_ready(pod) && current_id(container_status(pod, "app")) == steady_id; },
+      "Running in its old container after the restart");
+  CHECK(uid(adopted) == steady_uid);
+  CHECK(pick(container_status(adopted, "app"), {"restartCount"}) == 0);
+
+  // For a few relists and resyncs, nothing of the steady pod changes in the
+  // runtime, and the crash-looping pod keeps counting from where it was.
+  int crashy_after = -1;
+  const bool changed = support::wait_for(
+      [&] {
+        const auto now = node.http().pod(node.ns(), "crashy");
+        if (now) crashy_after = restart_count(container_status(*now, "app"));
+        return ids_of(node.containers_of(steady_uid)) != steady_containers ||
+               ids_of(node.sandboxes_of(steady_uid)) != steady_sandboxes ||
+               (crashy_after >= 0 && crashy_after < crashy_restarts);
+      },
+      4s, 200ms);
+  CHECK_FALSE_MESSAGE(changed, "after the restart: steady pod containers "
+                                   << node.containers_of(steady_uid).size() << " (were " << steady_containers.size()
+                                   << "), crashy restartCount " << crashy_after << " (was " << crashy_restarts << ")\n"
+                                   << node.agent_log_tail());
+  CHECK(crashy_after >= crashy_restarts);
+  CHECK(ids_of(node.sandboxes_of(crashy_uid)) == crashy_sandboxes);
+  const json steady_now = node.wait_pod("steady", running_and_ready, "still Running");
+  CHECK(current_id(container_status(steady_now, "app")) == steady_id);
+  CHECK(pick(container_status(steady_now, "app"), {"restartCount"}) == 0);
+}
+
+}  // namespace
+}  // namespace e2e

@@ -1,0 +1,124 @@
+// restartPolicy and what a container leaves behind when it exits: a crash
+// loop with kubelet's growing backoff, the phases Never and OnFailure give,
+// and the termination message read back.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "tests/agent/e2e/e2e_fixture.h"
+
+namespace e2e {
+namespace {
+
+TEST_CASE("a crashing container restarts with growing backoff and a counted restartCount") {
+  Node node;  // backoff 1 s doubling to 4 s
+  node.write_manifest("crash.json",
+                      pod_manifest(node.ns(), "crash", json::array({shell_container("app", "exit 1")}), "Always"));
+
+  // When each restartCount was first seen, and whether the container was
+  // ever seen waiting out its backoff with the crash as its last state.
+  std::map<int, std::chrono::steady_clock::time_point> first_seen;
+  bool saw_crash_loop = false;
+  json last;
+  node.wait_pod(
+      "crash",
+      [&](const json& pod) {
+        last = pod;
+        const json status = container_status(pod, "app");
+        if (status.is_null()) return false;
+        const int count = status.value("restartCount", 0);
+        first_seen.emplace(count, std::chrono::steady_clock::now());
+        const json waiting = status.value("state", json::object()).value("waiting", json());
+        const json terminated = status.value("lastState", json::object()).value("terminated", json());
+        if (waiting.is_object() && waiting.value("reason", "") == "CrashLoopBackOff" && terminated.is_object() &&
+            terminated.value("exitCode", -1) == 1)
+          saw_crash_loop = true;
+        return count >= 4 && saw_crash_loop;
+      },
+      "four restarts and a CrashLoopBackOff wait", 90s);
+
+  CHECK(saw_crash_loop);
+  CHECK(phase(last) == "Running");  // restartPolicy Always: the pod runs on, its container does not
+  CHECK(condition(last, "Ready") == "False");
+  // Polled every 100 ms, restarts at least a second apart: every count
+  // shows. The backoff doubles from 1 s to 4 s, so the wait before the
+  // fourth restart is longer than the one before the second, whether the
+  // first restart waits (1, 2, 4, 4 s) or not (0, 1, 2, 4 s, as kubelet).
+  for (int count = 1; count <= 4; ++count) REQUIRE_MESSAGE(first_seen.count(count), "restartCount " << count << " was never seen");
+  const auto gap = [&](int from) {
+    return std::chrono::duration<double>(first_seen[from + 1] - first_seen[from]).count();
+  };
+  INFO("seconds from restart 1 to 2: " << gap(1) << ", from 3 to 4: " << gap(3) << "\n" << node.agent_log_tail());
+  CHECK(gap(3) > gap(1) * 1.2);
+  CHECK(gap(3) >= 2.5);  // the agent waited out most of the 4 s backoff
+}
+
+TEST_CASE("restartPolicy Never and OnFailure give Succeeded and Failed") {
+  Node node;
+  node.write_manifest("never-ok.json",
+                      pod_manifest(node.ns(), "never-ok", json::array({shell_container("app", "exit 0")}), "Never"));
+  node.write_manifest("never-fail.json",
+                      pod_manifest(node.ns(), "never-fail", json::array({shell_container("app", "exit 1")}), "Never"));
+  node.write_manifest(
+      "onfailure-ok.json",
+      pod_manifest(node.ns(), "onfailure-ok", json::array({shell_container("app", "exit 0")}), "OnFailure"));
+  node.write_manifest(
+      "onfailure-fail.json",
+      pod_manifest(node.ns(), "onfailure-fail", json::array({shell_container("app", "exit 1")}), "OnFailure"));
+
+  const auto finished = [](const std::string& want) {
+    return [want](const json& pod) { return phase(pod) == want; };
+  };
+  const auto terminated = [](const json& pod) { return pick(container_status(pod, "app"), {"state", "terminated"}); };
+
+  const json never_ok = node.wait_pod("never-ok", finished("Succeeded"), "phase Succeeded");
+  CHECK(terminated(never_ok)["exitCode"] == 0);
+  CHECK(terminated(never_ok)["reason"] == "Completed");
+  CHECK(pick(container_status(never_ok, "app"), {"restartCount"}) == 0);
+
+  const json never_fail = node.wait_pod("never-fail", finished("Failed"), "phase Failed");
+  CHECK(terminated(never_fail)["exitCode"] == 1);
+  CHECK(terminated(never_fail)["reason"] == "Error");
+  CHECK(pick(container_status(never_fail, "app"), {"restartCount"}) == 0);
+
+  const json onfailure_ok = node.wait_pod("onfailure-ok", finished("Succeeded"), "phase Succeeded");
+  CHECK(terminated(onfailure_ok)["exitCode"] == 0);
+  CHECK(pick(container_status(onfailure_ok, "app"), {"restartCount"}) == 0);
+
+  const json onfailure_fail = node.wait_pod(
+      "onfailure-fail", [](const json& pod) { return container_status(pod, "app").value("restartCount", 0) >= 1; },
+      "a restart after the failure");
+  CHECK(phase(onfailure_fail) != "Succeeded");
+  CHECK(phase(onfailure_fail) != "Failed");
+
+  // None of the Never pods' containers was started twice (the runtime may
+  // keep the one that ran, or the agent may have collected it).
+  CHECK(node.containers_of(uid(never_ok)).size() <= 1);
+  CHECK(node.containers_of(uid(never_fail)).size() <= 1);
+}
+
+TEST_CASE("the termination message is read back from terminationMessagePath") {
+  Node node;
+  json custom = shell_container("custom", "printf 'custom path words' > /tmp/last-words; exit 0");
+  custom["terminationMessagePath"] = "/tmp/last-words";
+  node.write_manifest(
+      "message.json",
+      pod_manifest(node.ns(), "message",
+                   json::array({shell_container("app", "printf 'bye from app' > /dev/termination-log; exit 3"),
+                                custom}),
+                   "Never"));
+  const json pod = node.wait_pod(
+      "message",
+      [](const json& pod) { return phase(pod) == "Failed" || phase(pod) == "Succeeded"; },
+      "both containers finished");
+  CHECK(phase(pod) == "Failed");  // one container failed under Never
+  json app = pick(container_status(pod, "app"), {"state", "terminated"});
+  CHECK(app["exitCode"] == 3);
+  CHECK(app.value("message", "") == "bye from app");
+  json other = pick(container_status(pod, "custom"), {"state", "terminated"});
+  CHECK(other["exitCode"] == 0);
+  CHECK(other.value("message", "") == "custom path words");
+}
+
+}  // namespace
+}  // namespace e2e
