@@ -154,7 +154,7 @@ void NodeAgent::start() {
   });
   housekeeping_ = std::thread([this] { run_housekeeping(); });
   started_ = true;
-  spdlog::info("node-agent on node {} serving its API on {}", options_.node_name, options_.listen);
+  spdlog::info("node-agent on node {} serving its API on port {}", options_.node_name, p.http->port());
 }
 
 void NodeAgent::remove_orphans() {
@@ -199,10 +199,7 @@ void NodeAgent::stop() {
 }
 
 void NodeAgent::pod_added(const pod::Pod& pod) {
-  spdlog::info("pod {}/{} ({}): added by {}", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid,
-               pod.metadata.annotations.count("kubernetes.io/config.source")
-                   ? pod.metadata.annotations.at("kubernetes.io/config.source")
-                   : "?");
+  // The pod manager has logged the addition and its source.
   persist_api_pod(pod);
   if (!parts_->statuses.get_by_uid(pod.metadata.uid)) {
     std::string runtime_name;
@@ -217,7 +214,6 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
 }
 
 void NodeAgent::pod_updated(const pod::Pod& pod) {
-  spdlog::info("pod {}/{} ({}): spec changed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
   persist_api_pod(pod);
   parts_->workers.update(pod);
 }
@@ -242,7 +238,7 @@ void NodeAgent::persist_api_pod(const pod::Pod& pod) {
 void NodeAgent::rejected_changed(const std::string& source_key, const std::vector<pod::RejectedManifest>& rejected) {
   std::vector<status::PodRecord> records;
   for (const auto& r : rejected) {
-    spdlog::error("{}: manifest rejected: {}", source_key, r.message);
+    // The source has logged the rejection.
     if (r.name.empty()) continue;
     status::PodRecord record;
     record.pod.metadata.name = r.name;
