@@ -20,6 +20,8 @@ struct AgentPaths {
   // <root>/pods/<ns>_<name>_<uid>: the sandbox's log_directory; each
   // container logs to <container>/<restart>.log under it.
   std::string pod_log_dir(const pod::Pod& pod) const;
+  // <root>/pods/<uid>: what the agent keeps for a pod besides its logs.
+  std::string pod_state_dir(const std::string& uid) const;
   // <root>/pods/<uid>/containers/<container>/<restart>: the host file
   // bind-mounted at the container's terminationMessagePath.
   std::string termination_message_file(const pod::Pod& pod, const std::string& container,

@@ -299,7 +299,7 @@ bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool rem
     key.metadata.namespace_ = state.namespace_;
     std::error_code ec;
     if (!state.name.empty()) fs::remove_all(paths_.pod_log_dir(key), ec);
-    fs::remove_all(fs::path(paths_.termination_message_file(key, "x", 0)).parent_path().parent_path().parent_path(), ec);
+    fs::remove_all(paths_.pod_state_dir(uid), ec);
     crash_backoff_.forget_prefix(uid + "/");
     images_.forget_pod(uid);
   }
