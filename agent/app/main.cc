@@ -16,6 +16,7 @@
 #include "agent/app/options.h"
 #include "build_version.h"
 #include "shim/server/logging.h"
+#include "shim/server/memory_trim.h"
 
 namespace {
 
@@ -32,6 +33,7 @@ sigset_t block_stop_signals() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  shim::limit_malloc_retention();  // before any thread
   const sigset_t stop_signals = block_stop_signals();
   agent::ParsedCommandLine command_line;
   try {
@@ -60,6 +62,10 @@ int main(int argc, char** argv) {
   try {
     agent::NodeAgent node_agent(command_line.options);
     node_agent.start();
+    // Loading code (gRPC's registrations, yaml-cpp, the TLS library) ran
+    // once; its pages come back only if something runs it again.
+    const std::size_t dropped_kib = shim::drop_startup_code_pages();
+    spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
     int signal = 0;
     sigwait(&stop_signals, &signal);
     spdlog::info("node-agent: {} received; stopping (pods keep running)", signal == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/app/host_info.h"
+#include "agent/config/api_pod_store.h"
 #include "agent/config/file_source.h"
 #include "agent/config/url_source.h"
 #include "agent/cri/cri_client.h"
@@ -17,6 +18,7 @@
 #include "agent/images/image_puller.h"
 #include "agent/metrics/registry.h"
 #include "agent/pleg/pleg.h"
+#include "agent/runtime/host_facts.h"
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/pod_syncer.h"
 #include "agent/server/http_api.h"
@@ -41,10 +43,11 @@ struct NodeAgent::Parts {
   explicit Parts(const Options& o, NodeAgent& owner)
       : cri(o.runtime_endpoint, metrics),
         paths{o.root_dir},
-        reader(cri, paths),
+        reader(cri, paths, o.node_name),
         images(cri, milliseconds(o.image_backoff_initial_ms), milliseconds(o.image_backoff_max_ms)),
         crash_backoff(milliseconds(o.crash_backoff_initial_ms), milliseconds(o.crash_backoff_max_ms),
                       milliseconds(o.crash_backoff_reset_ms)),
+        api_store(o.root_dir + "/api-pods"),
         manager(owner),
         workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)) {}
 
@@ -57,6 +60,7 @@ struct NodeAgent::Parts {
   flowcontrol::Backoff crash_backoff;
   std::optional<runtime::PodSyncer> syncer;
   status::StatusManager statuses;
+  config::ApiPodStore api_store;
   pod::PodManager manager;
   worker::PodWorkers workers;
   std::optional<pleg::Pleg> pleg;
@@ -70,13 +74,22 @@ struct NodeAgent::Parts {
 };
 
 NodeAgent::NodeAgent(const Options& options) : options_(options) {
+  if (options_.node_name.empty()) options_.node_name = default_node_name();
   parts_ = std::make_unique<Parts>(options_, *this);
   auto& node = parts_->node;
-  node.node_name = options_.node_name.empty() ? default_node_name() : options_.node_name;
-  options_.node_name = node.node_name;
+  node.node_name = options_.node_name;
   node.host_ip = default_host_ip();
   node.cluster_dns = options_.cluster_dns;
   node.cluster_domain = options_.cluster_domain;
+  try {
+    const auto resolv = runtime::read_host_resolv_conf();
+    node.host_nameservers = resolv.nameservers;
+    node.host_searches = resolv.searches;
+    node.host_options = resolv.options;
+  } catch (const std::exception& e) {
+    // dnsPolicy Default then leaves DNS to the runtime's own resolv.conf.
+    spdlog::warn("{}; pods with dnsPolicy Default get the runtime's DNS", e.what());
+  }
   parts_->syncer.emplace(parts_->cri, parts_->reader, parts_->images, parts_->crash_backoff, parts_->paths, node);
 
   auto& m = parts_->metrics;
@@ -113,6 +126,8 @@ void NodeAgent::start() {
   p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
   p.http->start();
 
+  // The API's pods of the last run first: they are as desired as any file's.
+  for (auto& pod : p.api_store.load(options_.node_name)) p.manager.put_api_pod(std::move(pod));
   if (!options_.manifest_dir.empty()) {
     p.file_source = std::make_unique<config::FileSource>(options_.manifest_dir, options_.node_name, p.manager,
                                                          milliseconds(options_.file_check_frequency_ms));
@@ -188,6 +203,7 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
                pod.metadata.annotations.count("kubernetes.io/config.source")
                    ? pod.metadata.annotations.at("kubernetes.io/config.source")
                    : "?");
+  persist_api_pod(pod);
   if (!parts_->statuses.get_by_uid(pod.metadata.uid)) {
     std::string runtime_name;
     {
@@ -202,13 +218,25 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
 
 void NodeAgent::pod_updated(const pod::Pod& pod) {
   spdlog::info("pod {}/{} ({}): spec changed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
+  persist_api_pod(pod);
   parts_->workers.update(pod);
 }
 
 void NodeAgent::pod_removed(const pod::Pod& pod) {
   spdlog::info("pod {}/{} ({}): removed from its source; killing it", pod.metadata.namespace_, pod.metadata.name,
                pod.metadata.uid);
+  if (config::from_api(pod)) parts_->api_store.remove(pod.metadata.uid);
   parts_->workers.remove(pod);
+}
+
+void NodeAgent::persist_api_pod(const pod::Pod& pod) {
+  if (!config::from_api(pod)) return;
+  try {
+    parts_->api_store.save(pod);
+  } catch (const std::exception& e) {
+    spdlog::error("pod {}/{}: cannot keep it for the next start: {}", pod.metadata.namespace_, pod.metadata.name,
+                  e.what());
+  }
 }
 
 void NodeAgent::rejected_changed(const std::string& source_key, const std::vector<pod::RejectedManifest>& rejected) {

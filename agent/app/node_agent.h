@@ -46,6 +46,7 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
  private:
   struct Parts;
   void remove_orphans();
+  void persist_api_pod(const pod::Pod& pod);
   // Every sync period: pods the runtime holds that no source names (left by
   // a failed removal, or made while the agent was down) are removed.
   void run_housekeeping();

@@ -35,8 +35,12 @@ struct ParsedCommandLine {
   Options options;
 };
 
-// Throws std::invalid_argument naming the flag at fault.
+// `args` are the arguments after the program name (argv[1..]). Each flag is
+// "--flag value" or "--flag=value"; --cluster-dns repeats and takes comma
+// lists; --evented-pleg alone means true. Throws std::invalid_argument naming
+// the flag at fault (unknown flag, missing or bad value).
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args);
 std::string help_text();
+std::string version_text();  // "node-agent <version>"
 
 }  // namespace agent

@@ -13,7 +13,7 @@ ImagePuller::ImagePuller(cri::CriClient& cri, std::chrono::milliseconds backoff_
     // Pull back-off never resets by itself: a fixed image makes the next pull succeed.
     : cri_(cri), backoff_(backoff_initial, backoff_max, std::chrono::hours(24 * 365)) {}
 
-bool ImagePuller::present(const std::string& image, std::string& ref, std::string& error) {
+bool ImagePuller::present(const std::string& image, std::string& ref, runtime::ImageUser& user, std::string& error) {
   v1::ImageSpec spec;
   spec.set_image(image);
   v1::ImageStatusResponse response;
@@ -22,7 +22,11 @@ bool ImagePuller::present(const std::string& image, std::string& ref, std::strin
     error = "ImageStatus " + image + ": " + status.error_message();
     return false;
   }
-  if (response.has_image() && !response.image().id().empty()) ref = response.image().id();
+  if (response.has_image() && !response.image().id().empty()) {
+    ref = response.image().id();
+    if (response.image().has_uid()) user.uid = response.image().uid().value();
+    user.username = response.image().username();
+  }
   return true;
 }
 
@@ -30,7 +34,7 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
   EnsureResult result;
   const std::string& image = container.image;
   std::string ref, error;
-  if (!present(image, ref, error)) {
+  if (!present(image, ref, result.user, error)) {
     result.reason = "ErrImageInspect";
     result.message = error;
     return result;
@@ -75,7 +79,9 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
   backoff_.reset(key);
   result.ok = true;
   result.image_ref = response.image_ref();
-  if (result.image_ref.empty() && !present(image, result.image_ref, error)) result.image_ref = image;
+  // The user comes from ImageStatus; PullImage gives only the reference.
+  std::string ref_after;
+  if (present(image, ref_after, result.user, error) && result.image_ref.empty()) result.image_ref = ref_after;
   if (result.image_ref.empty()) result.image_ref = image;
   return result;
 }

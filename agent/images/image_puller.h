@@ -14,6 +14,7 @@
 #include <string>
 
 #include "agent/pod/pod_spec.h"
+#include "agent/runtime/cri_configs.h"
 #include "agent/flowcontrol/backoff.h"
 
 namespace agent::cri {
@@ -25,6 +26,7 @@ namespace agent::images {
 struct EnsureResult {
   bool ok = false;
   std::string image_ref;   // when ok
+  runtime::ImageUser user; // when ok: the image's user, for runAsNonRoot
   std::string reason;      // when not: ErrImagePull, ImagePullBackOff, ErrImageNeverPull, ErrImageInspect
   std::string message;
   std::chrono::milliseconds retry_after{0};  // when backing off: how long until the next attempt
@@ -39,7 +41,7 @@ class ImagePuller {
 
  private:
   // The runtime's reference of `image` when present, "" when absent.
-  bool present(const std::string& image, std::string& ref, std::string& error);
+  bool present(const std::string& image, std::string& ref, runtime::ImageUser& user, std::string& error);
 
   cri::CriClient& cri_;
   flowcontrol::Backoff backoff_;

@@ -525,6 +525,20 @@ std::vector<YAML::Node> list_items(const YAML::Node& doc) {
   return items;
 }
 
+// What a document says its pod is called, without validating anything: a
+// rejected manifest is still reported under the name its author gave it.
+void best_effort_identity(const YAML::Node& doc, ManifestDocument& d) {
+  try {
+    if (!doc.IsMap()) return;
+    const YAML::Node meta = doc["metadata"];
+    if (!meta.IsMap()) return;
+    if (meta["name"].IsScalar()) d.name = meta["name"].Scalar();
+    if (meta["namespace"].IsScalar() && !meta["namespace"].Scalar().empty()) d.namespace_ = meta["namespace"].Scalar();
+  } catch (const YAML::Exception&) {
+    // Best effort only: the document's own error says what is wrong.
+  }
+}
+
 std::string describe(const PodSource& source) {
   switch (source.kind) {
     case PodSource::Kind::File: return source.location;
@@ -561,8 +575,11 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
       d.index = index;
       try {
         d.pod = pod(node, source);
+        d.namespace_ = d.pod->metadata.namespace_;
+        d.name = d.pod->metadata.name;
       } catch (const std::exception& e) {  // FieldError, YAML::Exception
         d.error = where + prefix + e.what();
+        best_effort_identity(node, d);
       }
       out.push_back(std::move(d));
     };

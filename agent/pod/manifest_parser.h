@@ -31,6 +31,11 @@ struct ManifestDocument {
   int index = 0;             // 1-based position of its document in the text
   std::optional<Pod> pod;    // set on success
   std::string error;         // set on failure: "<location> document <n>: <field>: <why>"
+  // The pod's identity, also read best effort from a failed document (from
+  // metadata, when it is there and a string) so that a rejected manifest can
+  // be shown under its pod's name. name is "" when the document names none.
+  std::string namespace_ = "default";
+  std::string name;
 };
 
 std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSource& source);

@@ -9,7 +9,11 @@
 // - A changed UID for the same namespace/name is a removal then an addition
 //   (a static pod's UID follows its content, as in kubelet).
 // - The same UID with a changed spec is an update.
-// - Listener calls are made outside the manager's lock, in order.
+// - Listener calls are made outside the manager's lock, in order; a
+//   listener may read the manager (pods(), pod_by_*) but must not change it.
+// - rejected_changed is called only when a key's rejected list changes.
+// - A pod rejected as a duplicate is not re-examined when the holder lets go
+//   of it; its source's next set (a rescan, a poll) brings it in.
 // - Thread-safe.
 #pragma once
 
@@ -30,6 +34,8 @@ struct RejectedManifest {
   std::string namespace_ = "default";  // best effort from the document
   std::string name;                    // "" when the document names none
   std::string message;
+
+  bool operator==(const RejectedManifest&) const = default;
 };
 
 class PodManagerListener {
@@ -61,8 +67,15 @@ class PodManager {
   PodManagerListener& listener_;
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<Pod>> by_source_;  // accepted pods of each key
+  // The last rejected list of each key, so the listener hears only changes
+  // (sources may re-send an unchanged set on every rescan or poll).
+  std::map<std::string, std::vector<RejectedManifest>> rejected_;
   // Serialises listener calls so that they arrive in the order of changes.
   std::mutex notify_mutex_;
+
+  // set_source with notify_mutex_ already held (the API source edits its
+  // current set and applies it as one step).
+  void apply_locked(const std::string& source_key, std::vector<Pod> pods, std::vector<RejectedManifest> rejected);
 };
 
 }  // namespace agent::pod

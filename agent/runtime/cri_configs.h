@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,21 @@ struct NodeContext {
   std::string host_ip;
   std::vector<std::string> cluster_dns;   // empty: no cluster DNS (ClusterFirst falls back to Default)
   std::string cluster_domain = "cluster.local";
+  // The host's resolver (kubelet's --resolv-conf), the base of dnsPolicy
+  // Default and of ClusterFirst's search list. The caller reads the file
+  // (host_facts.h) so that this stays pure; empty lists make an empty
+  // DNSConfig for Default, which leaves the runtime's own resolv.conf.
+  std::vector<std::string> host_nameservers;
+  std::vector<std::string> host_searches;
+  std::vector<std::string> host_options;  // "ndots:2", "rotate", ...
 };
 
-// Throws std::invalid_argument for a spec that cannot be expressed in CRI.
+// kubelet's generatePodSandboxConfig: hostname (none on the host network),
+// log_directory = paths.pod_log_dir, DNS (dns_config.h), every app
+// container port as a port mapping, labels and annotations
+// (runtime_labels.h), the pod's security context (security_context.h).
+// A Pod the manifest parser accepted always translates; the contract keeps
+// std::invalid_argument for a spec CRI cannot express.
 ::runtime::v1::PodSandboxConfig make_sandbox_config(const pod::Pod& pod, uint32_t attempt,
                                                     const AgentPaths& paths, const NodeContext& node);
 
@@ -46,18 +59,53 @@ struct PodEnvContext {
   std::vector<std::string> pod_ips;
   std::string host_ip;
   std::string node_name;
+  // The node's memory capacity in bytes (kubelet's machine info; MemTotal
+  // of /proc/meminfo, host_facts.h read_memory_capacity), for the
+  // OOM score of a Burstable container. 0: unknown, the score is then 999
+  // (just below BestEffort's 1000) whatever the memory request.
+  int64_t node_memory_bytes = 0;
+};
+
+// The user an image runs as, from CRI ImageStatus (Image.uid, Image.username),
+// as kubelet's getImageUser reads it: a numeric uid, else a user name, and
+// neither means root.
+struct ImageUser {
+  std::optional<int64_t> uid;
+  std::string username;
 };
 
 // `restart_count` is the container's attempt; `image_ref` the image as
-// resolved by the runtime (ImageStatus id), used in the config's image.
-// Throws std::invalid_argument (e.g. runAsNonRoot with runAsUser 0).
+// resolved by the runtime (ImageStatus id), used in the config's image
+// ("" falls back to the spec's image; user_specified_image is always the
+// spec's).
+// `image_user`, when given, is the image's user (kubelet's getImageUser):
+// without runAsUser in the spec, the config runs as it, and runAsNonRoot is
+// checked against it (uid 0, or no user at all, is refused; a non-numeric
+// user name cannot be verified and is refused too). When it is not given,
+// the config names no user (the runtime uses the image's USER) and
+// runAsNonRoot without runAsUser cannot be checked here: only an explicit
+// runAsUser 0 is refused.
+// Throws std::invalid_argument (runAsNonRoot broken, runAsGroup without any
+// user, a fieldRef the agent cannot resolve, a bad Localhost seccomp path).
 ::runtime::v1::ContainerConfig make_container_config(const pod::Pod& pod, const pod::Container& container,
                                                      uint32_t restart_count, bool init,
                                                      const std::string& image_ref, const AgentPaths& paths,
-                                                     const PodEnvContext& env);
+                                                     const PodEnvContext& env,
+                                                     const std::optional<ImageUser>& image_user = std::nullopt);
 
 // Requests and limits as kubelet converts them (milliCPUToShares,
-// milliCPUToQuota with a 100 ms period, memory limit bytes).
+// milliCPUToQuota with a 100 ms period, memory limit bytes). No
+// oom_score_adj: that depends on the whole pod (container_oom_score_adj).
 ::runtime::v1::LinuxContainerResources make_linux_resources(const pod::ResourceRequirements& resources);
+
+// Kubernetes' pod QoS class (v1.PodQOSClass, qos.GetPodQOS) over init and
+// app containers.
+enum class QosClass { Guaranteed, Burstable, BestEffort };
+QosClass pod_qos_class(const pod::Pod& pod);
+const char* to_string(QosClass q);
+
+// kubelet's GetContainerOOMScoreAdjust: Guaranteed -997, BestEffort 1000,
+// Burstable 1000 - 1000 * memory request / node memory, kept within 3..999.
+int64_t container_oom_score_adj(const pod::Pod& pod, const pod::Container& container, int64_t node_memory_bytes);
 
 }  // namespace agent::runtime

@@ -55,6 +55,7 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   v1::PodSandboxFilter sandbox_filter;
   (*sandbox_filter.mutable_label_selector())[kPodUidLabel] = uid;
   (*sandbox_filter.mutable_label_selector())[kManagedByLabel] = "true";
+  (*sandbox_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
   v1::ListPodSandboxResponse sandboxes;
   if (auto status = cri_.list_pod_sandbox(sandbox_filter, sandboxes); !status.ok()) return status;
   for (const auto& s : sandboxes.items()) {
@@ -86,6 +87,7 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   v1::ContainerFilter container_filter;
   (*container_filter.mutable_label_selector())[kPodUidLabel] = uid;
   (*container_filter.mutable_label_selector())[kManagedByLabel] = "true";
+  (*container_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
   v1::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
   for (const auto& c : containers.containers()) {
@@ -147,11 +149,13 @@ grpc::Status PodStateReader::list_pod_uids(std::vector<std::string>& out) {
   std::set<std::string> uids;
   v1::PodSandboxFilter sandbox_filter;
   (*sandbox_filter.mutable_label_selector())[kManagedByLabel] = "true";
+  (*sandbox_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
   v1::ListPodSandboxResponse sandboxes;
   if (auto status = cri_.list_pod_sandbox(sandbox_filter, sandboxes); !status.ok()) return status;
   for (const auto& s : sandboxes.items()) uids.insert(s.metadata().uid());
   v1::ContainerFilter container_filter;
   (*container_filter.mutable_label_selector())[kManagedByLabel] = "true";
+  (*container_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
   v1::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
   for (const auto& c : containers.containers()) uids.insert(value_or(c.labels(), kPodUidLabel));

@@ -27,7 +27,9 @@ namespace agent::runtime {
 
 class PodStateReader {
  public:
-  PodStateReader(cri::CriClient& cri, AgentPaths paths) : cri_(cri), paths_(std::move(paths)) {}
+  // Only objects labelled with `node_name` (runtime_labels.h) are read.
+  PodStateReader(cri::CriClient& cri, AgentPaths paths, std::string node_name)
+      : cri_(cri), paths_(std::move(paths)), node_name_(std::move(node_name)) {}
 
   // Fills `out` for the pod with `uid`; a failing CRI call is returned as is.
   grpc::Status read(const std::string& uid, PodRuntimeState& out);
@@ -41,6 +43,7 @@ class PodStateReader {
 
   cri::CriClient& cri_;
   AgentPaths paths_;
+  std::string node_name_;
   std::mutex mutex_;
   std::map<std::string, ContainerState> exited_;  // by container ID
 };

@@ -15,6 +15,7 @@
 #include "agent/cri/cri_client.h"
 #include "agent/flowcontrol/backoff.h"
 #include "agent/images/image_puller.h"
+#include "agent/runtime/host_facts.h"
 #include "agent/runtime/pod_actions.h"
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/runtime_labels.h"
@@ -60,7 +61,13 @@ void keep_soonest(SyncOutcome& outcome, std::chrono::milliseconds wait) {
 PodSyncer::PodSyncer(cri::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
                      flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node)
     : cri_(cri), reader_(reader), images_(images), crash_backoff_(crash_backoff), paths_(std::move(paths)),
-      node_(std::move(node)) {}
+      node_(std::move(node)) {
+  try {
+    node_memory_bytes_ = read_memory_capacity();
+  } catch (const std::exception& e) {
+    spdlog::warn("{}; Burstable containers get the highest OOM score", e.what());
+  }
+}
 
 std::chrono::milliseconds PodSyncer::crash_backoff_wait(const pod::Pod& pod, const ContainerState& exited) {
   const std::string key = pod.metadata.uid + "/" + exited.name + "/" + exited.hash;
@@ -211,12 +218,14 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
   for (const auto& ip : sandbox.additional_ips) env.pod_ips.push_back(ip);
   env.host_ip = node_.host_ip;
   env.node_name = node_.node_name;
+  env.node_memory_bytes = node_memory_bytes_;
   v1::CreateContainerRequest request;
   request.set_pod_sandbox_id(sandbox_id);
   *request.mutable_sandbox_config() = sandbox_config;
   try {
     *request.mutable_config() =
-        make_container_config(pod, container, what.restart_count, what.init, image.image_ref, paths_, env);
+        make_container_config(pod, container, what.restart_count, what.init, image.image_ref, paths_, env,
+                              image.user);
   } catch (const std::exception& e) {
     fail("CreateContainerConfigError", e.what());
     return;

@@ -70,6 +70,7 @@ class PodSyncer {
   flowcontrol::Backoff& crash_backoff_;
   AgentPaths paths_;
   NodeContext node_;
+  int64_t node_memory_bytes_ = 0;
 };
 
 }  // namespace agent::runtime

@@ -18,6 +18,9 @@ inline constexpr const char* kContainerNameLabel = "io.kubernetes.container.name
 // Marks every sandbox and container node-agent made, so it never touches
 // another client's (a crictl-made pod on the same runtime).
 inline constexpr const char* kManagedByLabel = "io.node-agent.managed";
+// The agent's node name: an agent adopts, and sweeps as orphans, only the
+// pods of its own node, so two agents may share one runtime (as the tests do).
+inline constexpr const char* kNodeNameLabel = "io.node-agent.node";
 
 inline constexpr const char* kContainerHashAnnotation = "io.kubernetes.container.hash";
 inline constexpr const char* kRestartCountAnnotation = "io.kubernetes.container.restartCount";

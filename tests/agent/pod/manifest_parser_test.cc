@@ -413,3 +413,59 @@ TEST_CASE("manifest: an empty file has no documents") {
   CHECK(parse_manifest("", kFile).empty());
   CHECK(parse_manifest("# nothing here\n---\n", kFile).empty());
 }
+
+TEST_CASE("manifest: a rejected document still names its pod") {
+  auto docs = parse_manifest(R"(
+apiVersion: v1
+kind: Pod
+metadata:
+  name: broken
+  namespace: team
+spec:
+  containers:
+  - name: app
+    image: busybox
+    bogusField: 1
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: good
+spec:
+  containers:
+  - name: app
+    image: busybox
+---
+kind: Pod
+metadata: [not, a, map]
+---
+apiVersion: v1
+kind: PodList
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: in-list}
+  spec: {}
+)",
+                             kFile);
+  REQUIRE(docs.size() == 4);
+  CHECK_FALSE(docs[0].pod.has_value());
+  CHECK(docs[0].namespace_ == "team");
+  CHECK(docs[0].name == "broken");
+  REQUIRE(docs[1].pod.has_value());
+  CHECK(docs[1].namespace_ == "default");
+  CHECK(docs[1].name == "good");
+  CHECK_FALSE(docs[2].pod.has_value());
+  CHECK(docs[2].namespace_ == "default");
+  CHECK(docs[2].name == "");
+  CHECK_FALSE(docs[3].pod.has_value());
+  CHECK(docs[3].name == "in-list");
+}
+
+TEST_CASE("manifest: unparseable text names no pod") {
+  auto docs = parse_manifest("metadata: {name: x\n", kFile);
+  REQUIRE(docs.size() == 1);
+  CHECK_FALSE(docs[0].pod.has_value());
+  CHECK(docs[0].name == "");
+  CHECK(docs[0].namespace_ == "default");
+}

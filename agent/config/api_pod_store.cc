@@ -1,0 +1,77 @@
+#include "agent/config/api_pod_store.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "agent/pod/manifest_parser.h"
+#include "agent/status/status_manager.h"
+
+namespace agent::config {
+
+namespace fs = std::filesystem;
+
+bool from_api(const pod::Pod& pod) {
+  auto it = pod.metadata.annotations.find("kubernetes.io/config.source");
+  return it != pod.metadata.annotations.end() && it->second == "api";
+}
+
+void ApiPodStore::save(const pod::Pod& pod) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  nlohmann::json doc = status::pod_to_json(pod, status::PodStatus{});
+  doc.erase("status");
+  doc["apiVersion"] = "v1";
+  doc["kind"] = "Pod";
+  const std::string text = doc.dump();
+  const std::string path = dir_ + "/" + pod.metadata.uid + ".json";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  if (int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0)
+    throw std::runtime_error("cannot rename " + tmp + ": " + std::strerror(errno));
+}
+
+void ApiPodStore::remove(const std::string& uid) {
+  std::error_code ec;
+  fs::remove(dir_ + "/" + uid + ".json", ec);
+}
+
+std::vector<pod::Pod> ApiPodStore::load(const std::string& node_name) const {
+  std::vector<pod::Pod> pods;
+  std::error_code ec;
+  if (!fs::is_directory(dir_, ec)) return pods;
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    pod::PodSource source{pod::PodSource::Kind::Api, "api", node_name};
+    for (auto& document : pod::parse_manifest(text.str(), source)) {
+      if (document.pod) {
+        pods.push_back(std::move(*document.pod));
+      } else {
+        spdlog::error("{}: a stored API pod no longer parses, skipped: {}", entry.path().string(), document.error);
+      }
+    }
+  }
+  return pods;
+}
+
+}  // namespace agent::config

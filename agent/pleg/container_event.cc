@@ -1,0 +1,55 @@
+#include "agent/pleg/container_event.h"
+
+#include "agent/runtime/runtime_labels.h"
+
+namespace agent::pleg {
+namespace {
+
+namespace v1 = ::runtime::v1;
+using Type = PodLifecycleEvent::Type;
+
+template <typename LabelMap>
+bool managed(const LabelMap& labels) {
+  auto it = labels.find(runtime::kManagedByLabel);
+  return it != labels.end() && it->second == "true";
+}
+
+}  // namespace
+
+std::optional<PodLifecycleEvent> event_from_cri(const v1::ContainerEventResponse& event) {
+  if (event.container_id().empty()) return std::nullopt;
+
+  std::string uid;
+  bool ours = false;
+  if (event.has_pod_sandbox_status()) {
+    const auto& sb = event.pod_sandbox_status();
+    ours = managed(sb.labels());
+    auto it = sb.labels().find(runtime::kPodUidLabel);
+    uid = it != sb.labels().end() ? it->second : sb.metadata().uid();
+  }
+  for (const auto& c : event.containers_statuses()) {
+    if (c.id() != event.container_id()) continue;
+    ours = ours || managed(c.labels());
+    if (uid.empty()) {
+      auto it = c.labels().find(runtime::kPodUidLabel);
+      if (it != c.labels().end()) uid = it->second;
+    }
+  }
+  if (!ours || uid.empty()) return std::nullopt;
+
+  PodLifecycleEvent out{uid, Type::ContainerChanged, event.container_id()};
+  if (event.has_pod_sandbox_status() && event.pod_sandbox_status().id() == event.container_id()) {
+    out.type = Type::SandboxChanged;
+    return out;
+  }
+  switch (event.container_event_type()) {
+    case v1::CONTAINER_CREATED_EVENT: out.type = Type::ContainerChanged; break;
+    case v1::CONTAINER_STARTED_EVENT: out.type = Type::ContainerStarted; break;
+    case v1::CONTAINER_STOPPED_EVENT: out.type = Type::ContainerDied; break;
+    case v1::CONTAINER_DELETED_EVENT: out.type = Type::ContainerRemoved; break;
+    default: out.type = Type::ContainerChanged; break;
+  }
+  return out;
+}
+
+}  // namespace agent::pleg

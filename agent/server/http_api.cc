@@ -1,0 +1,255 @@
+#include "agent/server/http_api.h"
+
+// Each worker thread costs a stack; the API serves a handful of clients, and
+// node-agent aims at under 15 MiB RSS. Debian's cpp-httplib is a compiled
+// library whose Server constructor fixes the pool size, so the pool is also
+// set explicitly below (new_task_queue); the define covers a header-only build.
+#define CPPHTTPLIB_THREAD_POOL_COUNT 2
+#include <httplib.h>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "agent/metrics/registry.h"
+#include "agent/pod/manifest_parser.h"
+#include "agent/pod/pod_manager.h"
+#include "agent/status/status_manager.h"
+
+namespace agent::server {
+
+namespace {
+
+constexpr size_t kThreads = 2;
+constexpr size_t kMaxBody = 1 << 20;  // a manifest, not an upload
+constexpr const char* kJson = "application/json";
+
+void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), kJson);
+}
+
+void reply_error(httplib::Response& res, int status, const std::string& message) {
+  reply_json(res, status, {{"error", message}});
+}
+
+// "host:port", "[v6]:port" -> {host, port}; throws naming the address.
+std::pair<std::string, int> split_listen(const std::string& listen) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon + 1 == listen.size())
+    throw std::runtime_error("--listen \"" + listen + "\": expected host:port");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string port_text = listen.substr(colon + 1);
+  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5)
+    throw std::runtime_error("--listen \"" + listen + "\": bad port \"" + port_text + "\"");
+  int port = std::stoi(port_text);
+  if (port > 65535) throw std::runtime_error("--listen \"" + listen + "\": port out of range");
+  if (host.empty()) host = "0.0.0.0";
+  return {host, port};
+}
+
+bool from_api(const pod::Pod& p) {
+  auto it = p.metadata.annotations.find("kubernetes.io/config.source");
+  return it != p.metadata.annotations.end() && it->second == "api";
+}
+
+}  // namespace
+
+struct HttpApi::Impl {
+  std::string host;
+  int port = 0;
+  HttpApiDeps deps;
+  httplib::Server server;
+  std::thread thread;
+  bool running = false;
+  std::atomic<bool> loop_exited{false};
+
+  Impl(const std::string& listen, HttpApiDeps d) : deps(std::move(d)) {
+    std::tie(host, port) = split_listen(listen);
+    server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+    server.set_payload_max_length(kMaxBody);
+    // A kept-alive connection holds one of the two workers while idle.
+    server.set_keep_alive_timeout(2);
+    // httplib's default is SO_REUSEPORT, which lets a second agent bind the
+    // same port silently and share its requests. SO_REUSEADDR alone still
+    // allows a quick restart past TIME_WAIT, and a port in use is an error.
+    server.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    routes();
+  }
+
+  // The status a pod has right now: the status manager's, or Pending for a
+  // pod the workers have not reported on yet.
+  nlohmann::json pod_json(const pod::Pod& p) {
+    if (auto rec = deps.statuses.get_by_uid(p.metadata.uid)) return status::pod_to_json(rec->pod, rec->status);
+    return status::pod_to_json(p, status::PodStatus{});
+  }
+
+  void healthz(const httplib::Request&, httplib::Response& res) {
+    std::string problem = deps.health_problem ? deps.health_problem() : "";
+    if (problem.empty()) res.set_content("ok", "text/plain");
+    else reply_error(res, 500, problem);
+  }
+
+  void list(const httplib::Request&, httplib::Response& res) {
+    reply_json(res, 200, status::pod_list_to_json(deps.statuses.list()));
+  }
+
+  void get_one(const httplib::Request& req, httplib::Response& res) {
+    const std::string ns = req.matches[1], name = req.matches[2];
+    if (auto rec = deps.statuses.get(ns, name)) return reply_json(res, 200, status::pod_to_json(rec->pod, rec->status));
+    if (auto p = deps.pods.pod_by_name(ns, name)) return reply_json(res, 200, pod_json(*p));
+    reply_error(res, 404, "pod " + ns + "/" + name + " not found");
+  }
+
+  // Look up, validate, do, answer: every document must be a good pod that
+  // no other source holds, or nothing of the request is kept.
+  void create(const httplib::Request& req, httplib::Response& res) {
+    auto docs = pod::parse_manifest(req.body, pod::PodSource{pod::PodSource::Kind::Api, "api", deps.node_name});
+    std::vector<std::string> errors;
+    std::vector<pod::Pod> pods;
+    std::set<std::string> names;
+    for (auto& d : docs) {
+      if (!d.pod) {
+        errors.push_back(d.error);
+        continue;
+      }
+      const std::string name = d.pod->metadata.namespace_ + "/" + d.pod->metadata.name;
+      if (!names.insert(name).second) {
+        errors.push_back("api document " + std::to_string(d.index) + ": pod " + name + " is defined twice");
+        continue;
+      }
+      auto held = deps.pods.pod_by_name(d.pod->metadata.namespace_, d.pod->metadata.name);
+      if (held && !from_api(*held)) {
+        errors.push_back("api document " + std::to_string(d.index) + ": pod " + name +
+                         " is already defined by another source (" +
+                         held->metadata.annotations["kubernetes.io/config.source"] + ")");
+        continue;
+      }
+      pods.push_back(std::move(*d.pod));
+    }
+    if (docs.empty()) errors.push_back("api: the request holds no Pod");
+    if (!errors.empty()) {
+      std::string joined;
+      for (const auto& e : errors) joined += (joined.empty() ? "" : "\n") + e;
+      spdlog::warn("http api: POST /pods rejected from {}: {}", req.remote_addr, joined);
+      return reply_json(res, 400, {{"error", joined}, {"errors", errors}});
+    }
+    std::vector<status::PodRecord> accepted;
+    for (auto& p : pods) {
+      spdlog::info("http api: accepted {}/{} (uid {}) for source api", p.metadata.namespace_, p.metadata.name,
+                   p.metadata.uid);
+      deps.pods.put_api_pod(p);
+      accepted.push_back({p, status::PodStatus{}});
+    }
+    if (accepted.size() == 1) return reply_json(res, 201, pod_json(accepted[0].pod));
+    nlohmann::json list = status::pod_list_to_json(accepted);
+    for (size_t i = 0; i < accepted.size(); ++i) list["items"][i] = pod_json(accepted[i].pod);
+    reply_json(res, 201, list);
+  }
+
+  void remove(const httplib::Request& req, httplib::Response& res) {
+    const std::string ns = req.matches[1], name = req.matches[2];
+    auto held = deps.pods.pod_by_name(ns, name);
+    if (held && !from_api(*held))
+      return reply_error(res, 404, "pod " + ns + "/" + name + " was not added through the API; remove its manifest");
+    if (!held || !deps.pods.delete_api_pod(ns, name)) return reply_error(res, 404, "pod " + ns + "/" + name + " not found");
+    spdlog::info("http api: deleted {}/{} (uid {}) from source api", ns, name, held->metadata.uid);
+    reply_json(res, 200, pod_json(*held));
+  }
+
+  void metrics(const httplib::Request&, httplib::Response& res) {
+    if (deps.refresh_metrics) deps.refresh_metrics();
+    res.set_content(deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+  }
+
+  // A plain Handler (a lambda would be ambiguous between httplib's Handler
+  // and HandlerWithContentReader overloads of Post and Delete).
+  httplib::Server::Handler handler(void (Impl::*method)(const httplib::Request&, httplib::Response&)) {
+    return [this, method](const httplib::Request& req, httplib::Response& res) { (this->*method)(req, res); };
+  }
+
+  void routes() {
+    server.Get("/healthz", handler(&Impl::healthz));
+    server.Get("/pods", handler(&Impl::list));
+    server.Get(R"(/pods/([^/]+)/([^/]+))", handler(&Impl::get_one));
+    server.Post("/pods", handler(&Impl::create));
+    server.Delete(R"(/pods/([^/]+)/([^/]+))", handler(&Impl::remove));
+    server.Get("/metrics", handler(&Impl::metrics));
+    server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      std::string why = "unknown error";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        why = e.what();
+      } catch (...) {
+      }
+      spdlog::error("http api: {} {}: {}", req.method, req.path, why);
+      reply_error(res, 500, why);
+    });
+    // Unknown paths and httplib's own errors (413, 400) answer in JSON too.
+    server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (res.status == 404) reply_error(res, 404, "no such endpoint: " + req.method + " " + req.path);
+      else reply_error(res, res.status, "request failed with HTTP " + std::to_string(res.status));
+    });
+    server.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+      spdlog::debug("http api: {} {} -> {}", req.method, req.path, res.status);
+      deps.metrics.add_counter("node_agent_http_requests_total",
+                               {{"method", req.method}, {"code", std::to_string(res.status)}});
+    });
+  }
+};
+
+HttpApi::HttpApi(const std::string& listen, HttpApiDeps deps) : impl_(std::make_unique<Impl>(listen, std::move(deps))) {
+  impl_->deps.metrics.describe("node_agent_http_requests_total", "counter",
+                               "HTTP API requests by method and status code.");
+}
+
+HttpApi::~HttpApi() { stop(); }
+
+void HttpApi::start() {
+  if (impl_->running) return;
+  auto& s = impl_->server;
+  if (impl_->port == 0) {
+    int port = s.bind_to_any_port(impl_->host);
+    if (port < 0) throw std::runtime_error("http api: cannot bind " + impl_->host + ":0");
+    impl_->port = port;
+  } else if (!s.bind_to_port(impl_->host, impl_->port)) {
+    throw std::runtime_error("http api: cannot bind " + impl_->host + ":" + std::to_string(impl_->port) +
+                             " (in use, or not an address of this host)");
+  }
+  impl_->running = true;
+  impl_->loop_exited = false;
+  impl_->thread = std::thread([this] {
+    impl_->server.listen_after_bind();
+    impl_->loop_exited = true;
+  });
+  // httplib's stop() does nothing until the accept loop has marked itself
+  // running; wait for that, so that a stop() right after start() cannot be
+  // lost (and the join in stop() hang).
+  while (!impl_->server.is_running() && !impl_->loop_exited)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  spdlog::info("http api: listening on {}:{}", impl_->host, impl_->port);
+}
+
+void HttpApi::stop() {
+  if (!impl_ || !impl_->running) return;
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->running = false;
+}
+
+int HttpApi::port() const { return impl_->port; }
+
+}  // namespace agent::server
