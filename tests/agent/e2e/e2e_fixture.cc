@@ -111,7 +111,8 @@ std::string Node::agent_log_tail() const {
   if (!others.empty()) {
     text += "WARNING: other node-agent processes run on this machine (pids";
     for (int pid : others) text += " " + std::to_string(pid);
-    text += "); on the same dockerd they remove this test's pods as orphans\n";
+    text += "); one with this test's --node-name, or older than the io.node-agent.node label, would remove "
+            "this test's pods as orphans\n";
   }
   return text;
 }

@@ -55,7 +55,8 @@ class Node {
   support::AgentHttp http() const { return support::AgentHttp("127.0.0.1", agent_->port()); }
   // This node's namespace: put every pod in it.
   const std::string& ns() const { return ns_; }
-  // The agent's --node-name (unique per Node, like the namespace).
+  // The agent's --node-name: unique per Node, like the namespace, so that
+  // agents on the same runtime (io.node-agent.node) leave each other alone.
   const std::string& node_name() const { return node_name_; }
 
   // Writes `text` as manifest-dir/<file>, atomically (written beside, then
@@ -87,8 +88,8 @@ class Node {
                        int restart = 0, std::chrono::milliseconds timeout = 30s);
 
   // A failure message's tail: the agent's last log lines, and a warning when
-  // another node-agent runs on this machine (it would remove this node's
-  // pods as orphans: every agent owns every managed pod of the runtime).
+  // another node-agent runs on this machine (agents sharing a runtime leave
+  // each other's pods alone only when their node names differ).
   std::string agent_log_tail() const;
 
  private:
