@@ -24,6 +24,7 @@
 #include "agent/server/http_api.h"
 #include "agent/status/generate_status.h"
 #include "agent/status/status_manager.h"
+#include "shim/server/memory_trim.h"
 
 namespace agent {
 
@@ -154,7 +155,7 @@ void NodeAgent::start() {
   });
   housekeeping_ = std::thread([this] { run_housekeeping(); });
   started_ = true;
-  spdlog::info("node-agent on node {} serving its API on {}", options_.node_name, options_.listen);
+  spdlog::info("node-agent on node {} serving its API on port {}", options_.node_name, p.http->port());
 }
 
 void NodeAgent::remove_orphans() {
@@ -178,8 +179,23 @@ void NodeAgent::run_housekeeping() {
     if (stopping_) break;
     lock.unlock();
     remove_orphans();
+    const auto quiet_for = std::chrono::steady_clock::now().time_since_epoch() -
+                           std::chrono::nanoseconds(last_activity_ns_.load());
+    const unsigned long activity = activity_.load();
+    if (activity != trimmed_activity_ && quiet_for > milliseconds(options_.sync_frequency_ms)) {
+      const std::size_t kib = shim::drop_startup_code_pages();
+      trimmed_activity_ = activity;
+      spdlog::debug("pods settled: gave back {} KiB of code pages only their start-up needed", kib);
+    }
     lock.lock();
   }
+}
+
+void NodeAgent::note_activity() {
+  ++activity_;
+  last_activity_ns_ = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
 }
 
 void NodeAgent::stop() {
@@ -199,10 +215,8 @@ void NodeAgent::stop() {
 }
 
 void NodeAgent::pod_added(const pod::Pod& pod) {
-  spdlog::info("pod {}/{} ({}): added by {}", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid,
-               pod.metadata.annotations.count("kubernetes.io/config.source")
-                   ? pod.metadata.annotations.at("kubernetes.io/config.source")
-                   : "?");
+  note_activity();
+  // The pod manager has logged the addition and its source.
   persist_api_pod(pod);
   if (!parts_->statuses.get_by_uid(pod.metadata.uid)) {
     std::string runtime_name;
@@ -217,7 +231,7 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
 }
 
 void NodeAgent::pod_updated(const pod::Pod& pod) {
-  spdlog::info("pod {}/{} ({}): spec changed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
+  note_activity();
   persist_api_pod(pod);
   parts_->workers.update(pod);
 }
@@ -225,6 +239,7 @@ void NodeAgent::pod_updated(const pod::Pod& pod) {
 void NodeAgent::pod_removed(const pod::Pod& pod) {
   spdlog::info("pod {}/{} ({}): removed from its source; killing it", pod.metadata.namespace_, pod.metadata.name,
                pod.metadata.uid);
+  note_activity();
   if (config::from_api(pod)) parts_->api_store.remove(pod.metadata.uid);
   parts_->workers.remove(pod);
 }
@@ -242,7 +257,7 @@ void NodeAgent::persist_api_pod(const pod::Pod& pod) {
 void NodeAgent::rejected_changed(const std::string& source_key, const std::vector<pod::RejectedManifest>& rejected) {
   std::vector<status::PodRecord> records;
   for (const auto& r : rejected) {
-    spdlog::error("{}: manifest rejected: {}", source_key, r.message);
+    // The source has logged the rejection.
     if (r.name.empty()) continue;
     status::PodRecord record;
     record.pod.metadata.name = r.name;
@@ -259,6 +274,7 @@ std::optional<milliseconds> NodeAgent::sync_pod(const pod::Pod& pod) {
   auto& p = *parts_;
   const auto start = std::chrono::steady_clock::now();
   runtime::SyncOutcome outcome = p.syncer->sync(pod);
+  if (outcome.acted) note_activity();
   p.metrics.observe_seconds("node_agent_pod_sync_duration_seconds", {{"operation", "sync"}},
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   std::string runtime_name;

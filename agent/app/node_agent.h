@@ -48,8 +48,11 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
   void remove_orphans();
   void persist_api_pod(const pod::Pod& pod);
   // Every sync period: pods the runtime holds that no source names (left by
-  // a failed removal, or made while the agent was down) are removed.
+  // a failed removal, or made while the agent was down) are removed; and
+  // once the pods have settled after a burst of work, the code pages only
+  // that work needed (pod creation, manifest parsing) are given back.
   void run_housekeeping();
+  void note_activity();
   std::string health_problem();
   void refresh_metrics();
 
@@ -60,6 +63,9 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
   std::condition_variable housekeeping_cv_;
   bool stopping_ = false;
   std::thread housekeeping_;
+  std::atomic<unsigned long> activity_{0};        // bumped by every change and acting sync
+  std::atomic<long long> last_activity_ns_{0};   // steady clock
+  unsigned long trimmed_activity_ = 0;
 };
 
 }  // namespace agent

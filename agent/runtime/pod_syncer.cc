@@ -171,6 +171,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
     if (reader_.read(pod.metadata.uid, after).ok()) state = std::move(after);
   }
   collect_garbage(state);
+  outcome.acted = acted;
   outcome.state = std::move(state);
   outcome.state_read = true;
   outcome.state.name = pod.metadata.name;

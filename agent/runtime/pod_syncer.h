@@ -41,6 +41,7 @@ struct SyncOutcome {
   PodRuntimeState state;                     // after the sync's actions
   SyncResult result;
   std::optional<std::chrono::milliseconds> requeue_after;
+  bool acted = false;                        // something was created, started, stopped or killed
 };
 
 class PodSyncer {
