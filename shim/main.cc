@@ -27,22 +27,11 @@
 #include "shim/server/logging.h"
 #include "shim/server/memory_trim.h"
 #include "shim/server/options.h"
+#include "shim/server/stop_signals.h"
 
 namespace {
 
 constexpr int kMaxMessageBytes = 16 * 1024 * 1024;  // as kubelet and cri-dockerd use
-
-// Blocks the stop signals in this thread and every thread started after it,
-// so that only the signal thread receives them (via sigwait).
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error return, not a death
-  return set;
-}
 
 void log_docker_status(docker::Client& docker) {
   try {
@@ -149,7 +138,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const sigset_t stop_signals = block_stop_signals();
+  const sigset_t stop_signals = shim::block_stop_signals();
 
   shim::ParsedCommandLine command_line;
   try {

@@ -4,8 +4,6 @@
 //
 // SIGTERM/SIGINT: stop the sources, the API, PLEG and the workers (a sync in
 // flight finishes), exit 0. Pods keep running: a restarted agent adopts them.
-#include <signal.h>
-
 #include <iostream>
 #include <string>
 #include <vector>
@@ -17,24 +15,11 @@
 #include "build_version.h"
 #include "shim/server/logging.h"
 #include "shim/server/memory_trim.h"
-
-namespace {
-
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-  return set;
-}
-
-}  // namespace
+#include "shim/server/stop_signals.h"
 
 int main(int argc, char** argv) {
   shim::limit_malloc_retention();  // before any thread
-  const sigset_t stop_signals = block_stop_signals();
+  const sigset_t stop_signals = shim::block_stop_signals();
   agent::ParsedCommandLine command_line;
   try {
     command_line = agent::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));

@@ -37,6 +37,23 @@ const char* to_string(DnsPolicy p) {
   return "?";
 }
 
+const char* to_string(Protocol p) {
+  switch (p) {
+    case Protocol::TCP: return "TCP";
+    case Protocol::UDP: return "UDP";
+    case Protocol::SCTP: return "SCTP";
+  }
+  return "TCP";
+}
+const char* to_string(SeccompType t) {
+  switch (t) {
+    case SeccompType::Unconfined: return "Unconfined";
+    case SeccompType::RuntimeDefault: return "RuntimeDefault";
+    case SeccompType::Localhost: return "Localhost";
+  }
+  return "RuntimeDefault";
+}
+
 namespace {
 
 // A field-level failure; the message starts with the field's path.

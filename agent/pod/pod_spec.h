@@ -164,5 +164,7 @@ struct Pod {
 const char* to_string(PullPolicy p);
 const char* to_string(RestartPolicy p);
 const char* to_string(DnsPolicy p);
+const char* to_string(Protocol p);
+const char* to_string(SeccompType t);
 
 }  // namespace agent::pod

@@ -94,6 +94,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
   const PodActions actions = compute_pod_actions(
       pod, state, [](const pod::Container& c) { return container_hash(c); },
       [&](const ContainerState& exited) { return crash_backoff_wait(pod, exited); });
+  outcome.result.terminated = actions.finished;
   for (const auto& [name, message] : actions.backing_off)
     outcome.result.waiting[name] = WaitingReason{"CrashLoopBackOff", message};
   if (actions.requeue_after) keep_soonest(outcome, *actions.requeue_after);

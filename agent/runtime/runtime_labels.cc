@@ -5,15 +5,6 @@
 namespace agent::runtime {
 namespace {
 
-const char* protocol_name(pod::Protocol p) {
-  switch (p) {
-    case pod::Protocol::TCP: return "TCP";
-    case pod::Protocol::UDP: return "UDP";
-    case pod::Protocol::SCTP: return "SCTP";
-  }
-  return "TCP";
-}
-
 // json.Marshal of []v1.ContainerPort: the struct's field order, empty
 // name / hostPort / hostIP left out (omitempty).
 std::string ports_json(const std::vector<pod::ContainerPort>& ports) {
@@ -23,7 +14,7 @@ std::string ports_json(const std::vector<pod::ContainerPort>& ports) {
     if (!p.name.empty()) entry["name"] = p.name;
     if (p.host_port != 0) entry["hostPort"] = p.host_port;
     entry["containerPort"] = p.container_port;
-    entry["protocol"] = protocol_name(p.protocol);
+    entry["protocol"] = pod::to_string(p.protocol);
     if (!p.host_ip.empty()) entry["hostIP"] = p.host_ip;
     list.push_back(std::move(entry));
   }

@@ -35,15 +35,6 @@ cri::Protocol cri_protocol(pod::Protocol p) {
   return cri::TCP;
 }
 
-const char* protocol_text(pod::Protocol p) {
-  switch (p) {
-    case pod::Protocol::TCP: return "TCP";
-    case pod::Protocol::UDP: return "UDP";
-    case pod::Protocol::SCTP: return "SCTP";
-  }
-  return "TCP";
-}
-
 // MakePortMappings over the app containers: every port (a mapping without
 // hostPort only exposes it), each name once per container; unnamed ports are
 // named by family, protocol, host IP and ports so exact duplicates drop.
@@ -55,7 +46,7 @@ void add_port_mappings(const pod::Pod& pod, cri::PodSandboxConfig& config) {
       if (name.empty()) {
         const std::string family = port.host_ip.empty() ? "any"
                                    : port.host_ip.find(':') != std::string::npos ? "v6" : "v4";
-        name = family + "-" + protocol_text(port.protocol) + "-" + port.host_ip + ":" +
+        name = family + "-" + pod::to_string(port.protocol) + "-" + port.host_ip + ":" +
                std::to_string(port.container_port) + ":" + std::to_string(port.host_port);
       }
       if (!names.insert(name).second) continue;

@@ -47,28 +47,10 @@ json resource_list(const pod::ResourceList& r) {
   return j;
 }
 
-const char* seccomp_type(pod::SeccompType t) {
-  switch (t) {
-    case pod::SeccompType::Unconfined: return "Unconfined";
-    case pod::SeccompType::RuntimeDefault: return "RuntimeDefault";
-    case pod::SeccompType::Localhost: return "Localhost";
-  }
-  return "RuntimeDefault";
-}
-
 json seccomp_json(const pod::SeccompProfile& p) {
-  json j = {{"type", seccomp_type(p.type)}};
+  json j = {{"type", pod::to_string(p.type)}};
   put_string(j, "localhostProfile", p.localhost_profile);
   return j;
-}
-
-const char* protocol_name(pod::Protocol p) {
-  switch (p) {
-    case pod::Protocol::TCP: return "TCP";
-    case pod::Protocol::UDP: return "UDP";
-    case pod::Protocol::SCTP: return "SCTP";
-  }
-  return "TCP";
 }
 
 json security_context_json(const pod::SecurityContext& sc) {
@@ -101,7 +83,7 @@ json container_json(const pod::Container& c) {
       put_string(port, "name", p.name);
       if (p.host_port != 0) port["hostPort"] = p.host_port;
       port["containerPort"] = p.container_port;
-      port["protocol"] = protocol_name(p.protocol);
+      port["protocol"] = pod::to_string(p.protocol);
       put_string(port, "hostIP", p.host_ip);
       ports.push_back(std::move(port));
     }
