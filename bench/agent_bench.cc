@@ -7,8 +7,9 @@
 //   containers ready, for 1 pod (several rounds, p50) and for 30 pods
 //   written at once. Beside it, the CRI time of the same window: the delta
 //   of node_agent_cri_call_duration_seconds_sum (every method, as the
-//   agent's /metrics reports it; background relists included), and the
-//   agent's own CPU time over the window (/proc/<pid>/stat).
+//   agent's /metrics reports it) without the PLEG's relists
+//   (ListPodSandbox, ListContainers: background work, not this pod's), and
+//   the agent's own CPU time over the window (/proc/<pid>/stat).
 //   Overhead: for 1 pod, (wall - CRI) / CRI (the calls are sequential, so
 //   the rest is the agent: noticing the file, scheduling, status); for 30
 //   pods, whose calls overlap in parallel pod workers so that their sum
@@ -54,6 +55,10 @@ constexpr double kOverheadGoal = 0.10;
 constexpr double kRssGoalMiB = 15;
 constexpr double kCpuGoalPercent = 2;
 const char* const kCriSum = "node_agent_cri_call_duration_seconds_sum";
+// The PLEG's relists run whatever the pods do: not counted as the pods' CRI time.
+const std::vector<std::string> kRelists = {"ListPodSandbox", "ListContainers"};
+
+double pod_cri_seconds(const std::string& metrics) { return support::metric_sum(metrics, kCriSum, "method", kRelists); }
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
@@ -76,7 +81,7 @@ class AgentBench {
 
   // Writes the manifests of `names`, then waits for all of them Running.
   Window bring_up(const std::vector<std::string>& names) {
-    const double cri_before = support::metric_sum(http_.metrics(), kCriSum);
+    const double cri_before = pod_cri_seconds(http_.metrics());
     const double cpu_before = agent_.cpu_seconds();
     // Files are made beside the directory and renamed in, one by one, so the
     // clock starts when the agent could first see one.
@@ -89,7 +94,7 @@ class AgentBench {
     Window w;
     w.wall = seconds(Clock::now() - start);
     w.cpu = agent_.cpu_seconds() - cpu_before;
-    w.cri = support::metric_sum(http_.metrics(), kCriSum) - cri_before;
+    w.cri = pod_cri_seconds(http_.metrics()) - cri_before;
     return w;
   }
 
@@ -254,8 +259,9 @@ int main(int argc, char** argv) {
                   "%d pods CPU/CRI %.1f %%: %s\n",
                   kOverheadGoal * 100, single_overhead * 100, verdict(single_overhead <= kOverheadGoal), many,
                   batch_overhead * 100, verdict(batch_overhead <= kOverheadGoal));
-      std::printf("  CRI sum = delta of %s over every method (background relists included);\n"
-                  "  %d pods run in parallel pod workers, so their CRI sum can exceed the wall time\n",
+      std::printf("  CRI sum = delta of %s over every method but the PLEG's relists\n"
+                  "  (ListPodSandbox, ListContainers); %d pods run in parallel pod workers, so their\n"
+                  "  CRI sum can exceed the wall time: CPU/CRI is their overhead figure\n",
                   kCriSum, many);
       std::printf("node-agent RSS with %d pods idle: %.1f MiB  goal < %.0f MiB: %s\n", many, rss / 1024.0,
                   kRssGoalMiB, verdict(rss / 1024.0 < kRssGoalMiB));

@@ -5,7 +5,7 @@
 #
 #   images_busybox_tar DIR TAR      builds the rootfs in DIR and packs it as TAR
 #   images_import TAR TAG [USER]    imports TAR as TAG (CMD sh, PATH, USER)
-#   images_example_ensure [TAG]     the example image, default $IMAGES_EXAMPLE
+#   images_example_ensure           the example image, $IMAGES_EXAMPLE
 #
 # Imports are idempotent: an image whose content label matches what would be
 # imported is left as it is, so its ID stays the same across runs.
@@ -100,10 +100,11 @@ images_import() {
   fi
 }
 
-# Makes sure the example image (TAG, default $IMAGES_EXAMPLE) is in dockerd;
-# builds it in a temporary directory that is gone when this returns.
+# Makes sure the example image ($IMAGES_EXAMPLE) is in dockerd; builds it in
+# a temporary directory that is gone when this returns. (No argument: the
+# examples name that one tag.)
 images_example_ensure() {
-  local tag=${1:-$IMAGES_EXAMPLE} tmp rc=0
+  local tag=$IMAGES_EXAMPLE tmp rc=0
   docker_ping || die "dockerd does not answer on $CRI_SHIM_DOCKER_ENDPOINT (call dockerd_ensure first)"
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/cri-shim-image.XXXXXX")
   { images_busybox_tar "$tmp/rootfs" "$tmp/rootfs.tar" && images_import "$tmp/rootfs.tar" "$tag" ""; } || rc=$?

@@ -90,7 +90,8 @@ std::optional<nlohmann::json> find_pod(const nlohmann::json& items, const std::s
   return std::nullopt;
 }
 
-double metric_sum(const std::string& text, const std::string& family) {
+double metric_sum(const std::string& text, const std::string& family, const std::string& label,
+                  const std::vector<std::string>& excluded) {
   double total = 0;
   std::istringstream in(text);
   std::string line;
@@ -100,6 +101,10 @@ double metric_sum(const std::string& text, const std::string& family) {
     // the family exactly, not a longer name that starts with it.
     if (line.compare(0, family.size(), family) != 0) continue;
     if (line.size() <= family.size() || (line[family.size()] != '{' && line[family.size()] != ' ')) continue;
+    bool skip = false;
+    for (const auto& value : excluded)
+      skip = skip || line.find(label + "=\"" + value + "\"") != std::string::npos;
+    if (skip) continue;
     const auto space = line.rfind(' ');
     try {
       total += std::stod(line.substr(space + 1));

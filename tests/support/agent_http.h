@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -50,7 +51,10 @@ std::optional<nlohmann::json> find_pod(const nlohmann::json& items, const std::s
 
 // The sum over every series of a Prometheus family in `text` (e.g.
 // "node_agent_cri_call_duration_seconds_sum", all methods); 0 when absent.
-double metric_sum(const std::string& text, const std::string& family);
+// Series whose `label` (e.g. "method") has a value in `excluded` are left
+// out (e.g. the PLEG's relists, ListPodSandbox and ListContainers).
+double metric_sum(const std::string& text, const std::string& family, const std::string& label = "",
+                  const std::vector<std::string>& excluded = {});
 
 // Calls `predicate` every `interval` until it returns true (then true) or
 // `timeout` has passed (then one last call decides). Exceptions from the

@@ -66,10 +66,12 @@ TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart
                (crashy_after >= 0 && crashy_after < crashy_restarts);
       },
       4s, 200ms);
-  CHECK_FALSE_MESSAGE(changed, "after the restart: steady pod containers "
-                                   << node.containers_of(steady_uid).size() << " (were " << steady_containers.size()
-                                   << "), crashy restartCount " << crashy_after << " (was " << crashy_restarts << ")\n"
-                                   << node.agent_log_tail());
+  // (Counted before the check: a doctest assertion inside a message would
+  // deadlock its reporter.)
+  const std::size_t steady_now_count = node.containers_of(steady_uid).size();
+  CHECK_FALSE_MESSAGE(changed, "after the restart: steady pod containers " << steady_now_count << " (were "
+                                   << steady_containers.size() << "), crashy restartCount " << crashy_after
+                                   << " (was " << crashy_restarts << ")\n" << node.agent_log_tail());
   CHECK(crashy_after >= crashy_restarts);
   CHECK(ids_of(node.sandboxes_of(crashy_uid)) == crashy_sandboxes);
   const json steady_now = node.wait_pod("steady", running_and_ready, "still Running");

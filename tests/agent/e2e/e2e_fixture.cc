@@ -17,8 +17,7 @@ std::string test_image() { return itest::required_env("CRI_SHIM_TEST_IMAGE"); }
 std::string test_registry() { return itest::required_env("CRI_SHIM_TEST_REGISTRY"); }
 
 std::vector<std::string> fast_agent_flags() {
-  return {"--node-name", "e2e-node",
-          "--sync-frequency-ms", "1000",
+  return {"--sync-frequency-ms", "1000",
           "--file-check-frequency-ms", "1000",
           "--url-check-frequency-ms", "1000",
           "--pleg-relist-period-ms", "500",
@@ -29,10 +28,28 @@ std::vector<std::string> fast_agent_flags() {
           "--image-backoff-max-ms", "4000"};
 }
 
-Node::Node(std::vector<std::string> extra_agent_args) : ns_("e2e-" + itest::unique_suffix()) {
+std::vector<int> other_node_agents(int ours) {
+  std::vector<int> pids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream comm(entry.path() / "comm");
+    std::string command;
+    std::getline(comm, command);
+    if (command == "node-agent" && std::stoi(name) != ours) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+Node::Node(std::vector<std::string> extra_agent_args) {
+  const std::string suffix = itest::unique_suffix();
+  ns_ = "e2e-" + suffix;
+  node_name_ = "e2e-node-" + suffix;
   const std::string binary = itest::required_env("NODE_AGENT_BINARY");
   shim_ = std::make_unique<itest::ShimProcess>();
   auto args = fast_agent_flags();
+  args.insert(args.end(), {"--node-name", node_name_});
   args.insert(args.end(), extra_agent_args.begin(), extra_agent_args.end());
   agent_ = std::make_unique<support::AgentProcess>(binary, shim_->endpoint(), args);
 }
@@ -88,6 +105,18 @@ void Node::clean_up() {
     itest::docker_client().remove_container(c.id, true, true);
 }
 
+std::string Node::agent_log_tail() const {
+  std::string text = agent_->log_tail();
+  const auto others = other_node_agents(agent_->pid());
+  if (!others.empty()) {
+    text += "WARNING: other node-agent processes run on this machine (pids";
+    for (int pid : others) text += " " + std::to_string(pid);
+    text += "); one with this test's --node-name, or older than the io.node-agent.node label, would remove "
+            "this test's pods as orphans\n";
+  }
+  return text;
+}
+
 void Node::write_manifest(const std::string& file, const std::string& text) {
   const std::string staging = agent_->dir() + "/." + file + ".tmp";
   {
@@ -106,7 +135,7 @@ json Node::wait_pod(const std::string& name, const std::function<bool(const json
   std::string last_error;
   const bool ok = support::wait_for(
       [&] {
-        REQUIRE_MESSAGE(agent_->running(), "node-agent exited; its log:\n" << agent_->log_tail());
+        if (!agent_->running()) FAIL("node-agent exited; its log:\n" << agent_->log_tail());
         try {
           auto pod = http().pod(ns_, name);
           last = pod ? *pod : json();
@@ -121,7 +150,7 @@ json Node::wait_pod(const std::string& name, const std::function<bool(const json
   if (!ok)
     FAIL("pod " << ns_ << "/" << name << ": " << what << " did not happen within " << timeout.count()
                 << " ms\nlast answer: " << (last_error.empty() ? last.dump(2) : last_error)
-                << "\nnode-agent log tail:\n" << agent_->log_tail());
+                << "\nnode-agent log tail:\n" << agent_log_tail());
   return last;
 }
 
@@ -178,7 +207,7 @@ std::string Node::wait_log(const json& pod, const std::string& container, const 
   if (!ok)
     FAIL("the log " << path << (fs::exists(path) ? "" : " (missing)") << " did not show \"" << text
                     << "\" within " << timeout.count() << " ms; it holds:\n" << content
-                    << "\nnode-agent log tail:\n" << agent_->log_tail());
+                    << "\nnode-agent log tail:\n" << agent_log_tail());
   return content;
 }
 

@@ -32,6 +32,9 @@ using namespace std::chrono_literals;
 std::string test_image();      // CRI_SHIM_TEST_IMAGE
 std::string test_registry();   // CRI_SHIM_TEST_REGISTRY
 
+// The pids of node-agent processes on this machine other than `ours`.
+std::vector<int> other_node_agents(int ours);
+
 // The timings every test agent runs with: resync, rescan and URL poll every
 // second, relist every 500 ms, crash backoff 1 s doubling to 4 s, image
 // backoff the same.
@@ -52,6 +55,9 @@ class Node {
   support::AgentHttp http() const { return support::AgentHttp("127.0.0.1", agent_->port()); }
   // This node's namespace: put every pod in it.
   const std::string& ns() const { return ns_; }
+  // The agent's --node-name: unique per Node, like the namespace, so that
+  // agents on the same runtime (io.node-agent.node) leave each other alone.
+  const std::string& node_name() const { return node_name_; }
 
   // Writes `text` as manifest-dir/<file>, atomically (written beside, then
   // renamed in), so the agent never reads half a file.
@@ -81,13 +87,15 @@ class Node {
   std::string wait_log(const json& pod, const std::string& container, const std::string& text,
                        int restart = 0, std::chrono::milliseconds timeout = 30s);
 
-  // A failure message's tail: the agent's last log lines.
-  std::string agent_log_tail() const { return agent_->log_tail(); }
+  // A failure message's tail: the agent's last log lines, and a warning when
+  // another node-agent runs on this machine (agents sharing a runtime leave
+  // each other's pods alone only when their node names differ).
+  std::string agent_log_tail() const;
 
  private:
   void clean_up();
 
-  std::string ns_;
+  std::string ns_, node_name_;
   std::unique_ptr<itest::ShimProcess> shim_;
   std::unique_ptr<support::AgentProcess> agent_;
 };

@@ -12,7 +12,7 @@ json field_ref(const std::string& name, const std::string& path) {
 }
 
 TEST_CASE("env values and fieldRef (metadata.name, metadata.namespace, status.podIP, spec.nodeName) reach the container") {
-  Node node;  // --node-name e2e-node
+  Node node;
   json app = shell_container(
       "app", "echo \"name=$POD_NAME ns=$POD_NAMESPACE ip=$POD_IP node=$NODE_NAME greeting=$GREETING\"; exec sleep 3600");
   app["env"] = json::array({field_ref("POD_NAME", "metadata.name"), field_ref("POD_NAMESPACE", "metadata.namespace"),
@@ -22,7 +22,7 @@ TEST_CASE("env values and fieldRef (metadata.name, metadata.namespace, status.po
   const json pod = node.wait_pod("env", running_and_ready, "Running");
   const std::string ip = pod_ip(pod);
   REQUIRE_FALSE(ip.empty());
-  node.wait_log(pod, "app", "name=env ns=" + node.ns() + " ip=" + ip + " node=e2e-node greeting=hi there");
+  node.wait_log(pod, "app", "name=env ns=" + node.ns() + " ip=" + ip + " node=" + node.node_name() + " greeting=hi there");
 
   // The same from outside, through the runtime: ExecSync in the container.
   cri::ExecSyncRequest request;

@@ -117,9 +117,9 @@ TEST_CASE("a removed manifest's pod is torn down and nothing of it is left in th
   node.wait_pod_gone("gone");
   const bool empty = support::wait_for(
       [&] { return node.containers_of(pod_uid).empty() && node.sandboxes_of(pod_uid).empty(); }, 60s);
-  CHECK_MESSAGE(empty, "the runtime still holds " << node.containers_of(pod_uid).size() << " containers and "
-                                                   << node.sandboxes_of(pod_uid).size() << " sandboxes of "
-                                                   << pod_uid << "\n" << node.agent_log_tail());
+  const std::size_t containers = node.containers_of(pod_uid).size(), sandboxes = node.sandboxes_of(pod_uid).size();
+  CHECK_MESSAGE(empty, "the runtime still holds " << containers << " containers and " << sandboxes
+                                                   << " sandboxes of " << pod_uid << "\n" << node.agent_log_tail());
   CHECK(docker_containers_of(pod_uid) == 0);
 }
 

@@ -48,7 +48,9 @@ TEST_CASE("a crashing container restarts with growing backoff and a counted rest
   const auto gap = [&](int from) {
     return std::chrono::duration<double>(first_seen[from + 1] - first_seen[from]).count();
   };
-  INFO("seconds from restart 1 to 2: " << gap(1) << ", from 3 to 4: " << gap(3) << "\n" << node.agent_log_tail());
+  MESSAGE("crash loop: " << gap(1) << " s from restart 1 to 2, " << gap(2) << " s from 2 to 3, " << gap(3)
+                         << " s from 3 to 4");
+  INFO("node-agent log tail:\n" << node.agent_log_tail());
   CHECK(gap(3) > gap(1) * 1.2);
   CHECK(gap(3) >= 2.5);  // the agent waited out most of the 4 s backoff
 }
