@@ -159,6 +159,8 @@ void NodeAgent::start() {
 }
 
 void NodeAgent::remove_orphans() {
+  // Until every source has told its pods, a pod it names looks like an orphan.
+  if (parts_->url_source && !parts_->url_source->has_synced()) return;
   std::vector<std::string> uids;
   if (!parts_->reader.list_pod_uids(uids).ok()) return;
   for (const auto& uid : uids) {

@@ -1,5 +1,6 @@
 #include "agent/config/url_source.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,7 @@ struct UrlSource::Impl {
   // Only the poller touches these once start() has returned.
   std::optional<std::string> last_body;
   std::string last_error;
+  std::atomic<bool> synced{false};
 
   Impl(std::string u, std::string n, pod::PodManager& m, std::chrono::milliseconds p)
       : url(std::move(u)), key("url:" + url), node_name(std::move(n)), manager(m), poll_period(p) {
@@ -103,6 +105,7 @@ struct UrlSource::Impl {
     // Re-applied even when unchanged: a pod rejected as a duplicate comes in
     // once its holder let go.
     manager.set_source(key, std::move(set.pods), std::move(set.rejected));
+    synced = true;
   }
 
   void run() {
@@ -125,6 +128,8 @@ UrlSource::UrlSource(std::string url, std::string node_name, pod::PodManager& ma
     : impl_(std::make_unique<Impl>(std::move(url), std::move(node_name), manager, poll_period)) {}
 
 UrlSource::~UrlSource() { stop(); }
+
+bool UrlSource::has_synced() const { return impl_->synced; }
 
 void UrlSource::start() {
   if (impl_->started) return;

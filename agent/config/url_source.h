@@ -22,6 +22,10 @@ class UrlSource {
   ~UrlSource();
   void start();  // fetches once before returning
   void stop();
+  // Whether one fetch has succeeded: until then the source's pods are
+  // unknown, and pods the runtime holds must not be taken for orphans (the
+  // URL may be down just when the agent restarts).
+  bool has_synced() const;
 
  private:
   struct Impl;

@@ -126,6 +126,27 @@ TEST_CASE("url source: a URL that refuses is not fatal") {
   UrlSource src("http://127.0.0.1:" + std::to_string(port) + "/", "", m, 20ms);
   src.start();
   CHECK(m.pods().empty());
+  // Its pods are unknown, not none: the agent must not sweep them as orphans.
+  CHECK_FALSE(src.has_synced());
+  src.stop();
+}
+
+TEST_CASE("url source: has_synced once a fetch succeeded, and stays so while the URL fails") {
+  ManifestServer server;
+  server.answer(500, "");
+  RecordingListener l;
+  PodManager m(l);
+  UrlSource src(server.url(), "", m, 20ms);
+  src.start();
+  CHECK_FALSE(src.has_synced());
+  server.answer(200, pod_yaml("web", "busybox:1"));
+  REQUIRE(l.wait_for("added", "default/web", 0));
+  CHECK(src.has_synced());
+  server.answer(500, "");
+  const int hits = server.hits();
+  for (int i = 0; i < 200 && server.hits() < hits + 2; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(src.has_synced());
+  CHECK(m.pod_by_name("default", "web"));
   src.stop();
 }
 
