@@ -58,6 +58,14 @@ void Backoff::next(const std::string& key, Nanos event_time, Nanos now) {
   it->second.last_update_ns = now;
 }
 
+void Backoff::seed(const std::string& key, unsigned doublings, Nanos at) {
+  std::lock_guard lock(mutex_);
+  if (entries_.count(key)) return;
+  Nanos delay = initial_ns_;
+  for (unsigned i = 0; i < doublings && delay < max_ns_; ++i) delay *= 2;
+  entries_[key] = Entry{std::min(delay, max_ns_), at};
+}
+
 void Backoff::reset(const std::string& key) {
   std::lock_guard lock(mutex_);
   entries_.erase(key);

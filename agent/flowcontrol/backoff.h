@@ -36,6 +36,11 @@ class Backoff {
   std::chrono::milliseconds delay(const std::string& key) const;
   void next(const std::string& key, Nanos event_time, Nanos now);
   void reset(const std::string& key);
+  // Sets the entry of `key` as if it had doubled `doublings` times, last
+  // updated at `at`, unless it already has one. A restarted agent seeds a
+  // crash-looping container's back-off from its restart count, so the
+  // restart does not cut the container's wait short.
+  void seed(const std::string& key, unsigned doublings, Nanos at);
   // Drops entries whose keys start with `prefix` (a pod that is gone).
   void forget_prefix(const std::string& prefix);
 

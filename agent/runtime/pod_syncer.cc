@@ -73,6 +73,9 @@ std::chrono::milliseconds PodSyncer::crash_backoff_wait(const pod::Pod& pod, con
   const std::string key = pod.metadata.uid + "/" + exited.name + "/" + exited.hash;
   const auto now = flowcontrol::Backoff::now_ns();
   const auto finished = exited.finished_at_ns > 0 ? exited.finished_at_ns : now;
+  // After an agent restart the back-off is gone from memory; the restart
+  // count tells how far it had grown (the first crash restarts at once).
+  if (exited.restart_count > 0) crash_backoff_.seed(key, exited.restart_count - 1, exited.started_at_ns);
   if (crash_backoff_.in_backoff_since(key, finished, now)) {
     const auto delay_ns = std::chrono::nanoseconds(crash_backoff_.delay(key));
     const auto left = std::chrono::nanoseconds(finished - now) + delay_ns;

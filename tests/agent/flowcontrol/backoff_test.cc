@@ -60,3 +60,15 @@ TEST_CASE("forget_prefix drops a pod's entries only") {
   CHECK(backoff.delay("u1/b") == 0s);
   CHECK(backoff.delay("u2/a") == 10s);
 }
+
+TEST_CASE("seed restores a grown back-off once, and never overrides a live entry") {
+  Backoff backoff(10s, 40s, 600s);
+  const int64_t t = 1000 * kSecond;
+  backoff.seed("c", 2, t);  // 10 s doubled twice
+  CHECK(backoff.delay("c") == 40s);
+  CHECK(backoff.in_backoff_since("c", t + kSecond, t + 30 * kSecond));
+  backoff.seed("c", 0, t);
+  CHECK(backoff.delay("c") == 40s);
+  backoff.seed("d", 10, t);
+  CHECK(backoff.delay("d") == 40s);  // capped
+}
