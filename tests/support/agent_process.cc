@@ -53,10 +53,7 @@ AgentProcess::AgentProcess(std::string binary, std::string runtime_endpoint,
 }
 
 AgentProcess::~AgentProcess() {
-  if (running()) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
+  if (process_.running()) process_.stop(SIGKILL, std::chrono::seconds(10));
   // Same switch as ShimProcess: keep the log and root dir for a post-mortem.
   if (const char* keep = std::getenv("CRI_SHIM_TEST_KEEP_LOGS"); keep && std::string(keep) == "1") {
     std::fprintf(stderr, "node-agent log kept: %s\n", log_path_.c_str());
@@ -67,7 +64,6 @@ AgentProcess::~AgentProcess() {
 }
 
 void AgentProcess::start(bool wait_ready) {
-  if (pid_ > 0) throw std::runtime_error("node-agent is already running (pid " + std::to_string(pid_) + ")");
   port_ = free_loopback_port();
   std::vector<std::string> args = {binary_,
                                    "--runtime-endpoint", runtime_endpoint_,
@@ -76,26 +72,8 @@ void AgentProcess::start(bool wait_ready) {
                                    "--listen", "127.0.0.1:" + std::to_string(port_),
                                    "--log-level", "debug"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-  // Everything the child needs is made before fork(): in a multi-threaded
-  // parent the child may only make async-signal-safe calls.
-  std::vector<char*> argv;
-  for (auto& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
   // Appended, so that a restarted agent's log follows the first one's.
-  const int log_fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log_fd < 0) throw std::runtime_error("cannot create " + log_path_);
-  pid_ = fork();
-  if (pid_ < 0) {
-    ::close(log_fd);
-    throw std::runtime_error("fork failed");
-  }
-  if (pid_ == 0) {
-    dup2(log_fd, STDERR_FILENO);
-    dup2(log_fd, STDOUT_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  ::close(log_fd);
+  process_.start(std::move(args), log_path_, true);
   if (!wait_ready) return;
 
   // Ready = the API answers at all (healthz may say 500 until the first
@@ -116,81 +94,12 @@ void AgentProcess::restart(bool wait_ready) {
   start(wait_ready);
 }
 
-bool AgentProcess::running() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  const pid_t result = waitpid(pid_, &status, WNOHANG);
-  if (result == pid_) {
-    pid_ = -1;
-    return false;
-  }
-  return result == 0;
-}
+bool AgentProcess::running() { return process_.running(); }
 
-int AgentProcess::stop(int signal, std::chrono::seconds timeout) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, signal);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return status;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return -1;
-}
+int AgentProcess::stop(int signal, std::chrono::seconds timeout) { return process_.stop(signal, timeout); }
 
-std::string AgentProcess::log() const {
-  std::ifstream in(log_path_);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string AgentProcess::log() const { return read_text_file(log_path_); }
 
-std::string AgentProcess::log_tail(std::size_t lines) const {
-  std::istringstream in(log());
-  std::deque<std::string> last;
-  std::string line;
-  while (std::getline(in, line)) {
-    last.push_back(line);
-    if (last.size() > lines) last.pop_front();
-  }
-  std::string out;
-  for (const auto& l : last) out += l + "\n";
-  return out;
-}
-
-long AgentProcess::rss_kib() const {
-  if (pid_ <= 0) return -1;
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-  std::string line;
-  while (std::getline(status, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
-  return -1;
-}
-
-double AgentProcess::cpu_seconds() const {
-  if (pid_ <= 0) return -1;
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-  std::string text;
-  std::getline(in, text);
-  // Field 2 (comm) is in parentheses and may hold spaces: count fields
-  // from the last ')'. utime and stime are fields 14 and 15.
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  unsigned long long utime = 0, stime = 0;
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 14) utime = std::stoull(field);
-    if (index == 15) {
-      stime = std::stoull(field);
-      return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-    }
-  }
-  return -1;
-}
+std::string AgentProcess::log_tail(std::size_t lines) const { return last_lines(log(), lines); }
 
 }  // namespace support

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/child_process.h"
+
 namespace support {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read,
@@ -36,7 +38,7 @@ class AgentProcess {
   const std::string& manifest_dir() const { return manifest_dir_; }
   // The API's address: "127.0.0.1", port(); it changes on restart().
   int port() const { return port_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
 
   // Sends `signal` and waits for the exit; returns the status as waitpid
   // reports it, or -1 when it is not running or did not exit in time.
@@ -51,10 +53,10 @@ class AgentProcess {
   std::string log_tail(std::size_t lines = 60) const;
 
   // Resident set size in KiB (VmRSS in /proc/<pid>/status); -1 if unknown.
-  long rss_kib() const;
+  long rss_kib() const { return process_.rss_kib(); }
   // User plus system CPU time the process used so far, in seconds
   // (/proc/<pid>/stat fields 14 and 15); -1 if unknown.
-  double cpu_seconds() const;
+  double cpu_seconds() const { return process_.cpu_seconds(); }
 
  private:
   void start(bool wait_ready);
@@ -63,7 +65,7 @@ class AgentProcess {
   std::vector<std::string> extra_args_;
   std::string dir_, root_dir_, manifest_dir_, log_path_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  ChildProcess process_;
 };
 
 }  // namespace support

@@ -13,6 +13,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "runtime/v1/api.h"
+#include "tests/support/child_process.h"
 
 namespace support {
 
@@ -28,7 +29,7 @@ class ShimProcess {
   ShimProcess& operator=(const ShimProcess&) = delete;
 
   const std::string& socket_path() const { return socket_path_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
 
   // Sends `signal` and waits for the exit; returns the status as waitpid
   // reports it, or -1 on timeout.
@@ -43,7 +44,7 @@ class ShimProcess {
 
  private:
   std::string dir_, socket_path_, log_path_;
-  pid_t pid_ = -1;
+  ChildProcess process_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
