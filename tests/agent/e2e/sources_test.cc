@@ -5,6 +5,7 @@
 
 #include <httplib.h>
 
+#include <csignal>
 #include <mutex>
 #include <thread>
 
@@ -140,6 +141,19 @@ TEST_CASE("--manifest-url: its pods run, a failing fetch keeps them, an empty an
       },
       3s, 200ms);
   CHECK_FALSE_MESSAGE(disturbed, "a failing fetch touched the pod\n" << node.agent_log_tail());
+
+  // The agent restarts while the URL still fails: until the URL has answered
+  // once, the pod is unknown, not an orphan, and must keep running.
+  node.agent().stop(SIGKILL);
+  node.agent().restart();
+  const bool swept = support::wait_for(
+      [&] {
+        for (const auto& c : node.containers_of(pod_uid))
+          if (c.id() == container && c.state() == cri::CONTAINER_RUNNING) return false;
+        return true;
+      },
+      4s, 200ms);
+  CHECK_FALSE_MESSAGE(swept, "a restarted agent removed the pod of a URL that was down\n" << node.agent_log_tail());
 
   server.answer(200, "");
   node.wait_pod_gone("from-url");
