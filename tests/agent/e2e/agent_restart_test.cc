@@ -79,5 +79,38 @@ TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart
   CHECK(pick(container_status(steady_now, "app"), {"restartCount"}) == 0);
 }
 
+TEST_CASE("a restarted agent does not cut a crash-looping container's back-off short") {
+  Node node;  // backoff 1 s doubling to 4 s: the fourth restart waits 4 s
+  node.write_manifest("loop.json",
+                      pod_manifest(node.ns(), "loop", json::array({shell_container("app", "exit 1")}), "Always"));
+  // Restart 3 has run and ended: the agent now holds a 4 s back-off.
+  json before = node.wait_pod(
+      "loop",
+      [](const json& pod) {
+        const json status = container_status(pod, "app");
+        return restart_count(status) >= 3 && state_kind(pick(status, {"state"})) == "waiting" &&
+               pick(status, {"lastState", "terminated", "finishedAt"}).is_string();
+      },
+      "restartCount 3, waiting out its back-off", 60s);
+  const int count = restart_count(container_status(before, "app"));
+  const long long finished =
+      unix_seconds(pick(container_status(before, "app"), {"lastState", "terminated", "finishedAt"}).get<std::string>());
+
+  // The agent dies and comes back within that wait.
+  node.agent().stop(SIGKILL);
+  node.agent().restart();
+  const json after = node.wait_pod(
+      "loop", [&](const json& pod) { return restart_count(container_status(pod, "app")) > count; },
+      "the next restart", 60s);
+  const json status = container_status(after, "app");
+  json started = pick(status, {"state", "running", "startedAt"});
+  if (!started.is_string()) started = pick(status, {"lastState", "terminated", "startedAt"});
+  REQUIRE(started.is_string());
+  const long long gap = unix_seconds(started.get<std::string>()) - finished;
+  MESSAGE("restart " << count + 1 << " came " << gap << " s after restart " << count << " ended");
+  // 4 s of back-off, read at one-second resolution.
+  CHECK_MESSAGE(gap >= 3, "the restarted agent restarted the container at once\n" << node.agent_log_tail());
+}
+
 }  // namespace
 }  // namespace e2e
