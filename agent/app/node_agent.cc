@@ -122,6 +122,11 @@ void NodeAgent::start() {
     if (attempt > 3600) throw std::runtime_error("the CRI runtime at " + p.cri.endpoint() + " never answered");
   }
 
+  pleg::PlegOptions pleg_options;
+  pleg_options.relist_period = milliseconds(options_.pleg_relist_period_ms);
+  pleg_options.use_events = options_.evented_pleg;
+  p.pleg.emplace(p.cri, p.metrics, pleg_options);  // before the API's /healthz can ask it
+
   server::HttpApiDeps deps{p.manager, p.statuses, p.metrics, options_.node_name,
                            [this] { return health_problem(); }, [this] { refresh_metrics(); }};
   p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
@@ -141,10 +146,6 @@ void NodeAgent::start() {
   }
   remove_orphans();
 
-  pleg::PlegOptions pleg_options;
-  pleg_options.relist_period = milliseconds(options_.pleg_relist_period_ms);
-  pleg_options.use_events = options_.evented_pleg;
-  p.pleg.emplace(p.cri, p.metrics, pleg_options);
   p.pleg->start([this](const pleg::PodLifecycleEvent& event) {
     if (parts_->workers.known(event.pod_uid)) {
       parts_->workers.wake(event.pod_uid);
@@ -169,8 +170,8 @@ void NodeAgent::remove_orphans() {
     orphan.metadata.uid = uid;
     orphan.metadata.name = uid;
     orphan.spec.termination_grace_period_seconds = -1;  // each container's own
-    spdlog::info("pod {}: runs in the runtime but no source names it; removing it", uid);
-    parts_->workers.remove(orphan);
+    if (parts_->workers.remove_orphan(orphan))
+      spdlog::info("pod {}: runs in the runtime but no source names it; removing it", uid);
   }
 }
 

@@ -97,7 +97,7 @@ struct FileSource::Impl {
         log_rejected(set);
       }
     } else {
-      content = "\0unreadable";
+      content = std::string("\0unreadable", 11);  // never a file's text
       set.rejected.push_back({key, "default", "", path + ": cannot read: " + std::strerror(errno)});
       if (known[path] != content) log_rejected(set);
     }
@@ -179,9 +179,9 @@ struct FileSource::Impl {
         return;
       }
       if (fds[0].revents) return;  // stop()
-      bool rescan_due = false;
-      if (r > 0 && fds[1].revents) rescan_due = drain_events();
       try {
+        bool rescan_due = false;
+        if (r > 0 && fds[1].revents) rescan_due = drain_events();
         if (rescan_due || std::chrono::steady_clock::now() >= next_rescan) {
           rescan();
           next_rescan = std::chrono::steady_clock::now() + rescan_period;

@@ -97,6 +97,15 @@ struct UrlSource::Impl {
     if (!body) return;
     bool changed = !last_body || *last_body != *body;
     ManifestSet set = read_manifest_set(*body, pod::PodSource{pod::PodSource::Kind::Url, url, node_name}, key);
+    if (set.pods.empty() && !set.rejected.empty()) {
+      // Nothing of it parses (an error page, a truncated body): as kubelet,
+      // keep the last good set rather than kill every pod of the URL. Only
+      // an empty answer means "no pods".
+      const std::string error = "answered nothing that parses as a pod (" + set.rejected.front().message + ")";
+      if (error != last_error) spdlog::warn("url source: {}: {}; keeping the last set", key, error);
+      last_error = error;
+      return;
+    }
     if (changed) {
       spdlog::info("url source: read {} ({} pods, {} rejected)", key, set.pods.size(), set.rejected.size());
       log_rejected(set);

@@ -1,5 +1,6 @@
 #include "agent/cri/cri_client.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "agent/metrics/registry.h"
@@ -126,12 +127,14 @@ grpc::Status CriClient::start_container(const std::string& id) {
 }
 
 grpc::Status CriClient::stop_container(const std::string& id, int64_t timeout_seconds) {
+  // A year is grace enough; more would overflow the deadline's arithmetic.
+  timeout_seconds = std::clamp<int64_t>(timeout_seconds, 0, 365LL * 24 * 3600);
   v1::StopContainerRequest in;
   in.set_container_id(id);
   in.set_timeout(timeout_seconds);
   v1::StopContainerResponse out;
   return CRI_CALL(runtime_, StopContainer, in, out,
-                  default_timeout_ + std::chrono::seconds(std::max<int64_t>(timeout_seconds, 0)));
+                  default_timeout_ + std::chrono::seconds(timeout_seconds));
 }
 
 grpc::Status CriClient::remove_container(const std::string& id) {

@@ -139,6 +139,9 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
       case ContainerPhase::Exited:
       case ContainerPhase::Unknown: {
         const bool changed = latest->hash != hash_of(container);
+        // An Unknown container may still run: kill it before a replacement
+        // starts, as kubelet does, so two never run at once.
+        const bool kill_first = latest->phase == ContainerPhase::Unknown;
         if (!changed && !should_restart(spec.restart_policy, *latest)) break;
         if (!changed) {
           if (auto wait = backoff(*latest); wait.count() > 0) {
@@ -150,10 +153,22 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
             break;
           }
         }
+        if (kill_first) actions.containers_to_kill.push_back({latest->id, container.name, "its state is unknown"});
         actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
         break;
       }
     }
+  }
+
+  // Containers the spec no longer names (a sidecar edited out of a pod that
+  // keeps its UID) are killed, as kubelet does.
+  for (const auto& c : state.containers) {
+    if (c.phase != ContainerPhase::Running && c.phase != ContainerPhase::Created && c.phase != ContainerPhase::Unknown)
+      continue;
+    bool named = false;
+    for (const auto& s : spec.containers) named = named || s.name == c.name;
+    for (const auto& s : spec.init_containers) named = named || s.name == c.name;
+    if (!named) actions.containers_to_kill.push_back({c.id, c.name, "the pod's spec no longer names it"});
   }
   if (spec.restart_policy != pod::RestartPolicy::Always && actions.containers_to_start.empty() &&
       actions.backing_off.empty()) {

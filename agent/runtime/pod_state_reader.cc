@@ -90,12 +90,23 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   (*container_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
   v1::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
+  std::set<std::string> listed;
   for (const auto& c : containers.containers()) {
+    listed.insert(c.id());
     ContainerState state;
     auto rpc = read_container(c.id(), out, state);
     if (rpc.error_code() == grpc::StatusCode::NOT_FOUND) continue;  // removed since the list
     if (!rpc.ok()) return rpc;
+    // Only the list says which sandbox a container belongs to.
+    state.sandbox_id = c.pod_sandbox_id();
     out.containers.push_back(std::move(state));
+  }
+  {
+    std::lock_guard lock(mutex_);
+    if (auto pod = exited_.find(uid); pod != exited_.end()) {
+      std::erase_if(pod->second, [&](const auto& entry) { return !listed.count(entry.first); });
+      if (pod->second.empty()) exited_.erase(pod);
+    }
   }
   std::sort(out.containers.begin(), out.containers.end(),
             [](const ContainerState& a, const ContainerState& b) { return a.created_at_ns > b.created_at_ns; });
@@ -105,9 +116,11 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
 grpc::Status PodStateReader::read_container(const std::string& id, const PodRuntimeState& pod, ContainerState& out) {
   {
     std::lock_guard lock(mutex_);
-    if (auto it = exited_.find(id); it != exited_.end()) {
-      out = it->second;
-      return grpc::Status::OK;
+    if (auto cached = exited_.find(pod.uid); cached != exited_.end()) {
+      if (auto it = cached->second.find(id); it != cached->second.end()) {
+        out = it->second;
+        return grpc::Status::OK;
+      }
     }
   }
   v1::ContainerStatusResponse response;
@@ -140,7 +153,7 @@ grpc::Status PodStateReader::read_container(const std::string& id, const PodRunt
       out.message = read_termination_message(paths_.termination_message_file(key, out.name, out.restart_count));
     }
     std::lock_guard lock(mutex_);
-    exited_[id] = out;
+    exited_[pod.uid][id] = out;
   }
   return grpc::Status::OK;
 }
@@ -164,9 +177,9 @@ grpc::Status PodStateReader::list_pod_uids(std::vector<std::string>& out) {
   return grpc::Status::OK;
 }
 
-void PodStateReader::forget(const std::vector<std::string>& container_ids) {
+void PodStateReader::forget_pod(const std::string& uid) {
   std::lock_guard lock(mutex_);
-  for (const auto& id : container_ids) exited_.erase(id);
+  exited_.erase(uid);
 }
 
 }  // namespace agent::runtime

@@ -35,8 +35,8 @@ class PodStateReader {
   grpc::Status read(const std::string& uid, PodRuntimeState& out);
   // Every managed pod UID the runtime holds (sandboxes or containers).
   grpc::Status list_pod_uids(std::vector<std::string>& out);
-  // Forgets cached statuses of removed containers.
-  void forget(const std::vector<std::string>& container_ids);
+  // Forgets the cached statuses of a pod's containers.
+  void forget_pod(const std::string& uid);
 
  private:
   grpc::Status read_container(const std::string& id, const PodRuntimeState& pod, ContainerState& out);
@@ -45,7 +45,9 @@ class PodStateReader {
   AgentPaths paths_;
   std::string node_name_;
   std::mutex mutex_;
-  std::map<std::string, ContainerState> exited_;  // by container ID
+  // Exited containers' statuses, by pod UID then container ID; a pod's
+  // entries that its list no longer shows are dropped at each read.
+  std::map<std::string, std::map<std::string, ContainerState>> exited_;
 };
 
 // Reads at most 4096 bytes of `path`; "" when it is missing.

@@ -132,6 +132,20 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
       return outcome;
     }
   }
+  const std::string sandbox_key = pod.metadata.uid + "/sandbox";
+  if (actions.create_sandbox) {
+    if (auto left = crash_backoff_.remaining_since_update(sandbox_key, flowcontrol::Backoff::now_ns());
+        left.count() > 0) {
+      // The last attempt failed: wait out its back-off (a failing
+      // RunPodSandbox must not spin on its own rollback's events).
+      outcome.result.pod_error = "back-off " + std::to_string((left.count() + 999) / 1000) +
+                                 "s before creating the pod sandbox again";
+      keep_soonest(outcome, left);
+      outcome.state_read = true;
+      outcome.state = std::move(state);
+      return outcome;
+    }
+  }
   if (actions.create_sandbox) {
     acted = true;
     std::error_code ec;
@@ -144,11 +158,11 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
     if (!status.ok()) {
       outcome.result.pod_error = "creating the pod sandbox: " + status.error_message();
       spdlog::error("pod {}: {}", pod_ref(pod), outcome.result.pod_error);
-      const std::string key = pod.metadata.uid + "/sandbox";
       const auto now = flowcontrol::Backoff::now_ns();
-      crash_backoff_.next(key, now, now);
-      keep_soonest(outcome, crash_backoff_.delay(key));
+      crash_backoff_.next(sandbox_key, now, now);
+      keep_soonest(outcome, crash_backoff_.delay(sandbox_key));
     } else {
+      crash_backoff_.reset(sandbox_key);
       sandbox_id = response.pod_sandbox_id();
       sandbox.id = sandbox_id;
       sandbox.attempt = actions.sandbox_attempt;
@@ -201,6 +215,16 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
     return;
   }
 
+  const std::string start_key = pod.metadata.uid + "/" + container.name + "/start";
+  if (auto left = crash_backoff_.remaining_since_update(start_key, flowcontrol::Backoff::now_ns());
+      left.count() > 0) {
+    // Its last start failed (and the container was removed): no exited
+    // container holds the crash back-off, so this key does.
+    fail("RunContainerError", "back-off " + std::to_string((left.count() + 999) / 1000) +
+                                  "s restarting the container after its start failed");
+    keep_soonest(outcome, left);
+    return;
+  }
   const images::EnsureResult image = images_.ensure(pod, container);
   if (!image.ok) {
     fail(image.reason, image.message);
@@ -247,10 +271,11 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
     fail("RunContainerError", status.error_message());
     // Nothing half-made stays: the next attempt creates it afresh, after a back-off.
     cri_.remove_container(created.container_id());
-    const std::string key = pod.metadata.uid + "/" + container.name + "/start";
     const auto now = flowcontrol::Backoff::now_ns();
-    crash_backoff_.next(key, now, now);
-    keep_soonest(outcome, crash_backoff_.delay(key));
+    crash_backoff_.next(start_key, now, now);
+    keep_soonest(outcome, crash_backoff_.delay(start_key));
+  } else {
+    crash_backoff_.reset(start_key);
   }
 }
 
@@ -284,17 +309,15 @@ bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool rem
     ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
   }
   if (!remove) return ok;
-  std::vector<std::string> removed;
   for (const auto& c : state.containers) {
     auto status = cri_.remove_container(c.id);
     ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
-    removed.push_back(c.id);
   }
   for (const auto& s : state.sandboxes) {
     auto status = cri_.remove_pod_sandbox(s.id);
     ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
   }
-  reader_.forget(removed);
+  reader_.forget_pod(uid);
   if (ok) {
     pod::Pod key;
     key.metadata.uid = uid;
@@ -313,21 +336,15 @@ void PodSyncer::collect_garbage(const PodRuntimeState& state) {
   // Kubelet keeps one dead container per container name (its lastState);
   // older dead ones, and dead sandboxes other than the newest that hold no
   // container any more, are removed.
+  // (The reader drops the cached statuses of removed containers at its next read.)
   std::map<std::string, int> seen;
-  std::vector<std::string> removed;
   std::map<std::string, int> containers_per_sandbox;
   for (const auto& c : state.containers) {
     const int n = ++seen[c.name];
     const bool dead = c.phase == ContainerPhase::Exited;
-    if (dead && n > 2) {
-      if (cri_.remove_container(c.id).ok()) {
-        removed.push_back(c.id);
-        continue;
-      }
-    }
+    if (dead && n > 2 && cri_.remove_container(c.id).ok()) continue;
     ++containers_per_sandbox[c.sandbox_id];
   }
-  reader_.forget(removed);
   for (std::size_t i = 1; i < state.sandboxes.size(); ++i) {
     const auto& s = state.sandboxes[i];
     if (!s.ready && containers_per_sandbox[s.id] == 0) cri_.remove_pod_sandbox(s.id);

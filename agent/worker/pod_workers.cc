@@ -48,6 +48,16 @@ void PodWorkers::remove(const pod::Pod& pod) {
   enqueue_locked(pod.metadata.uid, work);
 }
 
+bool PodWorkers::remove_orphan(const pod::Pod& pod) {
+  std::lock_guard lock(mutex_);
+  if (pods_.count(pod.metadata.uid)) return false;
+  auto& work = pods_[pod.metadata.uid];
+  work.pod = pod;
+  work.removing = true;
+  enqueue_locked(pod.metadata.uid, work);
+  return true;
+}
+
 void PodWorkers::wake(const std::string& uid) {
   std::lock_guard lock(mutex_);
   auto it = pods_.find(uid);

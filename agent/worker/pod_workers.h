@@ -43,6 +43,10 @@ class PodWorkers {
 
   void update(const pod::Pod& pod);
   void remove(const pod::Pod& pod);
+  // remove() for a pod found in the runtime that no source names: does
+  // nothing (false) when the workers already hold its UID, checked under
+  // their lock, so a pod added meanwhile is never killed as an orphan.
+  bool remove_orphan(const pod::Pod& pod);
   void wake(const std::string& uid);
   bool known(const std::string& uid) const;
   void stop();

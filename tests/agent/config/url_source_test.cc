@@ -118,6 +118,23 @@ TEST_CASE("url source: the first fetch is done by start(); later bodies are diff
   src.stop();
 }
 
+TEST_CASE("url source: a body where nothing parses keeps the last set; an empty one removes it") {
+  ManifestServer server;
+  server.answer(200, pod_yaml("web", "busybox:1"));
+  RecordingListener l;
+  PodManager m(l);
+  UrlSource src(server.url(), "", m, 20ms);
+  src.start();
+  REQUIRE(m.pod_by_name("default", "web"));
+  server.answer(200, "<html><body>502 Bad Gateway</body></html>");
+  const int hits = server.hits();
+  for (int i = 0; i < 200 && server.hits() < hits + 3; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(m.pod_by_name("default", "web"));
+  server.answer(200, "");
+  CHECK(l.wait_for("removed", "default/web", 0));
+  src.stop();
+}
+
 TEST_CASE("url source: a URL that refuses is not fatal") {
   // A port that was free a moment ago and is closed now: connections are refused.
   int port = free_port();

@@ -99,6 +99,58 @@ TEST_CASE("restartPolicy Never and OnFailure give Succeeded and Failed") {
   CHECK(node.containers_of(uid(never_fail)).size() <= 1);
 }
 
+TEST_CASE("a dead sandbox is replaced, and under OnFailure a succeeded container does not run again") {
+  Node node;
+  node.write_manifest("mixed.json",
+                      pod_manifest(node.ns(), "mixed",
+                                   json::array({shell_container("done", "exit 0"),
+                                                shell_container("server", "exec sleep 3600")}),
+                                   "OnFailure"));
+  const json before = node.wait_pod(
+      "mixed",
+      [](const json& pod) {
+        return pick(container_status(pod, "done"), {"state", "terminated", "exitCode"}) == 0 &&
+               pick(container_status(pod, "server"), {"state", "running"}).is_object();
+      },
+      "done exited 0 and server running");
+  const std::string pod_uid = uid(before);
+  const std::string server_before = current_id(container_status(before, "server"));
+  const std::string done_before = current_id(container_status(before, "done"));
+
+  // The sandbox dies behind the agent's back (its containers with it).
+  const auto sandboxes = node.sandboxes_of(pod_uid);
+  REQUIRE(sandboxes.size() == 1);
+  {
+    grpc::ClientContext context;
+    cri::StopPodSandboxRequest request;
+    request.set_pod_sandbox_id(sandboxes[0].id());
+    cri::StopPodSandboxResponse response;
+    REQUIRE(node.shim().runtime()->StopPodSandbox(&context, request, &response).ok());
+  }
+  const json after = node.wait_pod(
+      "mixed",
+      [&](const json& pod) {
+        const json server = container_status(pod, "server");
+        return pick(server, {"state", "running"}).is_object() && current_id(server) != server_before;
+      },
+      "server running again in a new sandbox");
+  CHECK(restart_count(container_status(after, "server")) == 1);
+  // A few resyncs later, "done" has still run only once: its success counts
+  // across sandboxes (it needs its old sandbox's record to know).
+  const bool reran = support::wait_for(
+      [&] {
+        for (const auto& c : node.containers_of(pod_uid))
+          if (c.metadata().name() == "done" && c.id() != done_before) return true;
+        return false;
+      },
+      4s, 200ms);
+  CHECK_FALSE_MESSAGE(reran, "\"done\" ran again, or its record was lost\n" << node.agent_log_tail());
+  const json now = node.wait_pod("mixed", [](const json&) { return true; }, "the pod");
+  CHECK(restart_count(container_status(now, "done")) == 0);
+  CHECK(current_id(container_status(now, "done")) == done_before);
+  CHECK(pick(container_status(now, "done"), {"state", "terminated", "exitCode"}) == 0);
+}
+
 TEST_CASE("the termination message is read back from terminationMessagePath") {
   Node node;
   json custom = shell_container("custom", "printf 'custom path words' > /tmp/last-words; exit 0");

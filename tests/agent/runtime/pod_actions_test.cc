@@ -182,3 +182,20 @@ TEST_CASE("a container created but never started in this sandbox is started, not
   REQUIRE(a.containers_to_start.size() == 1);
   CHECK(a.containers_to_start[0].created_id == "a-1");
 }
+
+TEST_CASE("a container in an unknown state is killed before its replacement starts") {
+  auto state = with_sandbox(true, {container("a", ContainerPhase::Unknown, 0, 1, 1)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of, no_backoff);
+  REQUIRE(a.containers_to_kill.size() == 1);
+  CHECK(a.containers_to_kill[0].id == "a-1");
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].restart_count == 2);
+}
+
+TEST_CASE("a running container the spec no longer names is killed") {
+  auto state = with_sandbox(true, {container("a", ContainerPhase::Running), container("gone", ContainerPhase::Running, 0, 2)});
+  auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of, no_backoff);
+  REQUIRE(a.containers_to_kill.size() == 1);
+  CHECK(a.containers_to_kill[0].name == "gone");
+  CHECK(a.containers_to_start.empty());
+}
