@@ -11,6 +11,7 @@
 
 #include "agent/app/host_info.h"
 #include "agent/config/api_pod_store.h"
+#include "agent/pod/manifest_parser.h"
 #include "agent/config/file_source.h"
 #include "agent/config/url_source.h"
 #include "agent/cri/cri_client.h"
@@ -243,12 +244,12 @@ void NodeAgent::pod_removed(const pod::Pod& pod) {
   spdlog::info("pod {}/{} ({}): removed from its source; killing it", pod.metadata.namespace_, pod.metadata.name,
                pod.metadata.uid);
   note_activity();
-  if (config::from_api(pod)) parts_->api_store.remove(pod.metadata.uid);
+  if (pod::came_from(pod, pod::PodSource::Kind::Api)) parts_->api_store.remove(pod.metadata.uid);
   parts_->workers.remove(pod);
 }
 
 void NodeAgent::persist_api_pod(const pod::Pod& pod) {
-  if (!config::from_api(pod)) return;
+  if (!pod::came_from(pod, pod::PodSource::Kind::Api)) return;
   try {
     parts_->api_store.save(pod);
   } catch (const std::exception& e) {

@@ -19,11 +19,6 @@ namespace agent::config {
 
 namespace fs = std::filesystem;
 
-bool from_api(const pod::Pod& pod) {
-  auto it = pod.metadata.annotations.find("kubernetes.io/config.source");
-  return it != pod.metadata.annotations.end() && it->second == "api";
-}
-
 void ApiPodStore::save(const pod::Pod& pod) {
   std::error_code ec;
   fs::create_directories(dir_, ec);

@@ -27,7 +27,5 @@ class ApiPodStore {
   std::string dir_;
 };
 
-// Whether `pod` came from the HTTP API (its config.source annotation).
-bool from_api(const pod::Pod& pod);
 
 }  // namespace agent::config

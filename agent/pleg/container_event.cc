@@ -8,12 +8,6 @@ namespace {
 namespace v1 = ::runtime::v1;
 using Type = PodLifecycleEvent::Type;
 
-template <typename LabelMap>
-bool managed(const LabelMap& labels) {
-  auto it = labels.find(runtime::kManagedByLabel);
-  return it != labels.end() && it->second == "true";
-}
-
 }  // namespace
 
 std::optional<PodLifecycleEvent> event_from_cri(const v1::ContainerEventResponse& event) {
@@ -23,17 +17,14 @@ std::optional<PodLifecycleEvent> event_from_cri(const v1::ContainerEventResponse
   bool ours = false;
   if (event.has_pod_sandbox_status()) {
     const auto& sb = event.pod_sandbox_status();
-    ours = managed(sb.labels());
-    auto it = sb.labels().find(runtime::kPodUidLabel);
-    uid = it != sb.labels().end() ? it->second : sb.metadata().uid();
+    ours = runtime::is_managed(sb.labels());
+    uid = runtime::label_value(sb.labels(), runtime::kPodUidLabel);
+    if (uid.empty()) uid = sb.metadata().uid();
   }
   for (const auto& c : event.containers_statuses()) {
     if (c.id() != event.container_id()) continue;
-    ours = ours || managed(c.labels());
-    if (uid.empty()) {
-      auto it = c.labels().find(runtime::kPodUidLabel);
-      if (it != c.labels().end()) uid = it->second;
-    }
+    ours = ours || runtime::is_managed(c.labels());
+    if (uid.empty()) uid = runtime::label_value(c.labels(), runtime::kPodUidLabel);
   }
   if (!ours || uid.empty()) return std::nullopt;
 

@@ -7,18 +7,6 @@ namespace {
 
 namespace v1 = ::runtime::v1;
 
-template <typename LabelMap>
-bool managed(const LabelMap& labels) {
-  auto it = labels.find(runtime::kManagedByLabel);
-  return it != labels.end() && it->second == "true";
-}
-
-template <typename LabelMap>
-std::string label(const LabelMap& labels, const char* key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? std::string() : it->second;
-}
-
 EntityState container_state(v1::ContainerState s) {
   switch (s) {
     case v1::CONTAINER_RUNNING: return EntityState::Running;
@@ -31,28 +19,28 @@ EntityState container_state(v1::ContainerState s) {
 
 v1::PodSandboxFilter managed_sandbox_filter() {
   v1::PodSandboxFilter f;
-  (*f.mutable_label_selector())[runtime::kManagedByLabel] = "true";
+  runtime::select_managed(f);
   return f;
 }
 
 v1::ContainerFilter managed_container_filter() {
   v1::ContainerFilter f;
-  (*f.mutable_label_selector())[runtime::kManagedByLabel] = "true";
+  runtime::select_managed(f);
   return f;
 }
 
 Snapshot make_snapshot(const v1::ListPodSandboxResponse& sandboxes, const v1::ListContainersResponse& containers) {
   Snapshot snap;
   for (const auto& sb : sandboxes.items()) {
-    if (!managed(sb.labels())) continue;
-    std::string uid = label(sb.labels(), runtime::kPodUidLabel);
+    if (!runtime::is_managed(sb.labels())) continue;
+    std::string uid = runtime::label_value(sb.labels(), runtime::kPodUidLabel);
     if (uid.empty()) uid = sb.metadata().uid();
     snap.sandboxes[sb.id()] =
         Entity{uid, sb.state() == v1::SANDBOX_READY ? EntityState::Running : EntityState::Exited};
   }
   for (const auto& c : containers.containers()) {
-    if (!managed(c.labels())) continue;
-    std::string uid = label(c.labels(), runtime::kPodUidLabel);
+    if (!runtime::is_managed(c.labels())) continue;
+    std::string uid = runtime::label_value(c.labels(), runtime::kPodUidLabel);
     if (uid.empty()) {
       auto sb = snap.sandboxes.find(c.pod_sandbox_id());
       if (sb != snap.sandboxes.end()) uid = sb->second.pod_uid;

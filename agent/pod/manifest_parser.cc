@@ -495,8 +495,8 @@ ObjectMeta metadata(const YAML::Node& n) {
   return m;
 }
 
-const char* source_name(const PodSource& source) {
-  switch (source.kind) {
+const char* source_name(PodSource::Kind kind) {
+  switch (kind) {
     case PodSource::Kind::File: return "file";
     case PodSource::Kind::Url: return "http";
     case PodSource::Kind::Api: return "api";
@@ -519,7 +519,7 @@ Pod pod(const YAML::Node& doc, const PodSource& source) {
   if (p.metadata.uid.empty()) p.metadata.uid = static_pod_uid(doc, source);
   // As kubelet's config sources do: where a pod came from, and its identity
   // under the key kubelet uses to match mirror and static pods.
-  p.metadata.annotations["kubernetes.io/config.source"] = source_name(source);
+  p.metadata.annotations["kubernetes.io/config.source"] = source_name(source.kind);
   p.metadata.annotations["kubernetes.io/config.hash"] = p.metadata.uid;
   return p;
 }
@@ -627,6 +627,11 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
     }
   }
   return out;
+}
+
+bool came_from(const Pod& pod, PodSource::Kind kind) {
+  auto it = pod.metadata.annotations.find("kubernetes.io/config.source");
+  return it != pod.metadata.annotations.end() && it->second == source_name(kind);
 }
 
 }  // namespace agent::pod

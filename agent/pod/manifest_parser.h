@@ -40,4 +40,8 @@ struct ManifestDocument {
 
 std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSource& source);
 
+// Whether `pod` was parsed from a source of `kind` (its
+// kubernetes.io/config.source annotation, which parse_manifest sets).
+bool came_from(const Pod& pod, PodSource::Kind kind);
+
 }  // namespace agent::pod

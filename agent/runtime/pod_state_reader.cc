@@ -24,14 +24,9 @@ ContainerPhase phase_of(v1::ContainerState state) {
   }
 }
 
-std::string value_or(const google::protobuf::Map<std::string, std::string>& map, const char* key) {
-  auto it = map.find(key);
-  return it == map.end() ? std::string() : it->second;
-}
-
 uint32_t restart_count_of(const google::protobuf::Map<std::string, std::string>& annotations) {
   try {
-    return static_cast<uint32_t>(std::stoul(value_or(annotations, kRestartCountAnnotation)));
+    return static_cast<uint32_t>(std::stoul(label_value(annotations, kRestartCountAnnotation)));
   } catch (const std::exception&) {
     return 0;
   }
@@ -53,9 +48,7 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   out.uid = uid;
 
   v1::PodSandboxFilter sandbox_filter;
-  (*sandbox_filter.mutable_label_selector())[kPodUidLabel] = uid;
-  (*sandbox_filter.mutable_label_selector())[kManagedByLabel] = "true";
-  (*sandbox_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
+  select_managed(sandbox_filter, node_name_, uid);
   v1::ListPodSandboxResponse sandboxes;
   if (auto status = cri_.list_pod_sandbox(sandbox_filter, sandboxes); !status.ok()) return status;
   for (const auto& s : sandboxes.items()) {
@@ -85,9 +78,7 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   }
 
   v1::ContainerFilter container_filter;
-  (*container_filter.mutable_label_selector())[kPodUidLabel] = uid;
-  (*container_filter.mutable_label_selector())[kManagedByLabel] = "true";
-  (*container_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
+  select_managed(container_filter, node_name_, uid);
   v1::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
   std::set<std::string> listed;
@@ -130,10 +121,10 @@ grpc::Status PodStateReader::read_container(const std::string& id, const PodRunt
   out.name = s.metadata().name();
   out.attempt = s.metadata().attempt();
   out.restart_count = restart_count_of(s.annotations());
-  out.hash = value_or(s.annotations(), kContainerHashAnnotation);
-  out.init = value_or(s.annotations(), kContainerTypeAnnotation) == "init";
+  out.hash = label_value(s.annotations(), kContainerHashAnnotation);
+  out.init = label_value(s.annotations(), kContainerTypeAnnotation) == "init";
   try {
-    const std::string grace = value_or(s.annotations(), kTerminationGraceAnnotation);
+    const std::string grace = label_value(s.annotations(), kTerminationGraceAnnotation);
     if (!grace.empty()) out.grace_seconds = std::stoll(grace);
   } catch (const std::exception&) {
   }
@@ -161,17 +152,15 @@ grpc::Status PodStateReader::read_container(const std::string& id, const PodRunt
 grpc::Status PodStateReader::list_pod_uids(std::vector<std::string>& out) {
   std::set<std::string> uids;
   v1::PodSandboxFilter sandbox_filter;
-  (*sandbox_filter.mutable_label_selector())[kManagedByLabel] = "true";
-  (*sandbox_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
+  select_managed(sandbox_filter, node_name_);
   v1::ListPodSandboxResponse sandboxes;
   if (auto status = cri_.list_pod_sandbox(sandbox_filter, sandboxes); !status.ok()) return status;
   for (const auto& s : sandboxes.items()) uids.insert(s.metadata().uid());
   v1::ContainerFilter container_filter;
-  (*container_filter.mutable_label_selector())[kManagedByLabel] = "true";
-  (*container_filter.mutable_label_selector())[kNodeNameLabel] = node_name_;
+  select_managed(container_filter, node_name_);
   v1::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
-  for (const auto& c : containers.containers()) uids.insert(value_or(c.labels(), kPodUidLabel));
+  for (const auto& c : containers.containers()) uids.insert(label_value(c.labels(), kPodUidLabel));
   uids.erase("");
   out.assign(uids.begin(), uids.end());
   return grpc::Status::OK;

@@ -32,6 +32,13 @@ void add_identity(const pod::Pod& pod, std::map<std::string, std::string>& label
 
 }  // namespace
 
+std::map<std::string, std::string> managed_selector(const std::string& node_name, const std::string& uid) {
+  std::map<std::string, std::string> selector{{kManagedByLabel, "true"}};
+  if (!node_name.empty()) selector[kNodeNameLabel] = node_name;
+  if (!uid.empty()) selector[kPodUidLabel] = uid;
+  return selector;
+}
+
 std::map<std::string, std::string> sandbox_labels(const pod::Pod& pod) {
   std::map<std::string, std::string> labels = pod.metadata.labels;
   add_identity(pod, labels);

@@ -30,6 +30,31 @@ inline constexpr const char* kContainerPortsAnnotation = "io.kubernetes.containe
 // "init" for an init container, "app" otherwise.
 inline constexpr const char* kContainerTypeAnnotation = "io.node-agent.container.type";
 
+// The value of `key` in a label or annotation map (std::map or protobuf
+// Map), "" when absent.
+template <typename Map>
+std::string label_value(const Map& labels, const char* key) {
+  auto it = labels.find(key);
+  return it == labels.end() ? std::string() : it->second;
+}
+
+// Whether labels mark an object node-agent made (on any node).
+template <typename Map>
+bool is_managed(const Map& labels) {
+  return label_value(labels, kManagedByLabel) == "true";
+}
+
+// The CRI label selector of what node-agent made: every agent's, or only
+// node `node_name`'s, and only pod `uid`'s when given.
+std::map<std::string, std::string> managed_selector(const std::string& node_name = "", const std::string& uid = "");
+
+// Puts managed_selector(node_name, uid) into a CRI PodSandboxFilter's or
+// ContainerFilter's label selector.
+template <typename Filter>
+void select_managed(Filter& filter, const std::string& node_name = "", const std::string& uid = "") {
+  for (const auto& [key, value] : managed_selector(node_name, uid)) (*filter.mutable_label_selector())[key] = value;
+}
+
 // Labels of a pod's sandbox: the pod's own labels plus the identity labels.
 std::map<std::string, std::string> sandbox_labels(const pod::Pod& pod);
 // Annotations of a pod's sandbox: the pod's own annotations.

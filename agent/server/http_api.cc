@@ -56,10 +56,7 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
   return {host, port};
 }
 
-bool from_api(const pod::Pod& p) {
-  auto it = p.metadata.annotations.find("kubernetes.io/config.source");
-  return it != p.metadata.annotations.end() && it->second == "api";
-}
+bool from_api(const pod::Pod& p) { return pod::came_from(p, pod::PodSource::Kind::Api); }
 
 }  // namespace
 

@@ -69,7 +69,7 @@ TEST_CASE("a stored API pod reads back with the same UID and spec") {
   REQUIRE(docs.size() == 1);
   REQUIRE_MESSAGE(docs[0].pod, docs[0].error);
   const pod::Pod& original = *docs[0].pod;
-  CHECK(config::from_api(original));
+  CHECK(pod::came_from(original, pod::PodSource::Kind::Api));
 
   const std::string dir = temp_dir();
   config::ApiPodStore store(dir);
