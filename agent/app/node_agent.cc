@@ -147,16 +147,10 @@ void NodeAgent::start() {
   }
   remove_orphans();
 
-  p.pleg->start([this](const pleg::PodLifecycleEvent& event) {
-    if (parts_->workers.known(event.pod_uid)) {
-      parts_->workers.wake(event.pod_uid);
-    } else if (!parts_->manager.pod_by_uid(event.pod_uid)) {
-      // Something of a pod no source names appeared (or a removal is
-      // already done): the next orphan sweep deals with it.
-    }
-  });
+  // An event of a pod the workers do not hold is dropped by wake(); if no
+  // source names that pod, the next orphan sweep removes it.
+  p.pleg->start([this](const pleg::PodLifecycleEvent& event) { parts_->workers.wake(event.pod_uid); });
   housekeeping_ = std::thread([this] { run_housekeeping(); });
-  started_ = true;
   spdlog::info("node-agent on node {} serving its API on port {}", options_.node_name, p.http->port());
 }
 

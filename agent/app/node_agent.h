@@ -58,7 +58,6 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
 
   Options options_;
   std::unique_ptr<Parts> parts_;
-  std::atomic<bool> started_{false};
   std::mutex housekeeping_mutex_;
   std::condition_variable housekeeping_cv_;
   bool stopping_ = false;

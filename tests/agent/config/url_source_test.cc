@@ -158,6 +158,9 @@ TEST_CASE("url source: has_synced once a fetch succeeded, and stays so while the
   CHECK_FALSE(src.has_synced());
   server.answer(200, pod_yaml("web", "busybox:1"));
   REQUIRE(l.wait_for("added", "default/web", 0));
+  // Marked synced only after the pods are handed over (so an orphan sweep
+  // never sees "synced" without them): a moment after the listener heard.
+  for (int i = 0; i < 200 && !src.has_synced(); ++i) std::this_thread::sleep_for(10ms);
   CHECK(src.has_synced());
   server.answer(500, "");
   const int hits = server.hits();
