@@ -184,17 +184,27 @@ struct SessionCore {
 
 namespace {
 
-bool send_all(int fd, const std::string& bytes) {
+// 0 when all was sent, else the errno of the failed send.
+int send_all(int fd, const std::string& bytes) {
   std::size_t off = 0;
   while (off < bytes.size()) {
     ssize_t n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return false;
+      return errno;
     }
     off += static_cast<std::size_t>(n);
   }
-  return true;
+  return 0;
+}
+
+// Why the connection failed, from either direction: a peer that went away
+// is named the same whether the reader or the writer noticed first (a
+// write to a closed socket fails with EPIPE before a read sees its FIN).
+std::string connection_failure(const char* doing, int err) {
+  if (err == 0 || err == EPIPE) return "peer closed the connection";
+  if (err == ECONNRESET) return "peer reset the connection";
+  return std::string(doing) + " the connection failed: " + std::strerror(err);
 }
 
 Headers reply_headers() { return {{":status", "200"}, {":version", "HTTP/1.1"}}; }
@@ -224,10 +234,9 @@ void SessionCore::read_loop(std::string initial) {
         continue;
       }
       if (n <= 0) {
+        int err = n == 0 ? 0 : errno;
         std::lock_guard lock(mu);
-        end_locked(n == 0                ? std::string("peer closed the connection")
-                   : errno == ECONNRESET ? std::string("peer reset the connection")
-                                         : std::string("reading the connection failed: ") + std::strerror(errno));
+        end_locked(connection_failure("reading", err));
         break;
       }
       pending_bytes.assign(buffer.data(), static_cast<std::size_t>(n));
@@ -458,10 +467,10 @@ void SessionCore::write_loop() {
     }
     changed.notify_all();  // queue space for writers
     lock.unlock();
-    bool ok = send_all(fd, batch);
+    int err = send_all(fd, batch);
     lock.lock();
-    if (!ok) {
-      end_locked(std::string("writing the connection failed: ") + std::strerror(errno));
+    if (err != 0) {
+      end_locked(connection_failure("writing", err));
       urgent.clear();
       ordered.clear();
       urgent_bytes = ordered_bytes = 0;
