@@ -76,8 +76,9 @@ struct Window {
 
 class AgentBench {
  public:
-  AgentBench(bench::BenchRun& run, support::AgentProcess& agent, support::ShimProcess& shim)
-      : run_(run), agent_(agent), shim_(shim), http_("127.0.0.1", agent.port()), ns_("bench-" + run.tag()) {}
+  AgentBench(bench::BenchRun& run, support::AgentProcess& agent, support::ShimProcess& shim, std::string node_name)
+      : run_(run), agent_(agent), shim_(shim), http_("127.0.0.1", agent.port()), ns_("bench-" + run.tag()),
+        node_name_(std::move(node_name)) {}
 
   // Writes the manifests of `names`, then waits for all of them Running.
   Window bring_up(const std::vector<std::string>& names) {
@@ -106,7 +107,7 @@ class AgentBench {
         [&] {
           const json items = http_.pods();
           for (const auto& name : names)
-            if (support::find_pod(items, ns_, name)) return false;
+            if (support::find_pod(items, ns_, static_name(name))) return false;
           return runtime_pods() == 0;
         },
         std::chrono::minutes(5), std::chrono::milliseconds(100));
@@ -166,7 +167,7 @@ class AgentBench {
         [&] {
           const json items = http_.pods();
           for (const auto& name : names) {
-            const auto pod = support::find_pod(items, ns_, name);
+            const auto pod = support::find_pod(items, ns_, static_name(name));
             if (!pod || !running(*pod)) {
               last = pod ? pod->dump() : name + " not listed";
               return false;
@@ -194,6 +195,10 @@ class AgentBench {
   support::ShimProcess& shim_;
   support::AgentHttp http_;
   std::string ns_;
+  std::string node_name_;
+
+  // The agent names a pod from a manifest file "<name>-<node name>".
+  std::string static_name(const std::string& name) const { return name + "-" + node_name_; }
 };
 
 void print_window(const char* name, const Window& w) {
@@ -218,8 +223,10 @@ int main(int argc, char** argv) {
     const std::string binary = agent_binary(run.binary());
     if (!std::filesystem::exists(binary))
       throw std::runtime_error(binary + " does not exist (build node-agent, or set NODE_AGENT_BINARY)");
-    support::AgentProcess agent(binary, "unix://" + shim.socket_path(), {"--log-level", "warn"});
-    AgentBench bench_run(run, agent, shim);
+    const std::string node_name = "bench-node-" + run.tag();
+    support::AgentProcess agent(binary, "unix://" + shim.socket_path(),
+                                {"--log-level", "warn", "--node-name", node_name});
+    AgentBench bench_run(run, agent, shim, node_name);
     try {
       // A first pod pays once for what every later one finds ready (the
       // shim's pause image, caches): not measured.

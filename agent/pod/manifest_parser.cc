@@ -1,5 +1,7 @@
 #include "agent/pod/manifest_parser.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -504,6 +506,16 @@ const char* source_name(PodSource::Kind kind) {
   return "file";
 }
 
+bool is_static(const PodSource& source) { return source.kind != PodSource::Kind::Api && !source.node_name.empty(); }
+
+// kubelet's generatePodName: a pod from a file or URL is named after its
+// node too, so that the same manifest on many nodes gives distinct pods.
+std::string static_pod_name(const std::string& name, const PodSource& source) {
+  std::string node = source.node_name;
+  std::transform(node.begin(), node.end(), node.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return name + "-" + node;
+}
+
 Pod pod(const YAML::Node& doc, const PodSource& source) {
   if (!doc.IsMap()) fail("", "expected a Pod object");
   check_keys(doc, "", {"apiVersion", "kind", "metadata", "spec"}, {"status"});
@@ -516,7 +528,13 @@ Pod pod(const YAML::Node& doc, const PodSource& source) {
   Pod p;
   p.metadata = metadata(doc["metadata"]);
   p.spec = pod_spec(doc["spec"], source);
+  // The UID hashes the document as written, then the name gets its node (as
+  // kubelet's applyDefaults orders them); the result must still be a name.
   if (p.metadata.uid.empty()) p.metadata.uid = static_pod_uid(doc, source);
+  if (is_static(source)) {
+    p.metadata.name = static_pod_name(p.metadata.name, source);
+    check_dns_subdomain(p.metadata.name, "metadata.name");
+  }
   // As kubelet's config sources do: where a pod came from, and its identity
   // under the key kubelet uses to match mirror and static pods.
   p.metadata.annotations["kubernetes.io/config.source"] = source_name(source.kind);
@@ -544,12 +562,13 @@ std::vector<YAML::Node> list_items(const YAML::Node& doc) {
 
 // What a document says its pod is called, without validating anything: a
 // rejected manifest is still reported under the name its author gave it.
-void best_effort_identity(const YAML::Node& doc, ManifestDocument& d) {
+void best_effort_identity(const YAML::Node& doc, const PodSource& source, ManifestDocument& d) {
   try {
     if (!doc.IsMap()) return;
     const YAML::Node meta = doc["metadata"];
     if (!meta.IsMap()) return;
-    if (meta["name"].IsScalar()) d.name = meta["name"].Scalar();
+    if (meta["name"].IsScalar() && !meta["name"].Scalar().empty())
+      d.name = is_static(source) ? static_pod_name(meta["name"].Scalar(), source) : meta["name"].Scalar();
     if (meta["namespace"].IsScalar() && !meta["namespace"].Scalar().empty()) d.namespace_ = meta["namespace"].Scalar();
   } catch (const YAML::Exception&) {
     // Best effort only: the document's own error says what is wrong.
@@ -596,7 +615,7 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
         d.name = d.pod->metadata.name;
       } catch (const std::exception& e) {  // FieldError, YAML::Exception
         d.error = where + prefix + e.what();
-        best_effort_identity(node, d);
+        best_effort_identity(node, source, d);
       }
       out.push_back(std::move(d));
     };

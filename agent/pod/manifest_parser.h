@@ -8,6 +8,10 @@
 // (1-based), the item if any, and the field. One bad document never hides the others, so the
 // pod manager can keep the good pods of a file and report the bad one.
 // Empty documents (a trailing "---", comments only) are skipped.
+//
+// A pod from a file or URL (a static pod) is named "<name>-<node name>", as
+// kubelet names them; its derived UID hashes the document as written. A pod
+// from the HTTP API keeps its name.
 #pragma once
 
 #include <optional>

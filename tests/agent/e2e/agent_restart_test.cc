@@ -31,9 +31,9 @@ TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart
                       pod_manifest(node.ns(), "steady", json::array({shell_container("app", "exec sleep 3600")})));
   node.write_manifest("crashy.json",
                       pod_manifest(node.ns(), "crashy", json::array({shell_container("app", "sleep 1; exit 1")})));
-  const json steady = node.wait_pod("steady", running_and_ready, "Running");
+  const json steady = node.wait_pod(node.static_name("steady"), running_and_ready, "Running");
   const json crashy = node.wait_pod(
-      "crashy", [](const json& pod) { return restart_count(container_status(pod, "app")) >= 2; },
+      node.static_name("crashy"), [](const json& pod) { return restart_count(container_status(pod, "app")) >= 2; },
       "two restarts");
   const std::string steady_uid = uid(steady), crashy_uid = uid(crashy);
   const std::string steady_id = current_id(container_status(steady, "app"));
@@ -48,7 +48,7 @@ TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart
 
   // Adopted: the same pod (uid), Running in the same container.
   const json adopted = node.wait_pod(
-      "steady",
+      node.static_name("steady"),
       [&](const json& pod) { return running_and_ready(pod) && current_id(container_status(pod, "app")) == steady_id; },
       "Running in its old container after the restart");
   CHECK(uid(adopted) == steady_uid);
@@ -59,7 +59,7 @@ TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart
   int crashy_after = -1;
   const bool changed = support::wait_for(
       [&] {
-        const auto now = node.http().pod(node.ns(), "crashy");
+        const auto now = node.http().pod(node.ns(), node.static_name("crashy"));
         if (now) crashy_after = restart_count(container_status(*now, "app"));
         return ids_of(node.containers_of(steady_uid)) != steady_containers ||
                ids_of(node.sandboxes_of(steady_uid)) != steady_sandboxes ||
@@ -74,7 +74,7 @@ TEST_CASE("kill -9 of the agent and a restart adopt the running pods and restart
                                    << " (was " << crashy_restarts << ")\n" << node.agent_log_tail());
   CHECK(crashy_after >= crashy_restarts);
   CHECK(ids_of(node.sandboxes_of(crashy_uid)) == crashy_sandboxes);
-  const json steady_now = node.wait_pod("steady", running_and_ready, "still Running");
+  const json steady_now = node.wait_pod(node.static_name("steady"), running_and_ready, "still Running");
   CHECK(current_id(container_status(steady_now, "app")) == steady_id);
   CHECK(pick(container_status(steady_now, "app"), {"restartCount"}) == 0);
 }
@@ -85,7 +85,7 @@ TEST_CASE("a restarted agent does not cut a crash-looping container's back-off s
                       pod_manifest(node.ns(), "loop", json::array({shell_container("app", "exit 1")}), "Always"));
   // Restart 3 has run and ended: the agent now holds a 4 s back-off.
   json before = node.wait_pod(
-      "loop",
+      node.static_name("loop"),
       [](const json& pod) {
         const json status = container_status(pod, "app");
         return restart_count(status) >= 3 && state_kind(pick(status, {"state"})) == "waiting" &&
@@ -100,7 +100,7 @@ TEST_CASE("a restarted agent does not cut a crash-looping container's back-off s
   node.agent().stop(SIGKILL);
   node.agent().restart();
   const json after = node.wait_pod(
-      "loop", [&](const json& pod) { return restart_count(container_status(pod, "app")) > count; },
+      node.static_name("loop"), [&](const json& pod) { return restart_count(container_status(pod, "app")) > count; },
       "the next restart", 60s);
   const json status = container_status(after, "app");
   json started = pick(status, {"state", "running", "startedAt"});

@@ -65,6 +65,10 @@ class Node {
   void write_manifest(const std::string& file, const json& pod) { write_manifest(file, pod.dump(2)); }
   void remove_manifest(const std::string& file);
 
+  // What the agent calls a pod whose manifest (file or URL) names it
+  // `manifest_name`: "<name>-<node name>", as kubelet names static pods.
+  std::string static_name(const std::string& manifest_name) const { return manifest_name + "-" + node_name_; }
+
   // Polls GET /pods/{ns}/{name} until `done(pod)` holds; returns that pod.
   // Fails the test after `timeout` with `what`, the last answer and the
   // agent's log tail. A pod the agent does not know (404) is passed to

@@ -19,10 +19,10 @@ TEST_CASE("env values and fieldRef (metadata.name, metadata.namespace, status.po
                             field_ref("POD_IP", "status.podIP"), field_ref("NODE_NAME", "spec.nodeName"),
                             {{"name", "GREETING"}, {"value", "hi there"}}});
   node.write_manifest("env.json", pod_manifest(node.ns(), "env", json::array({app})));
-  const json pod = node.wait_pod("env", running_and_ready, "Running");
+  const json pod = node.wait_pod(node.static_name("env"), running_and_ready, "Running");
   const std::string ip = pod_ip(pod);
   REQUIRE_FALSE(ip.empty());
-  node.wait_log(pod, "app", "name=env ns=" + node.ns() + " ip=" + ip + " node=" + node.node_name() + " greeting=hi there");
+  node.wait_log(pod, "app", "name=" + node.static_name("env") + " ns=" + node.ns() + " ip=" + ip + " node=" + node.node_name() + " greeting=hi there");
 
   // The same from outside, through the runtime: ExecSync in the container.
   cri::ExecSyncRequest request;

@@ -28,7 +28,7 @@ TEST_CASE("imagePullPolicy Always pulls the image from the registry") {
   app["image"] = image;
   app["imagePullPolicy"] = "Always";
   node.write_manifest("pulled.json", pod_manifest(node.ns(), "pulled", json::array({app})));
-  const json pod = node.wait_pod("pulled", running_and_ready, "Running");
+  const json pod = node.wait_pod(node.static_name("pulled"), running_and_ready, "Running");
   const json status = container_status(pod, "app");
   CHECK(pick(status, {"image"}).get<std::string>().find("cri-shim-test/busybox") != std::string::npos);
   CHECK_FALSE(pick(status, {"imageID"}).get<std::string>().empty());
@@ -47,7 +47,7 @@ TEST_CASE("a missing image gives ErrImagePull, then ImagePullBackOff, and the po
   std::set<std::string> reasons;
   std::string message;
   const json pod = node.wait_pod(
-      "missing",
+      node.static_name("missing"),
       [&](const json& pod) {
         const json waiting = pick(container_status(pod, "app"), {"state", "waiting"});
         if (waiting.is_object()) {

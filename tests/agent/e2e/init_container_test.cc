@@ -23,7 +23,7 @@ TEST_CASE("init containers run in order, each to completion, before the app cont
                    "Always",
                    json::array({shell_container("first", "echo init first; sleep 1"),
                                 shell_container("second", "echo init second")})));
-  const json pod = node.wait_pod("init", running_and_ready, "Running after both init containers");
+  const json pod = node.wait_pod(node.static_name("init"), running_and_ready, "Running after both init containers");
   CHECK(condition(pod, "Initialized") == "True");
 
   const json first = container_status(pod, "first", true);
@@ -53,7 +53,7 @@ TEST_CASE("a failing init container under restartPolicy Never fails the pod; the
       "blocked.json",
       pod_manifest(node.ns(), "blocked", json::array({shell_container("app", "exec sleep 3600")}), "Never",
                    json::array({shell_container("setup", "echo setup fails; exit 1")})));
-  const json pod = node.wait_pod("blocked", [](const json& p) { return phase(p) == "Failed"; }, "phase Failed");
+  const json pod = node.wait_pod(node.static_name("blocked"), [](const json& p) { return phase(p) == "Failed"; }, "phase Failed");
   CHECK(condition(pod, "Initialized") == "False");
   const json setup = container_status(pod, "setup", true);
   CHECK(pick(setup, {"state", "terminated", "exitCode"}) == 1);

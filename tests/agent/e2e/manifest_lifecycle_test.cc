@@ -27,7 +27,7 @@ spec:
     imagePullPolicy: IfNotPresent
     command: ["sh", "-c", "echo hello from side; exec sleep 3600"]
 )");
-  const json pod = node.wait_pod("web", running_and_ready, "Running with both containers ready");
+  const json pod = node.wait_pod(node.static_name("web"), running_and_ready, "Running with both containers ready");
   CHECK(condition(pod, "Ready") == "True");
   CHECK(condition(pod, "ContainersReady") == "True");
   CHECK(condition(pod, "Initialized") == "True");
@@ -60,7 +60,7 @@ TEST_CASE("an edited manifest recreates its pod: a command change, then an image
   Node node;
   json manifest = pod_manifest(node.ns(), "edited", json::array({shell_container("app", "echo first; exec sleep 3600")}));
   node.write_manifest("edited.json", manifest);
-  const json first = node.wait_pod("edited", running_and_ready, "Running");
+  const json first = node.wait_pod(node.static_name("edited"), running_and_ready, "Running");
   const std::string first_id = current_id(container_status(first, "app"));
   node.wait_log(first, "app", "first");
 
@@ -68,7 +68,7 @@ TEST_CASE("an edited manifest recreates its pod: a command change, then an image
     manifest["spec"]["containers"][0]["command"][2] = "echo second; exec sleep 3600";
     node.write_manifest("edited.json", manifest);
     const json second = node.wait_pod(
-        "edited",
+        node.static_name("edited"),
         [&](const json& pod) {
           return running_and_ready(pod) && current_id(container_status(pod, "app")) != first_id &&
                  !current_id(container_status(pod, "app")).empty();
@@ -94,7 +94,7 @@ TEST_CASE("an edited manifest recreates its pod: a command change, then an image
     const json first_image = pick(container_status(first, "app"), {"imageID"});
     REQUIRE(first_image.is_string());
     const json second = node.wait_pod(
-        "edited",
+        node.static_name("edited"),
         [&](const json& pod) {
           const json status = container_status(pod, "app");
           return running_and_ready(pod) && current_id(status) != first_id &&
@@ -109,12 +109,12 @@ TEST_CASE("a removed manifest's pod is torn down and nothing of it is left in th
   Node node;
   node.write_manifest("gone.json",
                       pod_manifest(node.ns(), "gone", json::array({shell_container("app", "exec sleep 3600")})));
-  const json pod = node.wait_pod("gone", running_and_ready, "Running");
+  const json pod = node.wait_pod(node.static_name("gone"), running_and_ready, "Running");
   const std::string pod_uid = uid(pod);
   REQUIRE_FALSE(node.containers_of(pod_uid).empty());
 
   node.remove_manifest("gone.json");
-  node.wait_pod_gone("gone");
+  node.wait_pod_gone(node.static_name("gone"));
   const bool empty = support::wait_for(
       [&] { return node.containers_of(pod_uid).empty() && node.sandboxes_of(pod_uid).empty(); }, 60s);
   const std::size_t containers = node.containers_of(pod_uid).size(), sandboxes = node.sandboxes_of(pod_uid).size();

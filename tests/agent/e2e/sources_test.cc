@@ -23,9 +23,9 @@ TEST_CASE("a manifest with a field the agent cannot honour is rejected, visibly,
   node.write_manifest("bad.json", bad);
   node.write_manifest("garbage.yaml", std::string("apiVersion: v1\nkind: Pod\nmetadata: [unclosed\n"));
 
-  node.wait_pod("good", running_and_ready, "Running");
+  node.wait_pod(node.static_name("good"), running_and_ready, "Running");
   const json rejected = node.wait_pod(
-      "bad", [](const json& pod) { return phase(pod) == "Failed"; }, "listed as a rejected manifest");
+      node.static_name("bad"), [](const json& pod) { return phase(pod) == "Failed"; }, "listed as a rejected manifest");
   const std::string message = pick(rejected, {"status", "message"}).is_string()
                                   ? pick(rejected, {"status", "message"}).get<std::string>()
                                   : "";
@@ -33,8 +33,8 @@ TEST_CASE("a manifest with a field the agent cannot honour is rejected, visibly,
   CHECK_FALSE(pick(rejected, {"status", "reason"}).is_null());
   // In the list as well, beside the good pod.
   const json items = node.http().pods();
-  CHECK(support::find_pod(items, node.ns(), "good"));
-  CHECK(support::find_pod(items, node.ns(), "bad"));
+  CHECK(support::find_pod(items, node.ns(), node.static_name("good")));
+  CHECK(support::find_pod(items, node.ns(), node.static_name("bad")));
   // And in the agent's log, the unparsable file by name.
   const bool logged = support::wait_for(
       [&] {
@@ -46,7 +46,7 @@ TEST_CASE("a manifest with a field the agent cannot honour is rejected, visibly,
   // Nothing of the rejected pod reached the runtime.
   bool any = false;
   for (const auto& c : node.containers_in_namespace())
-    any = any || (c.labels().count("io.kubernetes.pod.name") && c.labels().at("io.kubernetes.pod.name") == "bad");
+    any = any || (c.labels().count("io.kubernetes.pod.name") && c.labels().at("io.kubernetes.pod.name") == node.static_name("bad"));
   CHECK_FALSE(any);
 }
 
@@ -128,7 +128,7 @@ TEST_CASE("--manifest-url: its pods run, a failing fetch keeps them, an empty an
   Node node({"--manifest-url", server.url()});
   server.answer(200, pod_manifest(node.ns(), "from-url", json::array({shell_container("app", "exec sleep 3600")}))
                          .dump());
-  const json pod = node.wait_pod("from-url", running_and_ready, "Running");
+  const json pod = node.wait_pod(node.static_name("from-url"), running_and_ready, "Running");
   const std::string pod_uid = uid(pod);
   const std::string container = current_id(container_status(pod, "app"));
 
@@ -136,7 +136,7 @@ TEST_CASE("--manifest-url: its pods run, a failing fetch keeps them, an empty an
   server.answer(500, "broken");
   const bool disturbed = support::wait_for(
       [&] {
-        const auto now = node.http().pod(node.ns(), "from-url");
+        const auto now = node.http().pod(node.ns(), node.static_name("from-url"));
         return !now || current_id(container_status(*now, "app")) != container;
       },
       3s, 200ms);
@@ -156,7 +156,7 @@ TEST_CASE("--manifest-url: its pods run, a failing fetch keeps them, an empty an
   CHECK_FALSE_MESSAGE(swept, "a restarted agent removed the pod of a URL that was down\n" << node.agent_log_tail());
 
   server.answer(200, "");
-  node.wait_pod_gone("from-url");
+  node.wait_pod_gone(node.static_name("from-url"));
   const bool empty = support::wait_for(
       [&] { return node.containers_of(pod_uid).empty() && node.sandboxes_of(pod_uid).empty(); }, 60s);
   CHECK_MESSAGE(empty, "pod " << pod_uid << " is still in the runtime\n" << node.agent_log_tail());

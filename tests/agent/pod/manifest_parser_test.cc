@@ -104,7 +104,7 @@ spec:
 
 TEST_CASE("manifest: defaults as Kubernetes applies them") {
   Pod p = one_pod(kMinimal);
-  CHECK(p.metadata.name == "web");
+  CHECK(p.metadata.name == "web-node-a");  // a static pod is named after its node too
   CHECK(p.metadata.namespace_ == "default");
   CHECK(p.spec.restart_policy == RestartPolicy::Always);
   CHECK(p.spec.termination_grace_period_seconds == 30);
@@ -224,13 +224,13 @@ TEST_CASE("manifest: several documents, good ones survive a bad one") {
   REQUIRE(docs.size() == 3);  // the trailing empty document is skipped
   CHECK(docs[0].index == 1);
   REQUIRE(docs[0].pod.has_value());
-  CHECK(docs[0].pod->metadata.name == "web");
+  CHECK(docs[0].pod->metadata.name == "web-node-a");
   CHECK_FALSE(docs[1].pod.has_value());
   CHECK(docs[1].index == 2);
   CHECK(docs[1].error ==
         "/etc/pods/web.yaml document 2: spec.containers: at least one container is required");
   REQUIRE(docs[2].pod.has_value());
-  CHECK(docs[2].pod->metadata.name == "full");
+  CHECK(docs[2].pod->metadata.name == "full-node-a");
 }
 
 TEST_CASE("manifest: a PodList gives one result per item") {
@@ -245,7 +245,7 @@ items:
 )", kFile);
   REQUIRE(docs.size() == 4);
   REQUIRE(docs[0].pod.has_value());
-  CHECK(docs[0].pod->metadata.name == "a");
+  CHECK(docs[0].pod->metadata.name == "a-node-a");
   CHECK(docs[1].error == "/etc/pods/web.yaml document 1: items[1].spec.containers[0].image: required");
   CHECK(docs[2].error == "/etc/pods/web.yaml document 1: items[2]: expected a Pod object");
   REQUIRE(docs[3].pod.has_value());
@@ -368,7 +368,7 @@ TEST_CASE("manifest: names must fit DNS-1123, ids the Linux range") {
         prefix + "spec.containers[0].securityContext.runAsGroup: must be between 0 and 2147483647");
   // Dotted pod names are fine; YAML 1.1 booleans read as Kubernetes reads them.
   Pod p = one_pod("apiVersion: v1\nkind: Pod\nmetadata: {name: web.v2}\nspec: {hostNetwork: yes, hostPID: True, containers: [{name: a, image: b}]}\n");
-  CHECK(p.metadata.name == "web.v2");
+  CHECK(p.metadata.name == "web.v2-node-a");
   CHECK(p.spec.host_network);
   CHECK(p.spec.host_pid);
   CHECK(one_error(with_spec("  hostNetwork: \"true\"\n  containers: [{name: a, image: b}]\n")) ==
@@ -451,15 +451,15 @@ items:
   REQUIRE(docs.size() == 4);
   CHECK_FALSE(docs[0].pod.has_value());
   CHECK(docs[0].namespace_ == "team");
-  CHECK(docs[0].name == "broken");
+  CHECK(docs[0].name == "broken-node-a");
   REQUIRE(docs[1].pod.has_value());
   CHECK(docs[1].namespace_ == "default");
-  CHECK(docs[1].name == "good");
+  CHECK(docs[1].name == "good-node-a");
   CHECK_FALSE(docs[2].pod.has_value());
   CHECK(docs[2].namespace_ == "default");
   CHECK(docs[2].name == "");
   CHECK_FALSE(docs[3].pod.has_value());
-  CHECK(docs[3].name == "in-list");
+  CHECK(docs[3].name == "in-list-node-a");
 }
 
 TEST_CASE("manifest: unparseable text names no pod") {
@@ -468,4 +468,19 @@ TEST_CASE("manifest: unparseable text names no pod") {
   CHECK_FALSE(docs[0].pod.has_value());
   CHECK(docs[0].name == "");
   CHECK(docs[0].namespace_ == "default");
+}
+
+TEST_CASE("manifest: static pods are named after their node, API pods keep their name") {
+  CHECK(one_pod(kMinimal, PodSource{PodSource::Kind::File, "/p.yaml", "Node-A"}).metadata.name == "web-node-a");
+  CHECK(one_pod(kMinimal, PodSource{PodSource::Kind::Url, "http://h/p", "n1"}).metadata.name == "web-n1");
+  CHECK(one_pod(kMinimal, PodSource{PodSource::Kind::Api, "api", "n1"}).metadata.name == "web");
+  // The UID hashes the document as written, not the new name.
+  CHECK(one_pod(kMinimal).metadata.uid == one_pod(kMinimal).metadata.uid);
+  // The node suffix can push a name past the 253 a name may have.
+  std::string text = std::string(kMinimal);
+  text.replace(text.find("name: web"), 9, "name: " + std::string(250, 'w'));
+  auto docs = parse_manifest(text, kFile);
+  REQUIRE(docs.size() == 1);
+  CHECK_FALSE(docs[0].pod.has_value());
+  CHECK(docs[0].error.find("metadata.name") != std::string::npos);
 }

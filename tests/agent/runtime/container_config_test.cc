@@ -123,11 +123,11 @@ spec:
   auto config = make_container_config(pod, pod.spec.containers[0], 0, false, "busybox", kPaths, env_ctx());
   CHECK(std::vector<std::string>(config.command().begin(), config.command().end()) ==
         std::vector<std::string>{"sh", "-c"});
-  CHECK(config.args(0) == "echo hello from api at 10.1.0.7; echo $(POD_NAME)");
+  CHECK(config.args(0) == "echo hello from api-node-a at 10.1.0.7; echo $(POD_NAME)");  // a static pod: named after its node
   CHECK(config.working_dir() == "/srv");
   auto env = env_map(config);
   CHECK(env["NODE"] == "node-a");
-  CHECK(env["WHO"] == "api.node-a");
+  CHECK(env["WHO"] == "api-node-a.node-a");
   CHECK(config.envs(0).key() == "GREETING");  // spec order
 
   const auto& r = config.linux().resources();

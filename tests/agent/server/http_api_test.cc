@@ -159,14 +159,16 @@ TEST_CASE("http api: a pod held by a manifest file cannot be posted over or dele
   auto docs = agent::pod::parse_manifest(pod_yaml("static"),
                                          {agent::pod::PodSource::Kind::File, "/etc/pods/s.yaml", "node-a"});
   f.pods.set_source("file:/etc/pods/s.yaml", {*docs[0].pod}, {});
-  auto r = f.post(pod_yaml("static", "busybox:9"));
+  // The file's pod is named after the node, as kubelet names static pods.
+  REQUIRE(f.pods.pod_by_name("default", "static-node-a"));
+  auto r = f.post(pod_yaml("static-node-a", "busybox:9"));
   REQUIRE(r);
   CHECK(r->status == 400);
   CHECK(body_of(r)["error"].get<std::string>().find("another source") != std::string::npos);
-  r = f.client->Delete("/pods/default/static");
+  r = f.client->Delete("/pods/default/static-node-a");
   REQUIRE(r);
   CHECK(r->status == 404);
-  CHECK(f.pods.pod_by_name("default", "static"));
+  CHECK(f.pods.pod_by_name("default", "static-node-a"));
 }
 
 TEST_CASE("http api: a pod for another node is refused") {
