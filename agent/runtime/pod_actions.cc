@@ -52,14 +52,16 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
   if (sandbox_changed) {
     // A pod that has run to its end is not brought back.
     const bool ran_before = sandbox != nullptr && !state.containers.empty();
+    // A dead sandbox is killed too: NOTREADY may still hold its network
+    // (sandbox_stops.h says which sandboxes the syncer then stops).
     if (ran_before && spec.restart_policy == pod::RestartPolicy::Never) {
       actions.finished = true;
-      actions.kill_pod = ready_sandboxes > 0;
+      actions.kill_pod = true;
       return actions;
     }
     if (ran_before && spec.restart_policy == pod::RestartPolicy::OnFailure && all_succeeded(spec, state)) {
       actions.finished = true;
-      actions.kill_pod = ready_sandboxes > 0;
+      actions.kill_pod = true;
       return actions;
     }
     actions.kill_pod = !state.sandboxes.empty() || !state.containers.empty();

@@ -45,7 +45,7 @@ struct ContainerToStart {
 };
 
 struct PodActions {
-  bool kill_pod = false;          // stop every container and the sandbox(es)
+  bool kill_pod = false;          // stop every container and every sandbox not yet stopped (sandbox_stops.h)
   bool create_sandbox = false;
   uint32_t sandbox_attempt = 0;   // when create_sandbox
   std::string sandbox_id;         // the sandbox to use when not creating one

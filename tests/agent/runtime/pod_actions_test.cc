@@ -174,6 +174,12 @@ TEST_CASE("a finished Never pod is not brought back when its sandbox is gone") {
   CHECK(a.finished);
   CHECK_FALSE(a.create_sandbox);
   CHECK(a.containers_to_start.empty());
+  // Killed all the same: a sandbox that died by itself may still hold its
+  // network until StopPodSandbox (sandbox_stops.h decides if it is due).
+  CHECK(a.kill_pod);
+  auto done = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::OnFailure, {"a"}), state, hash_of, no_backoff);
+  CHECK(done.finished);
+  CHECK(done.kill_pod);
 }
 
 TEST_CASE("a container created but never started in this sandbox is started, not made again") {
