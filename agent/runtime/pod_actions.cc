@@ -15,11 +15,23 @@ bool all_succeeded(const pod::PodSpec& spec, const PodRuntimeState& state) {
   return true;
 }
 
-// Kubelet starts the app containers once any of them has ever been created:
-// their init containers are then done for this pod's life.
-bool any_app_container_created(const pod::PodSpec& spec, const PodRuntimeState& state) {
+// The newest container named `name` of sandbox `sandbox_id`, or nullptr.
+const ContainerState* latest_in_sandbox(const PodRuntimeState& state, const std::string& name,
+                                        const std::string& sandbox_id) {
+  for (const auto& c : state.containers)
+    if (c.name == name && c.sandbox_id == sandbox_id) return &c;
+  return nullptr;
+}
+
+// The init containers are done for a sandbox once one of its app containers
+// was created in it. Only this sandbox counts: a new sandbox (its infra died,
+// the node rebooted) runs every init container again, in order, before any
+// app container, as kubelet does; containers of the old sandbox say nothing
+// about the new one (kubelet, which cannot tell them apart, ignores exited
+// app containers for the same reason).
+bool any_app_container_created(const pod::PodSpec& spec, const PodRuntimeState& state, const std::string& sandbox_id) {
   for (const auto& c : spec.containers)
-    if (state.latest_container(c.name)) return true;
+    if (latest_in_sandbox(state, c.name, sandbox_id)) return true;
   return false;
 }
 
@@ -52,14 +64,16 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
   if (sandbox_changed) {
     // A pod that has run to its end is not brought back.
     const bool ran_before = sandbox != nullptr && !state.containers.empty();
+    // A dead sandbox is killed too: NOTREADY may still hold its network
+    // (sandbox_stops.h says which sandboxes the syncer then stops).
     if (ran_before && spec.restart_policy == pod::RestartPolicy::Never) {
       actions.finished = true;
-      actions.kill_pod = ready_sandboxes > 0;
+      actions.kill_pod = true;
       return actions;
     }
     if (ran_before && spec.restart_policy == pod::RestartPolicy::OnFailure && all_succeeded(spec, state)) {
       actions.finished = true;
-      actions.kill_pod = ready_sandboxes > 0;
+      actions.kill_pod = true;
       return actions;
     }
     actions.kill_pod = !state.sandboxes.empty() || !state.containers.empty();
@@ -84,12 +98,14 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
   };
 
   // --- Init containers, one at a time, until the app containers exist.
-  if (!spec.init_containers.empty() && !any_app_container_created(spec, state)) {
+  if (!spec.init_containers.empty() && !any_app_container_created(spec, state, sandbox->id)) {
     for (std::size_t i = 0; i < spec.init_containers.size(); ++i) {
       const auto& init = spec.init_containers[i];
-      const ContainerState* latest = state.latest_container(init.name);
+      const ContainerState* latest = latest_in_sandbox(state, init.name, sandbox->id);
       if (!latest || latest->phase == ContainerPhase::Created) {
-        actions.containers_to_start.push_back({i, true, next_restart_count(latest), created_in_sandbox(latest)});
+        // Its restart count goes on from its newest run in any sandbox.
+        actions.containers_to_start.push_back(
+            {i, true, next_restart_count(state.latest_container(init.name)), created_in_sandbox(latest)});
         return actions;
       }
       if (latest->phase == ContainerPhase::Running || latest->phase == ContainerPhase::Unknown) return actions;

@@ -8,7 +8,8 @@
 //   unless the pod has finished for good: restartPolicy Never with a
 //   sandbox that already ran, or OnFailure with every app container
 //   succeeded.
-// - Init containers run one at a time in spec order; a failed one is
+// - Init containers run one at a time in spec order, again in every new
+//   sandbox (only the current sandbox's containers count); a failed one is
 //   restarted unless restartPolicy is Never, which fails the pod (kill it).
 // - App containers start once every init container has succeeded; an
 //   exited one restarts by policy (Always; OnFailure when it failed); a
@@ -45,7 +46,7 @@ struct ContainerToStart {
 };
 
 struct PodActions {
-  bool kill_pod = false;          // stop every container and the sandbox(es)
+  bool kill_pod = false;          // stop every container and every sandbox not yet stopped (sandbox_stops.h)
   bool create_sandbox = false;
   uint32_t sandbox_attempt = 0;   // when create_sandbox
   std::string sandbox_id;         // the sandbox to use when not creating one

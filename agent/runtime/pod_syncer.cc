@@ -19,6 +19,7 @@
 #include "agent/runtime/pod_actions.h"
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/runtime_labels.h"
+#include "agent/runtime/sandbox_stops.h"
 
 namespace agent::runtime {
 
@@ -50,6 +51,12 @@ bool make_termination_file(const std::string& path, std::string& error) {
   ::fchmod(fd, 0666);  // the umask must not keep a non-root container from writing it
   ::close(fd);
   return true;
+}
+
+bool has_live_containers(const PodRuntimeState& state) {
+  for (const auto& c : state.containers)
+    if (c.phase == ContainerPhase::Running || c.phase == ContainerPhase::Unknown) return true;
+  return false;
 }
 
 void keep_soonest(SyncOutcome& outcome, std::chrono::milliseconds wait) {
@@ -104,12 +111,15 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
 
   bool acted = false;
   if (actions.kill_pod) {
-    acted = true;
-    spdlog::info("pod {}: {}", pod_ref(pod),
-                 actions.finished ? "finished; stopping its sandbox" : "sandbox is gone or changed; killing the pod");
-    stop_containers(state, pod.spec.termination_grace_period_seconds, "");
-    for (const auto& s : state.sandboxes)
-      if (s.ready) cri_.stop_pod_sandbox(s.id);
+    const std::vector<std::string> sandboxes = sandboxes_to_stop(state, stopped_sandboxes());
+    // A finished pod is killed once; its later syncs find nothing left to stop.
+    if (!sandboxes.empty() || has_live_containers(state)) {
+      acted = true;
+      spdlog::info("pod {}: {}", pod_ref(pod),
+                   actions.finished ? "finished; stopping its sandbox" : "sandbox is gone or changed; killing the pod");
+      stop_containers(state, pod.spec.termination_grace_period_seconds, "");
+      for (const auto& id : sandboxes) stop_sandbox(id);
+    }
   }
   for (const auto& kill : actions.containers_to_kill) {
     acted = true;
@@ -304,19 +314,13 @@ bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool rem
     return false;
   }
   bool ok = stop_containers(state, grace_seconds, "");
-  for (const auto& s : state.sandboxes) {
-    auto status = cri_.stop_pod_sandbox(s.id);
-    ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
-  }
+  for (const auto& s : state.sandboxes) ok = stop_sandbox(s.id) && ok;
   if (!remove) return ok;
   for (const auto& c : state.containers) {
     auto status = cri_.remove_container(c.id);
     ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
   }
-  for (const auto& s : state.sandboxes) {
-    auto status = cri_.remove_pod_sandbox(s.id);
-    ok = ok && (status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND);
-  }
+  for (const auto& s : state.sandboxes) ok = remove_sandbox(s.id) && ok;
   reader_.forget_pod(uid);
   if (ok) {
     pod::Pod key;
@@ -347,8 +351,32 @@ void PodSyncer::collect_garbage(const PodRuntimeState& state) {
   }
   for (std::size_t i = 1; i < state.sandboxes.size(); ++i) {
     const auto& s = state.sandboxes[i];
-    if (!s.ready && containers_per_sandbox[s.id] == 0) cri_.remove_pod_sandbox(s.id);
+    // Stopped first, as kubelet's sandbox GC does: one that died without a
+    // StopPodSandbox may still hold its network, and containerd refuses to
+    // remove it then.
+    if (!s.ready && containers_per_sandbox[s.id] == 0 && stop_sandbox(s.id)) remove_sandbox(s.id);
   }
+}
+
+bool PodSyncer::stop_sandbox(const std::string& id) {
+  auto status = cri_.stop_pod_sandbox(id);
+  if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) return false;
+  std::lock_guard lock(stopped_mutex_);
+  stopped_sandboxes_.insert(id);
+  return true;
+}
+
+bool PodSyncer::remove_sandbox(const std::string& id) {
+  auto status = cri_.remove_pod_sandbox(id);
+  if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) return false;
+  std::lock_guard lock(stopped_mutex_);
+  stopped_sandboxes_.erase(id);
+  return true;
+}
+
+std::set<std::string> PodSyncer::stopped_sandboxes() const {
+  std::lock_guard lock(stopped_mutex_);
+  return stopped_sandboxes_;
 }
 
 }  // namespace agent::runtime

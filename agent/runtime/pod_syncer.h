@@ -14,7 +14,9 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "agent/pod/pod_spec.h"
@@ -63,6 +65,11 @@ class PodSyncer {
                        const SandboxState& sandbox, SyncOutcome& outcome);
   bool stop_containers(const PodRuntimeState& state, int64_t grace_seconds, const std::string& except_sandbox);
   void collect_garbage(const PodRuntimeState& state);
+  // StopPodSandbox / RemovePodSandbox, NOT_FOUND counted as done; both keep
+  // stopped_sandboxes_ current.
+  bool stop_sandbox(const std::string& id);
+  bool remove_sandbox(const std::string& id);
+  std::set<std::string> stopped_sandboxes() const;
   std::chrono::milliseconds crash_backoff_wait(const pod::Pod& pod, const ContainerState& exited);
 
   cri::CriClient& cri_;
@@ -72,6 +79,11 @@ class PodSyncer {
   AgentPaths paths_;
   NodeContext node_;
   int64_t node_memory_bytes_ = 0;
+  // The sandboxes this agent has stopped and not yet removed (sandbox_stops.h);
+  // shared by the pod workers. Empty after a restart, which costs one
+  // idempotent StopPodSandbox per stopped sandbox.
+  mutable std::mutex stopped_mutex_;
+  std::set<std::string> stopped_sandboxes_;
 };
 
 }  // namespace agent::runtime

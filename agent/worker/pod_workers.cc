@@ -64,6 +64,21 @@ void PodWorkers::wake(const std::string& uid) {
   if (it != pods_.end()) enqueue_locked(uid, it->second);
 }
 
+bool PodWorkers::same_name_terminating_locked(const std::string& uid, const pod::Pod& pod) const {
+  for (const auto& [other_uid, other] : pods_)
+    if (other_uid != uid && other.removing && other.pod.metadata.name == pod.metadata.name &&
+        other.pod.metadata.namespace_ == pod.metadata.namespace_)
+      return true;
+  return false;
+}
+
+void PodWorkers::wake_same_name_locked(const pod::Pod& pod) {
+  for (auto& [uid, work] : pods_)
+    if (!work.removing && work.pod.metadata.name == pod.metadata.name &&
+        work.pod.metadata.namespace_ == pod.metadata.namespace_)
+      enqueue_locked(uid, work);
+}
+
 bool PodWorkers::known(const std::string& uid) const {
   std::lock_guard lock(mutex_);
   return pods_.count(uid) > 0;
@@ -80,6 +95,19 @@ void PodWorkers::run_worker() {
     if (it == pods_.end()) continue;
     PodWork& work = it->second;
     work.queued = false;
+    if (!work.removing && same_name_terminating_locked(uid, work.pod)) {
+      // Kubelet's allowStaticPodStart: an edited manifest is a new UID with
+      // the old name; it starts once the old pod is gone, or both would run
+      // at once and share its host ports (containerd's portmap then keeps
+      // the old pod's DNAT rule in front, and the port answers from the pod
+      // being killed). The old pod's termination wakes this one.
+      if (!work.waiting_for_name)
+        spdlog::info("pod {}/{} ({}): waiting for the pod it replaces to be killed", work.pod.metadata.namespace_,
+                     work.pod.metadata.name, uid);
+      work.waiting_for_name = true;
+      continue;
+    }
+    work.waiting_for_name = false;
     work.running = true;
     work.again = false;
     const pod::Pod pod = work.pod;
@@ -106,6 +134,7 @@ void PodWorkers::run_worker() {
     PodWork& done = it->second;
     done.running = false;
     if (terminated) {
+      wake_same_name_locked(pod);
       if (!done.readd) {
         pods_.erase(it);
         continue;

@@ -8,6 +8,8 @@
 // - update() and remove() take effect on the pod's next run; remove() wins
 //   over any later wake() and the pod is forgotten once its termination ran,
 //   unless update() brought the same UID back meanwhile: then it runs anew.
+// - A pod is not synced while another UID of the same namespace and name is
+//   being removed (an edited manifest): it runs once that removal is done.
 // - A sync's requeue_after, and the periodic resync, schedule the next run.
 // - stop() finishes the running syncs, runs no new ones, joins every thread.
 #pragma once
@@ -60,10 +62,13 @@ class PodWorkers {
     bool queued = false;    // in ready_
     bool running = false;
     bool again = false;     // work arrived while running
+    bool waiting_for_name = false;  // held back by a same-named pod being removed
     Clock::time_point next_run = Clock::time_point::max();
   };
 
   void enqueue_locked(const std::string& uid, PodWork& work);
+  bool same_name_terminating_locked(const std::string& uid, const pod::Pod& pod) const;
+  void wake_same_name_locked(const pod::Pod& pod);
   void run_worker();
   void run_timer();
 

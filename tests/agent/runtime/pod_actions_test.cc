@@ -98,6 +98,40 @@ TEST_CASE("init containers run in order, then the app containers") {
   CHECK_FALSE(a.containers_to_start[0].init);
 }
 
+TEST_CASE("a new sandbox runs every init container again, in order, before the app containers") {
+  // The first sandbox ran i1, i2 and a; it died and s2 replaced it.
+  auto p = make_pod(pod::RestartPolicy::Always, {"a"}, {"i1", "i2"});
+  auto state = with_sandbox(false, {container("a", ContainerPhase::Exited, 137, 3, 1, "s1"),
+                                    container("i2", ContainerPhase::Exited, 0, 2, 0, "s1"),
+                                    container("i1", ContainerPhase::Exited, 0, 1, 0, "s1")});
+  SandboxState s2;
+  s2.id = "s2";
+  s2.ready = true;
+  s2.attempt = 3;
+  state.sandboxes.insert(state.sandboxes.begin(), s2);
+
+  // i1 runs in s2: nothing else starts meanwhile (neither i2 nor a).
+  state.containers.insert(state.containers.begin(), container("i1", ContainerPhase::Running, 0, 4, 1, "s2"));
+  auto a = runtime::compute_pod_actions(p, state, hash_of, no_backoff);
+  CHECK(a.containers_to_start.empty());
+  CHECK_FALSE(a.create_sandbox);
+
+  // i1 done in s2: i2 runs again, its restart count going on.
+  state.containers[0] = container("i1", ContainerPhase::Exited, 0, 4, 1, "s2");
+  a = runtime::compute_pod_actions(p, state, hash_of, no_backoff);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK(a.containers_to_start[0].init);
+  CHECK(a.containers_to_start[0].index == 1);
+  CHECK(a.containers_to_start[0].restart_count == 1);
+
+  // Both done in s2: the app container.
+  state.containers.insert(state.containers.begin(), container("i2", ContainerPhase::Exited, 0, 5, 1, "s2"));
+  a = runtime::compute_pod_actions(p, state, hash_of, no_backoff);
+  REQUIRE(a.containers_to_start.size() == 1);
+  CHECK_FALSE(a.containers_to_start[0].init);
+  CHECK(a.containers_to_start[0].restart_count == 2);
+}
+
 TEST_CASE("a failed init container fails a Never pod and is retried otherwise") {
   auto state = with_sandbox(true, {container("i1", ContainerPhase::Exited, 1)});
   auto a = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Never, {"a"}, {"i1"}), state, hash_of, no_backoff);
@@ -174,6 +208,12 @@ TEST_CASE("a finished Never pod is not brought back when its sandbox is gone") {
   CHECK(a.finished);
   CHECK_FALSE(a.create_sandbox);
   CHECK(a.containers_to_start.empty());
+  // Killed all the same: a sandbox that died by itself may still hold its
+  // network until StopPodSandbox (sandbox_stops.h decides if it is due).
+  CHECK(a.kill_pod);
+  auto done = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::OnFailure, {"a"}), state, hash_of, no_backoff);
+  CHECK(done.finished);
+  CHECK(done.kill_pod);
 }
 
 TEST_CASE("a container created but never started in this sandbox is started, not made again") {

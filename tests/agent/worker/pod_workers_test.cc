@@ -117,3 +117,37 @@ TEST_CASE("a failed termination is retried, and an update during removal runs af
   CHECK(handler.wait([&] { return handler.syncs["a"] >= 1; }));
   workers.stop();
 }
+
+TEST_CASE("a pod waits while another UID of its name is being removed, then runs") {
+  // An edited manifest: the old UID is removed, the new one (same name) added.
+  RecordingHandler handler;
+  handler.in_flight_["old"] = 0;
+  handler.in_flight_["new"] = 0;
+  handler.terminate_ok = false;
+  agent::worker::PodWorkers workers(handler, 2, 1h);
+  Pod old_pod = make_pod("old"), new_pod = make_pod("new");
+  old_pod.metadata.name = new_pod.metadata.name = "web";
+  workers.update(old_pod);
+  REQUIRE(handler.wait([&] { return handler.syncs["old"] >= 1; }));
+  workers.remove(old_pod);
+  workers.update(new_pod);
+  REQUIRE(handler.wait([&] { return handler.terminations["old"] >= 1; }));
+  std::this_thread::sleep_for(100ms);
+  CHECK(handler.sync_count("new") == 0);  // the old pod is still being killed
+  handler.terminate_ok = true;
+  REQUIRE(handler.wait([&] { return handler.syncs["new"] >= 1; }, 10s));
+  CHECK(handler.terminations["old"] >= 2);
+  workers.stop();
+}
+
+TEST_CASE("pods of other names do not wait for a removal") {
+  RecordingHandler handler;
+  handler.in_flight_["a"] = 0;
+  handler.in_flight_["b"] = 0;
+  handler.terminate_ok = false;
+  agent::worker::PodWorkers workers(handler, 2, 1h);
+  workers.remove(make_pod("a"));
+  workers.update(make_pod("b"));
+  CHECK(handler.wait([&] { return handler.syncs["b"] >= 1; }));
+  workers.stop();
+}
