@@ -105,13 +105,14 @@ TEST_CASE("restartPolicy Never and OnFailure give Succeeded and Failed") {
   CHECK(node.containers_of(uid(never_fail)).size() <= 1);
 }
 
-TEST_CASE("a dead sandbox is replaced, and under OnFailure a succeeded container does not run again") {
+TEST_CASE("a dead sandbox is replaced, its init container runs again first, and under OnFailure a succeeded container does not run again") {
   Node node;
   node.write_manifest("mixed.json",
                       pod_manifest(node.ns(), "mixed",
                                    json::array({shell_container("done", "exit 0"),
                                                 shell_container("server", "exec sleep 3600")}),
-                                   "OnFailure"));
+                                   "OnFailure",
+                                   json::array({shell_container("setup", "sleep 1"), shell_container("setup2", "exit 0")})));
   const json before = node.wait_pod(
       node.static_name("mixed"),
       [](const json& pod) {
@@ -141,6 +142,30 @@ TEST_CASE("a dead sandbox is replaced, and under OnFailure a succeeded container
       },
       "server running again in a new sandbox");
   CHECK(restart_count(container_status(after, "server")) == 1);
+  // The new sandbox ran both init containers again, in order, each to its
+  // end, before the app container (kubelet: a new sandbox starts with its
+  // init containers; the old sandbox's records say nothing about it).
+  {
+    const auto containers = node.containers_of(pod_uid);
+    auto in_new_sandbox = [&](const std::string& name, const std::string& sandbox_id) -> const cri::Container* {
+      for (const auto& c : containers)
+        if (c.metadata().name() == name && c.pod_sandbox_id() == sandbox_id) return &c;
+      return nullptr;
+    };
+    const cri::Container* new_server = nullptr;
+    for (const auto& c : containers)
+      if (c.id() == current_id(container_status(after, "server"))) new_server = &c;
+    REQUIRE(new_server);
+    REQUIRE(new_server->pod_sandbox_id() != sandboxes[0].id());
+    const cri::Container* setup = in_new_sandbox("setup", new_server->pod_sandbox_id());
+    const cri::Container* setup2 = in_new_sandbox("setup2", new_server->pod_sandbox_id());
+    REQUIRE_MESSAGE(setup, "setup did not run in the new sandbox\n" << node.agent_log_tail());
+    REQUIRE_MESSAGE(setup2, "setup2 did not run in the new sandbox\n" << node.agent_log_tail());
+    CHECK(setup->state() == cri::CONTAINER_EXITED);
+    CHECK(setup2->state() == cri::CONTAINER_EXITED);
+    CHECK(setup->created_at() < setup2->created_at());
+    CHECK(setup2->created_at() < new_server->created_at());
+  }
   // A few resyncs later, "done" has still run only once: its success counts
   // across sandboxes (it needs its old sandbox's record to know).
   const bool reran = support::wait_for(
