@@ -67,13 +67,22 @@ TEST_CASE("an edited manifest recreates its pod: a command change, then an image
   SUBCASE("the command") {
     manifest["spec"]["containers"][0]["command"][2] = "echo second; exec sleep 3600";
     node.write_manifest("edited.json", manifest);
+    // The edit is a new pod (a new UID) under the same name; as kubelet
+    // does for static pods, it starts only once the old one is killed, so
+    // the two never run at once (they would share host ports).
+    bool overlapped = false;
     const json second = node.wait_pod(
         node.static_name("edited"),
         [&](const json& pod) {
+          int running = 0;
+          for (const auto& c : node.containers_in_namespace())
+            running += c.state() == cri::CONTAINER_RUNNING && c.metadata().name() == "app";
+          overlapped = overlapped || running > 1;
           return running_and_ready(pod) && current_id(container_status(pod, "app")) != first_id &&
                  !current_id(container_status(pod, "app")).empty();
         },
         "Running in a new container");
+    CHECK_FALSE_MESSAGE(overlapped, "the old and the new pod ran at once\n" << node.agent_log_tail());
     node.wait_log(second, "app", "second");
     // The old container is gone from the runtime, whichever pod uid it had.
     bool old_gone = support::wait_for(
