@@ -66,14 +66,15 @@ std::string http_get_once(const std::string& ip, int port) {
   return reply;
 }
 
-// Retries while httpd starts.
+// Retries while httpd starts: for up to 30 s (was 50 tries, about 5 s,
+// which a loaded machine's container start can outlast).
 std::string http_get(const std::string& ip, int port) {
-  for (int i = 0; i < 50; ++i) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (true) {
     auto reply = http_get_once(ip, port);
-    if (!reply.empty()) return reply;
+    if (!reply.empty() || std::chrono::steady_clock::now() > give_up) return reply;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return "";
 }
 
 int free_tcp_port() {
@@ -296,7 +297,7 @@ TEST_CASE("cni_test: remove without stop DELs too; a killed pause process (netns
     const std::string ip = pod.sandbox_status().network().ip();
     REQUIRE_FALSE(ip.empty());
     docker_client().kill_container(pod.id(), "SIGKILL");
-    for (int i = 0; i < 50 && docker_client().inspect_container(pod.id()).state.running; ++i)
+    for (int i = 0; i < 300 && docker_client().inspect_container(pod.id()).state.running; ++i)  // 30 s, was 5 s
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     REQUIRE(stop_sandbox(*runtime, pod.id()).ok());
     CHECK_FALSE(fs::exists(env.lease_file(ip)));

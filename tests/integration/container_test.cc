@@ -394,7 +394,10 @@ TEST_CASE("Status follows changes made behind the shim's back (Docker events)") 
   request.set_container_id(id);
   cri::ContainerStatusResponse response;
   grpc::Status status;
-  for (int i = 0; i < 100; ++i) {  // the destroy event arrives within milliseconds
+  // The destroy event arrives within milliseconds, but on a loaded machine
+  // maybe seconds: polled for up to 30 s (was 100 x 20 ms).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < give_up) {
     status = runtime->ContainerStatus(context().get(), request, &response);
     if (!status.ok()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -424,7 +427,9 @@ TEST_CASE("Status after the shim's own stop, then a start behind its back") {
   }
   docker_client().start_container(id);
   cri::ContainerState state = cri::CONTAINER_EXITED;
-  for (int i = 0; i < 100 && state != cri::CONTAINER_RUNNING; ++i) {  // the start event
+  // The start event: polled for up to 30 s (was 100 x 20 ms, short when loaded).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < give_up && state != cri::CONTAINER_RUNNING) {
     state = pod.status(id).state();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

@@ -2,6 +2,7 @@
 // registries (plain and TLS + htpasswd) started by scripts/test.sh.
 #include <doctest/doctest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -111,6 +112,14 @@ class HangingServer {
   }
   ~HangingServer() { close(fd_); }
   int port() const { return port_; }
+  // Whether a client (dockerd, pulling) has connected within `timeout`: the
+  // connection waits, never accepted, in the listen queue, which makes the
+  // socket readable. Lets a test act on a pull once it is surely in flight
+  // instead of after a fixed sleep that a loaded machine can outlast.
+  bool wait_connection(std::chrono::milliseconds timeout) const {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, static_cast<int>(timeout.count())) == 1;
+  }
 
  private:
   int fd_ = -1;
@@ -402,7 +411,9 @@ TEST_CASE("a client's deadline reaches the pull: a hanging registry gives DEADLI
   // Its log shows that the shim itself gave up on the Docker call (the
   // client's deadline reached it), not only the client.
   const std::string failed = "hang/image:v1 failed";
-  for (int i = 0; i < 50 && shim.log().find(failed) == std::string::npos; ++i)
+  // Polled for up to 30 s (was 5 s): on a loaded machine the shim's log line
+  // can come late; a shim that never gives up still fails.
+  for (int i = 0; i < 300 && shim.log().find(failed) == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK_MESSAGE(shim.log().find(failed) != std::string::npos, shim.log());
 }
@@ -418,7 +429,10 @@ TEST_CASE("SIGTERM lets an in-flight call finish before the shim exits") {
                        &response, nullptr, std::chrono::milliseconds(2000));
     code = static_cast<int>(status.error_code());
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // SIGTERM once dockerd is at the registry, so the call is surely in
+  // flight (a fixed 500 ms sleep could send it before the call reached the
+  // shim, which then refuses the call: UNAVAILABLE, not DEADLINE_EXCEEDED).
+  CHECK(registry.wait_connection(std::chrono::seconds(30)));
   const int status = shim.stop(SIGTERM);
   caller.join();
   // The call ran to its own end (its deadline), not cut off by the shutdown.
@@ -438,8 +452,10 @@ TEST_CASE("images changed behind the shim's back (docker CLI) show up in its ans
 
   const std::string repo = "cri-shim-test/behind-" + unique_suffix();
   docker_client().tag_image(image, repo, "v1");
+  // Polled for up to 30 s (was 5 s): how soon the shim's image list follows
+  // Docker's events depends on the machine's load.
   auto visible = [&](bool want) {
-    for (int i = 0; i < 50; ++i) {
+    for (int i = 0; i < 300; ++i) {
       if (image_status(*stub, repo + ":v1").has_image() == want) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -466,8 +482,11 @@ TEST_CASE("a client's cancellation reaches the pull: the shim stops waiting on D
   const std::string image = "127.0.0.1:" + std::to_string(registry.port()) + "/hang/cancel:v1";
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  // Cancelled once dockerd is at the registry (not after a fixed 700 ms): a
+  // call cancelled before it reached the shim leaves no "failed" in its log.
+  std::atomic<bool> connected{false};
   std::thread canceller([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    connected = registry.wait_connection(std::chrono::seconds(30));
     ctx.TryCancel();
   });
   cri::PullImageRequest request;
@@ -475,10 +494,12 @@ TEST_CASE("a client's cancellation reaches the pull: the shim stops waiting on D
   cri::PullImageResponse response;
   auto status = stub->PullImage(&ctx, request, &response);
   canceller.join();
+  CHECK(connected.load());
   CHECK(status.error_code() == grpc::StatusCode::CANCELLED);
-  // Within a few seconds (not the 60 s deadline) the shim gave up on Docker.
+  // Well within the 60 s deadline the shim gave up on Docker (polled for up
+  // to 30 s, was 5 s: a loaded machine can delay the log line).
   const std::string failed = "hang/cancel:v1 failed";
-  for (int i = 0; i < 50 && shim.log().find(failed) == std::string::npos; ++i)
+  for (int i = 0; i < 300 && shim.log().find(failed) == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK_MESSAGE(shim.log().find(failed) != std::string::npos, shim.log());
 }

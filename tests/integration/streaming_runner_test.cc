@@ -299,7 +299,8 @@ TEST_CASE("streaming runner: TTY exec merges stderr into stdout and applies resi
         docker_client(),
         exec_request(p.container,
                      {"sh", "-c",
-                      "for i in $(seq 1 50); do s=$(stty size); [ \"$s\" = '40 100' ] && break; sleep 0.1; done; "
+                      // Up to 30 s (was 5 s) for the resize to show; it breaks out at once when it does.
+                      "for i in $(seq 1 300); do s=$(stty size); [ \"$s\" = '40 100' ] && break; sleep 0.1; done; "
                       "echo size=$s; echo to-stderr >&2"},
                      true, false),
         client.streams);
@@ -513,12 +514,17 @@ struct WebPod {
         "web",
         "mkdir -p /www && echo hello-from-pod > /www/index.html && "
         "httpd -p 127.0.0.1:8080 -h /www && httpd -p '[::1]:8086' -h /www && exec sleep 600");
-    // Wait until both servers listen.
-    for (int i = 0; i < 100; ++i) {
-      auto r = pod.exec(container, "netstat -ltn | grep -c -E ':(8080|8086) '");
-      if (r.out.find('2') == 0) break;
+    // Wait until both servers listen: polled for up to 30 s, then required
+    // (on a loaded machine 100 polls could end first, and the forwarding
+    // checks would then fail for want of a server).
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    bool listening = false;
+    while (!listening) {
+      listening = pod.exec(container, "netstat -ltn | grep -c -E ':(8080|8086) '").out.find('2') == 0;
+      if (listening || std::chrono::steady_clock::now() > give_up) break;
       std::this_thread::sleep_for(100ms);
     }
+    REQUIRE_MESSAGE(listening, "httpd does not listen on 8080 and [::1]:8086");
   }
 };
 

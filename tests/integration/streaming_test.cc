@@ -237,14 +237,16 @@ struct StreamingPod {
   // Only lines holding `needle`, when given.
   std::string leftover_processes(const std::string& needle = "") {
     std::string left;
-    for (int attempt = 0; attempt < 50; ++attempt) {
+    // Up to 30 s (was 50 polls of 100 ms): each poll is an exec, and exiting
+    // processes take longer to go on a loaded machine.
+    const auto give_up = std::chrono::steady_clock::now() + 30s;
+    while (true) {
       left.clear();
       for (const auto& [pid, line] : processes())
         if (!baseline.contains(pid) && line.find(needle) != std::string::npos) left += line + "\n";
-      if (left.empty()) return left;
+      if (left.empty() || std::chrono::steady_clock::now() > give_up) return left;
       std::this_thread::sleep_for(100ms);
     }
-    return left;
   }
 };
 
@@ -318,7 +320,8 @@ TEST_CASE("streaming_test: exec with TTY: a resize sent before the command runs 
   SKIP_WITHOUT_NODE();
   StreamingPod p;
   const std::string command =
-      "for i in $(seq 1 50); do s=$(stty size); [ \"$s\" = '40 100' ] && break; sleep 0.1; done; "
+      // Up to 30 s (was 5 s) for the size to show: it breaks out at once when it does.
+      "for i in $(seq 1 300); do s=$(stty size); [ \"$s\" = '40 100' ] && break; sleep 0.1; done; "
       "echo size=$s; echo to-stderr >&2";
   for (const Transport& t : {kSpdy, kWsV5}) {
     CAPTURE(t.name);
@@ -369,7 +372,11 @@ TEST_CASE("streaming_test: attach to a container running sh with stdin open") {
     // (Docker's rule); the shell itself keeps running.
     const auto report = run_client(remote_command_plan(
         t, p.attach_url(shell), {{"stdin", true}, {"stdout", true}, {"stderr", true}},
-        {{{"stdin", "echo hi; echo oops >&2\n"}}, {{"until", "hi\n"}}, {{"sleep", 200}}, {{"closeStdin", true}}}));
+        // Both outputs arrived before stdin closes (was: "hi" then a fixed
+        // 200 ms sleep, which a loaded machine's stderr could outlast: the
+        // two streams are not ordered, and the close ends the attach).
+        {{{"stdin", "echo hi; echo oops >&2\n"}}, {{"until", "hi\n"}}, {{"untilStderr", "oops\n"}},
+         {{"closeStdin", true}}}));
     check_session(t, report);
     CHECK(report["stdout"] == "hi\n");
     CHECK(report["stderr"] == "oops\n");
@@ -383,8 +390,13 @@ TEST_CASE("streaming_test: port-forward to httpd in the pod, and to a port nothi
   StreamingPod p(
       "mkdir -p /www && echo hello-from-pod > /www/index.html && httpd -p 127.0.0.1:8080 -h /www && "
       "exec sleep 3600");
-  for (int i = 0; i < 100 && p.pod.exec(p.container, "netstat -ltn | grep -q ':8080 '").exit_code != 0; ++i)
+  // httpd listening: polled for up to 30 s, then required (a refused 8080
+  // would otherwise fail the forwarding checks below).
+  const auto listening_by = std::chrono::steady_clock::now() + 30s;
+  while (p.pod.exec(p.container, "netstat -ltn | grep -q ':8080 '").exit_code != 0 &&
+         std::chrono::steady_clock::now() < listening_by)
     std::this_thread::sleep_for(100ms);
+  REQUIRE(p.pod.exec(p.container, "netstat -ltn | grep -q ':8080 '").exit_code == 0);
   p.settle();  // httpd is one of the container's own
   const std::string get = "GET / HTTP/1.0\r\nHost: pod\r\n\r\n";
   const std::string refused_prefix = "error forwarding port 9 to pod " + p.pod.id() + ", uid : ";

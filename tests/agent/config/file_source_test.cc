@@ -20,7 +20,9 @@ using agent::testing::TempDir;
 namespace {
 // Long enough that the tests see inotify at work, not the rescan.
 constexpr auto kNoRescan = std::chrono::milliseconds(60000);
-constexpr auto kDeadline = std::chrono::milliseconds(2000);
+// Waits end as soon as the event is seen; 10 s (was 2 s) leaves room for a
+// loaded machine where every test runs at once.
+constexpr auto kDeadline = std::chrono::milliseconds(10000);
 }  // namespace
 
 TEST_CASE("file source: start hands over what is already there") {

@@ -160,7 +160,7 @@ TEST_CASE("url source: has_synced once a fetch succeeded, and stays so while the
   REQUIRE(l.wait_for("added", "default/web", 0));
   // Marked synced only after the pods are handed over (so an orphan sweep
   // never sees "synced" without them): a moment after the listener heard.
-  for (int i = 0; i < 200 && !src.has_synced(); ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 1000 && !src.has_synced(); ++i) std::this_thread::sleep_for(10ms);  // 10 s, was 2 s
   CHECK(src.has_synced());
   server.answer(500, "");
   const int hits = server.hits();
@@ -213,7 +213,7 @@ TEST_CASE("url source: stop() breaks a fetch in flight") {
   src.start();
   {
     std::unique_lock lock(mutex);
-    REQUIRE(cv.wait_for(lock, std::chrono::seconds(5), [&] { return hits > 1; }));
+    REQUIRE(cv.wait_for(lock, std::chrono::seconds(20), [&] { return hits > 1; }));  // was 5 s; ends when seen
   }
   src.stop();
   {

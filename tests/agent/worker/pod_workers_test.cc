@@ -27,6 +27,12 @@ class RecordingHandler : public agent::worker::PodSyncHandler {
   std::optional<std::chrono::milliseconds> sync_pod(const Pod& pod) override {
     const int now_in = ++in_flight_[pod.metadata.uid];
     if (now_in > 1) overlapped = true;
+    if (gated) {
+      std::unique_lock lock(mutex_);
+      ++entered;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return released; });
+    }
     std::this_thread::sleep_for(sync_time);
     --in_flight_[pod.metadata.uid];
     std::lock_guard lock(mutex_);
@@ -45,6 +51,11 @@ class RecordingHandler : public agent::worker::PodSyncHandler {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, limit, pred);
   }
+  void release() {
+    std::lock_guard lock(mutex_);
+    released = true;
+    cv_.notify_all();
+  }
   int sync_count(const std::string& uid) {
     std::lock_guard lock(mutex_);
     return syncs[uid];
@@ -55,6 +66,12 @@ class RecordingHandler : public agent::worker::PodSyncHandler {
   std::chrono::milliseconds sync_time{0};
   std::optional<std::chrono::milliseconds> requeue;
   std::atomic<bool> terminate_ok{true};
+  // gated: a sync tells `entered` and waits for release(), so that a test
+  // acts while a sync surely runs (not after a fixed sleep, which a loaded
+  // machine can outlast or fall short of).
+  bool gated = false;
+  bool released = false;
+  int entered = 0;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::map<std::string, int> syncs, terminations;
@@ -65,11 +82,15 @@ class RecordingHandler : public agent::worker::PodSyncHandler {
 TEST_CASE("work for one pod never overlaps and is coalesced while a sync runs") {
   RecordingHandler handler;
   handler.in_flight_["a"] = 0;
-  handler.sync_time = 50ms;
+  // The wakes come while the first sync surely runs: it is held until they
+  // are in (was: a 50 ms sync and a 10 ms sleep, so a late worker thread or
+  // a late test thread gave 1 or 3 syncs).
+  handler.gated = true;
   agent::worker::PodWorkers workers(handler, 4, 1h);
   workers.update(make_pod("a"));
-  std::this_thread::sleep_for(10ms);
+  REQUIRE(handler.wait([&] { return handler.entered >= 1; }));
   for (int i = 0; i < 20; ++i) workers.wake("a");
+  handler.release();
   REQUIRE(handler.wait([&] { return handler.syncs["a"] >= 2; }));
   std::this_thread::sleep_for(150ms);
   CHECK_FALSE(handler.overlapped);
@@ -96,7 +117,7 @@ TEST_CASE("remove terminates the pod and forgets it; wake after that does nothin
   REQUIRE(handler.wait([&] { return handler.syncs["a"] >= 1; }));
   workers.remove(make_pod("a"));
   REQUIRE(handler.wait([&] { return handler.terminations["a"] >= 1; }));
-  for (int i = 0; i < 50 && workers.known("a"); ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 500 && workers.known("a"); ++i) std::this_thread::sleep_for(10ms);  // 5 s, was 0.5 s
   CHECK_FALSE(workers.known("a"));
   workers.wake("a");
   std::this_thread::sleep_for(50ms);

@@ -25,6 +25,7 @@
 //              {resize: [w, h]}     {"Width":w,"Height":h} on resize
 //              {rawResize: "text"}  bytes as they are on resize
 //              {until: "text"}      wait until stdout holds text
+//              {untilStderr: "text"} wait until stderr holds text
 //              {rawBytes: "hex"}    SPDY: bytes on the socket as they are
 //              {sleep: ms}
 //   digest     count and SHA-256 stdout instead of reporting its bytes
@@ -230,6 +231,7 @@ function spdyRemoteCommand () {
         if (step.resize) streams.resize.write(JSON.stringify({ Width: step.resize[0], Height: step.resize[1] }))
         if (step.rawResize !== undefined) streams.resize.write(step.rawResize)
         if (step.until !== undefined) await waitFor(() => out.text().includes(step.until))
+        if (step.untilStderr !== undefined) await waitFor(() => err.text().includes(step.untilStderr))
         if (step.rawBytes !== undefined) socket.write(Buffer.from(step.rawBytes, 'hex'))
         if (step.sleep) await new Promise((resolve) => setTimeout(resolve, step.sleep))
       }
@@ -335,6 +337,7 @@ function wsRemoteCommand () {
       if (step.resize) send(4, JSON.stringify({ Width: step.resize[0], Height: step.resize[1] }))
       if (step.rawResize !== undefined) send(4, step.rawResize)
       if (step.until !== undefined) await waitFor(() => out.text().includes(step.until))
+      if (step.untilStderr !== undefined) await waitFor(() => err.text().includes(step.untilStderr))
       if (step.sleep) await new Promise((resolve) => setTimeout(resolve, step.sleep))
     }
   })
