@@ -59,6 +59,12 @@ bool has_live_containers(const PodRuntimeState& state) {
   return false;
 }
 
+// The back-off of a container whose start failed on a runtime that left it
+// CREATED (start_failed): with no exited container, nothing else holds one.
+std::string start_backoff_key(const pod::Pod& pod, const std::string& container_name) {
+  return pod.metadata.uid + "/" + container_name + "/start";
+}
+
 void keep_soonest(SyncOutcome& outcome, std::chrono::milliseconds wait) {
   if (!outcome.requeue_after || wait < *outcome.requeue_after) outcome.requeue_after = wait;
 }
@@ -214,27 +220,29 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
     outcome.result.waiting[container.name] = WaitingReason{reason, message};
     spdlog::warn("pod {}: container {}: {}: {}", pod_ref(pod), container.name, reason, message);
   };
-  if (!what.created_id.empty()) {
-    spdlog::info("pod {}: starting container {} created before ({})", pod_ref(pod), container.name,
-                 what.created_id.substr(0, 12));
-    if (auto status = cri_.start_container(what.created_id); !status.ok()) {
-      fail("RunContainerError", status.error_message());
-      cri_.remove_container(what.created_id);
-      keep_soonest(outcome, kRetryAfterFailure);
-    }
-    return;
-  }
-
-  const std::string start_key = pod.metadata.uid + "/" + container.name + "/start";
+  const std::string start_key = start_backoff_key(pod, container.name);
   if (auto left = crash_backoff_.remaining_since_update(start_key, flowcontrol::Backoff::now_ns());
       left.count() > 0) {
-    // Its last start failed (and the container was removed): no exited
-    // container holds the crash back-off, so this key does.
+    // Its last start failed on a runtime that left it CREATED, so it was
+    // removed (start_failed): no exited container holds the crash back-off,
+    // so this key does.
     fail("RunContainerError", "back-off " + std::to_string((left.count() + 999) / 1000) +
                                   "s restarting the container after its start failed");
     keep_soonest(outcome, left);
     return;
   }
+  if (!what.created_id.empty()) {
+    spdlog::info("pod {}: starting container {} created before ({})", pod_ref(pod), container.name,
+                 what.created_id.substr(0, 12));
+    if (auto status = cri_.start_container(what.created_id); !status.ok()) {
+      fail("RunContainerError", status.error_message());
+      start_failed(pod, container.name, what.created_id, outcome);
+    } else {
+      crash_backoff_.reset(start_key);
+    }
+    return;
+  }
+
   const images::EnsureResult image = images_.ensure(pod, container);
   if (!image.ok) {
     fail(image.reason, image.message);
@@ -279,14 +287,35 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
                container.name, created.container_id().substr(0, 12), what.restart_count);
   if (auto status = cri_.start_container(created.container_id()); !status.ok()) {
     fail("RunContainerError", status.error_message());
-    // Nothing half-made stays: the next attempt creates it afresh, after a back-off.
-    cri_.remove_container(created.container_id());
-    const auto now = flowcontrol::Backoff::now_ns();
-    crash_backoff_.next(start_key, now, now);
-    keep_soonest(outcome, crash_backoff_.delay(start_key));
+    start_failed(pod, container.name, created.container_id(), outcome);
   } else {
     crash_backoff_.reset(start_key);
   }
+}
+
+void PodSyncer::start_failed(const pod::Pod& pod, const std::string& name, const std::string& id,
+                             SyncOutcome& outcome) {
+  const std::string start_key = start_backoff_key(pod, name);
+  v1::ContainerStatusResponse status;
+  if (cri_.container_status(id, status).ok() && status.status().state() == v1::CONTAINER_EXITED) {
+    // As kubelet: the container stays. The runtime reports it EXITED
+    // (ContainerCannotRun, as dockershim and cri-shim do), so the next sync
+    // counts it as a run that ended (restartCount + 1, lastState) and
+    // restarts it under the crash-loop back-off (compute_pod_actions). No
+    // runtime event says it ended (Docker sends none for a failed start),
+    // so that sync is asked for here.
+    crash_backoff_.reset(start_key);
+    keep_soonest(outcome, kRetryAfterFailure);
+    return;
+  }
+  // A runtime that leaves it CREATED (older ones) would have the same
+  // container started again on every sync, with no restart counted and no
+  // crash-loop back-off: remove it, and let the start key hold a back-off
+  // before the next one is made.
+  cri_.remove_container(id);
+  const auto now = flowcontrol::Backoff::now_ns();
+  crash_backoff_.next(start_key, now, now);
+  keep_soonest(outcome, crash_backoff_.delay(start_key));
 }
 
 bool PodSyncer::stop_containers(const PodRuntimeState& state, int64_t grace_seconds,

@@ -9,8 +9,11 @@
 // - Never throws for a runtime failure: what went wrong is in the outcome's
 //   SyncResult (waiting reasons, pod_error) and the pod is looked at again
 //   after `requeue_after`.
-// - A container that was created but failed to start is removed again, so a
-//   failing pod leaves nothing half-made behind.
+// - A container whose start failed stays, as kubelet keeps it: the runtime
+//   reports it EXITED (reason ContainerCannotRun) and the crash-loop path
+//   restarts it, counting restarts. Only on a runtime that leaves it
+//   CREATED is it removed, and the next one made after a back-off, so the
+//   agent never spins on start and fail.
 #pragma once
 
 #include <chrono>
@@ -63,6 +66,10 @@ class PodSyncer {
   void start_container(const pod::Pod& pod, const pod::Container& container, const struct ContainerToStart& what,
                        const std::string& sandbox_id, const ::runtime::v1::PodSandboxConfig& sandbox_config,
                        const SandboxState& sandbox, SyncOutcome& outcome);
+  // After StartContainer of `id` failed: kept when the runtime reports it
+  // EXITED (the crash-loop path restarts it), else removed under the
+  // container's start back-off.
+  void start_failed(const pod::Pod& pod, const std::string& name, const std::string& id, SyncOutcome& outcome);
   bool stop_containers(const PodRuntimeState& state, int64_t grace_seconds, const std::string& except_sandbox);
   void collect_garbage(const PodRuntimeState& state);
   // StopPodSandbox / RemovePodSandbox, NOT_FOUND counted as done; both keep

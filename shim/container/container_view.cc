@@ -5,6 +5,7 @@
 
 #include "docker-client/time_util.h"
 #include "shim/container/resources.h"
+#include "shim/container/start_failure.h"
 #include "shim/server/call.h"
 #include "shim/state/cri_metadata.h"
 #include "shim/state/labels.h"
@@ -64,6 +65,10 @@ cri::ContainerState container_state(const std::string& docker_state) {
   return cri::CONTAINER_UNKNOWN;
 }
 
+cri::ContainerState container_state_of(const docker::ContainerState& state) {
+  return failed_to_start(state) ? cri::CONTAINER_EXITED : container_state(state.status);
+}
+
 void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status) {
   const auto identity = container_metadata(inspect.config.labels, inspect.name);
   if (!identity)
@@ -71,12 +76,21 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
                    "container " + inspect.id + " carries no CRI metadata in its labels or name");
   status->set_id(inspect.id);
   copy_to_proto(identity->container, status->mutable_metadata());
-  const auto state = container_state(inspect.state.status);
+  const auto state = container_state_of(inspect.state);
   status->set_state(state);
-  status->set_created_at(created_at_from(
-      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
+  const std::int64_t created_at = created_at_from(
+      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0));
+  status->set_created_at(created_at);
   status->set_started_at(docker::try_parse_rfc3339_nanos(inspect.state.started_at).value_or(0));
-  if (state == cri::CONTAINER_EXITED) {
+  if (failed_to_start(inspect.state)) {
+    // It never ran, so it has no times of its own; dockershim's choice,
+    // which kubelet expects: the run began and ended when it was created.
+    status->set_started_at(created_at);
+    status->set_finished_at(created_at);
+    status->set_exit_code(inspect.state.exit_code);
+    status->set_reason(std::string(kContainerCannotRun));
+    status->set_message(inspect.state.error);
+  } else if (state == cri::CONTAINER_EXITED) {
     status->set_finished_at(docker::try_parse_rfc3339_nanos(inspect.state.finished_at).value_or(0));
     status->set_exit_code(inspect.state.exit_code);
     status->set_reason(reason_for(inspect.state));

@@ -5,8 +5,11 @@
 //
 // State: Docker "created" -> CREATED; "running", "paused", "restarting" ->
 // RUNNING; "exited", "dead" -> EXITED; anything else ("removing") ->
-// UNKNOWN. Reason of an exited container: OOMKilled, else Completed for exit
-// code 0, else Error (kubelet's words); the message is Docker's error text.
+// UNKNOWN; except a "created" container whose start failed
+// (start_failure.h), which is EXITED with reason ContainerCannotRun and
+// started_at = finished_at = created_at. Reason of another exited container:
+// OOMKilled, else Completed for exit code 0, else Error (kubelet's words); the
+// message is Docker's error text.
 // image_ref and image_id are the image's ID ("sha256:..."): the image the
 // container runs, whatever its tags have become since.
 #pragma once
@@ -33,7 +36,12 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
 std::vector<const docker::MountPoint*> cri_mounts_of(const docker::ContainerInspect& inspect);
 
 // false (and `out` untouched) for containers whose metadata cannot be read.
+// A summary does not carry the exit code, so a "created" one is CREATED
+// here: the caller that needs the truth inspects it (container_state_of).
 bool fill_container(const docker::ContainerSummary& summary, cri::Container* out);
+
+// The CRI state of a full inspect: what fill_container_status reports.
+cri::ContainerState container_state_of(const docker::ContainerState& state);
 
 // The user the container's init process runs as, from /proc/<pid>/status
 // (`proc_root` for tests); false when the process is gone.

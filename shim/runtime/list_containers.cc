@@ -1,9 +1,16 @@
 // ListContainers and StreamContainers: one /containers/json call, filtered by
 // Docker on kind, labels and (given in full) the sandbox; ID prefixes,
-// sandbox prefixes and state are filtered here. Containers cri-shim did not
+// sandbox prefixes and state are filtered here. A summary in state
+// "created" may be a container whose start failed, which ContainerStatus
+// reports EXITED (start_failure.h); the summary lacks the exit code, so each
+// such container is inspected (through the inspect cache: created
+// containers are few and short-lived, and running or exited ones, the
+// common case, cost nothing more) before the state filter, so that List,
+// its state filter and ContainerStatus agree. Containers cri-shim did not
 // make (cri-dockerd's) have their nanosecond creation time from one inspect
 // each, remembered (state/creation_times.h), so that List and
 // ContainerStatus agree.
+#include "docker-client/error.h"
 #include "shim/container/container_view.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
@@ -28,10 +35,21 @@ std::vector<cri::Container> RuntimeService::list_containers(const cri::Container
   for (const auto& summary : summaries) {
     cri::Container container;
     if (!fill_container(summary, &container)) continue;
-    if (filter.has_state() && container.state() != filter.state().state()) continue;
     if (!filter.pod_sandbox_id().empty() &&
         container.pod_sandbox_id().compare(0, filter.pod_sandbox_id().size(), filter.pod_sandbox_id()) != 0)
       continue;
+    // A filter for RUNNING needs no inspect: a created container is never
+    // running, whether its start failed or not.
+    const bool state_matters = !filter.has_state() || filter.state().state() != cri::CONTAINER_RUNNING;
+    if (container.state() == cri::CONTAINER_CREATED && state_matters) {
+      try {
+        container.set_state(container_state_of(inspects_.inspect(summary.id, options).state));
+      } catch (const docker::DockerError& e) {
+        if (!e.not_found()) throw;
+        continue;  // removed since the list: as if listed a moment later
+      }
+    }
+    if (filter.has_state() && container.state() != filter.state().state()) continue;
     if (!summary.labels.count(std::string(label::kCreatedAt)))
       container.set_created_at(creation_times_.nanos(summary.id, container.created_at(), options));
     containers.push_back(std::move(container));

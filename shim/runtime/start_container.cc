@@ -18,7 +18,15 @@ grpc::Status RuntimeService::StartContainer(grpc::ServerContext* context,
     const auto log_path = container.config.labels.find(std::string(label::kLogPath));
     const bool logs = log_path != container.config.labels.end() && !log_path->second.empty();
     if (logs) create_log_file(log_path->second);
-    docker_.start_container(container.id, options);
+    try {
+      docker_.start_container(container.id, options);
+    } catch (...) {
+      // A failed start changes the container too (exit code and error,
+      // start_failure.h), and Docker sends no event for it: the cached
+      // inspect must go, or ContainerStatus would still say CREATED.
+      changed(container.id);
+      throw;
+    }
     changed(container.id);
     if (logs) follow_container_log(container.id, log_path->second, container.config.tty);
     apply_hugepage_limits(container);

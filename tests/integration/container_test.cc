@@ -138,6 +138,63 @@ TEST_CASE("Exit reasons and times: Completed, Error") {
   CHECK(s.finished_at() % 1'000'000'000 != 0);  // nanoseconds, not rounded seconds
 }
 
+TEST_CASE("Failed start: StartContainer errs, Status and List say EXITED ContainerCannotRun") {
+  ShimProcess shim;
+  auto runtime = shim.runtime();
+  Pod pod(*runtime, "cannot_run_pod");
+  pod.run();
+  auto config = pod.container_config("cannot_run", "");
+  config.clear_command();
+  config.clear_args();
+  config.add_command("/nonexistent");
+  const std::string id = pod.create(config);
+
+  cri::StartContainerRequest start;
+  start.set_container_id(id);
+  cri::StartContainerResponse started;
+  const auto failed = runtime->StartContainer(context().get(), start, &started);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error_code() != grpc::StatusCode::NOT_FOUND);
+  CHECK_MESSAGE(failed.error_message().find("/nonexistent") != std::string::npos, failed.error_message());
+
+  // As dockershim: the run it never had began and ended at its creation.
+  const auto status = pod.status(id);
+  CHECK(status.state() == cri::CONTAINER_EXITED);
+  CHECK(status.reason() == "ContainerCannotRun");
+  CHECK(status.exit_code() != 0);
+  CHECK_MESSAGE(status.message().find("/nonexistent") != std::string::npos, status.message());
+  CHECK(status.started_at() == status.created_at());
+  CHECK(status.finished_at() == status.created_at());
+
+  // List agrees with ContainerStatus, and so do its state filters.
+  cri::ContainerFilter by_id;
+  by_id.set_id(id);
+  auto listed = list_containers(*runtime, by_id);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].state() == cri::CONTAINER_EXITED);
+  CHECK(listed[0].created_at() == status.created_at());
+  auto by_state = by_id;
+  by_state.mutable_state()->set_state(cri::CONTAINER_EXITED);
+  CHECK(list_containers(*runtime, by_state).size() == 1);
+  by_state.mutable_state()->set_state(cri::CONTAINER_CREATED);
+  CHECK(list_containers(*runtime, by_state).empty());
+  by_state.mutable_state()->set_state(cri::CONTAINER_RUNNING);
+  CHECK(list_containers(*runtime, by_state).empty());
+
+  // A container created and not started is still CREATED in both.
+  const std::string waiting = pod.create(pod.container_config("not_started", "sleep 1"));
+  CHECK(pod.status(waiting).state() == cri::CONTAINER_CREATED);
+  cri::ContainerFilter created_only;
+  created_only.set_pod_sandbox_id(pod.id());
+  created_only.mutable_state()->set_state(cri::CONTAINER_CREATED);
+  listed = list_containers(*runtime, created_only);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id() == waiting);
+
+  REQUIRE(remove_container(*runtime, id).ok());
+  CHECK(list_containers(*runtime, by_id).empty());
+}
+
 TEST_CASE("CreateContainer: bad input gets a specific code naming the field") {
   ShimProcess shim;
   auto runtime = shim.runtime();

@@ -11,6 +11,7 @@
 #include "shim/container/container_spec.h"
 #include "shim/container/container_view.h"
 #include "shim/container/resources.h"
+#include "shim/container/start_failure.h"
 #include "shim/server/call.h"
 #include "shim/state/list_filter.h"
 
@@ -200,6 +201,49 @@ TEST_CASE("container state words and the process user from /proc") {
   CHECK(user.supplemental_groups_size() == 2);
   CHECK_FALSE(shim::read_process_user(43, &user, root.string()));
   std::filesystem::remove_all(root);
+}
+
+TEST_CASE("a failed start is EXITED ContainerCannotRun, with its creation as start and finish") {
+  docker::ContainerInspect inspect;
+  inspect.id = "c1";
+  inspect.name = "/k8s_app_pod_ns_uid_0";  // cri-dockerd's name: metadata without our labels
+  inspect.created = "2026-01-02T03:04:05.123456789Z";
+  inspect.state.status = "created";
+  inspect.state.exit_code = 127;
+  inspect.state.error = "exec: \"/nonexistent\": stat /nonexistent: no such file or directory";
+  inspect.state.started_at = inspect.state.finished_at = "0001-01-01T00:00:00Z";
+  CHECK(shim::failed_to_start(inspect.state));
+  CHECK(shim::container_state_of(inspect.state) == cri::CONTAINER_EXITED);
+  cri::ContainerStatus status;
+  shim::fill_container_status(inspect, &status);
+  CHECK(status.state() == cri::CONTAINER_EXITED);
+  CHECK(status.reason() == "ContainerCannotRun");
+  CHECK(status.exit_code() == 127);
+  CHECK(status.message() == inspect.state.error);
+  CHECK(status.created_at() > 0);
+  CHECK(status.started_at() == status.created_at());
+  CHECK(status.finished_at() == status.created_at());
+
+  // Not yet started: exit code 0, still CREATED with no times.
+  inspect.state.exit_code = 0;
+  inspect.state.error.clear();
+  CHECK_FALSE(shim::failed_to_start(inspect.state));
+  status.Clear();
+  shim::fill_container_status(inspect, &status);
+  CHECK(status.state() == cri::CONTAINER_CREATED);
+  CHECK(status.started_at() == 0);
+  CHECK(status.reason().empty());
+
+  // A run that ended with 127 is an ordinary exit (Error), not a failed start.
+  inspect.state.status = "exited";
+  inspect.state.exit_code = 127;
+  inspect.state.started_at = "2026-01-02T03:04:06Z";
+  inspect.state.finished_at = "2026-01-02T03:04:07Z";
+  CHECK_FALSE(shim::failed_to_start(inspect.state));
+  status.Clear();
+  shim::fill_container_status(inspect, &status);
+  CHECK(status.reason() == "Error");
+  CHECK(status.started_at() > status.created_at());
 }
 
 TEST_CASE("status mounts: the Binds in config order, not what the shim added") {

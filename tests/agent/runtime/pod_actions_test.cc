@@ -173,6 +173,26 @@ TEST_CASE("a container in back-off waits and the pod is looked at when it ends")
   CHECK(a.requeue_after->count() == 7000);
 }
 
+TEST_CASE("a container whose start failed counts as a run: restarted under back-off, ends a Never pod") {
+  // What the syncer leaves after a failed StartContainer (pod_syncer.h): the
+  // container, reported EXITED by the runtime as dockershim did, never ran.
+  auto cannot_run = container("a", ContainerPhase::Exited, 127, 5, 2);
+  cannot_run.reason = "ContainerCannotRun";
+  cannot_run.started_at_ns = cannot_run.finished_at_ns = cannot_run.created_at_ns;
+  const auto state = with_sandbox(true, {cannot_run});
+  auto always = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of, no_backoff);
+  REQUIRE(always.containers_to_start.size() == 1);
+  CHECK(always.containers_to_start[0].restart_count == 3);  // counted, as any exit
+  CHECK(always.containers_to_start[0].created_id.empty());   // a new container, not the failed one again
+  auto waiting = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Always, {"a"}), state, hash_of,
+                                              [](const ContainerState&) { return std::chrono::milliseconds(20000); });
+  CHECK(waiting.containers_to_start.empty());
+  REQUIRE(waiting.backing_off.size() == 1);  // CrashLoopBackOff
+  auto never = runtime::compute_pod_actions(make_pod(pod::RestartPolicy::Never, {"a"}), state, hash_of, no_backoff);
+  CHECK(never.containers_to_start.empty());
+  CHECK(never.finished);
+}
+
 TEST_CASE("a running container whose spec changed is killed and started again") {
   auto state = with_sandbox(true, {container("a", ContainerPhase::Running, 0, 1, 2)});
   state.containers[0].hash = "old";
