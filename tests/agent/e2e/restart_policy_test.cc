@@ -153,7 +153,10 @@ TEST_CASE("a dead sandbox is replaced, its init container runs again first, and 
         return pick(server, {"state", "running"}).is_object() && current_id(server) != server_before;
       },
       "server running again in a new sandbox");
-  CHECK(restart_count(container_status(after, "server")) == 1);
+  // At least the one restart. Its crash may be seen before the sandbox's
+  // death is (StopPodSandbox stops the containers first): a restart in the
+  // dying sandbox then fails to start and counts too, as with kubelet.
+  CHECK(restart_count(container_status(after, "server")) >= 1);
   // The new sandbox ran both init containers again, in order, each to its
   // end, before the app container (kubelet: a new sandbox starts with its
   // init containers; the old sandbox's records say nothing about it).
