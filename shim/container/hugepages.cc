@@ -65,17 +65,33 @@ std::optional<std::string> hugetlb_limit_file(int pid, const std::string& page_s
   return std::nullopt;
 }
 
-void write_hugepage_limits(int pid, const HugepageLimits& limits, const std::string& root) {
+std::vector<std::string> write_hugepage_limits(int pid, const HugepageLimits& limits,
+                                               const std::string& root) {
+  std::vector<std::string> missing;
   for (const auto& [size, bytes] : limits) {
     const auto file = hugetlb_limit_file(pid, size, root);
-    if (!file)
-      throw std::runtime_error("no hugetlb cgroup controller for page size " + size +
-                               " on this host: the limit cannot be applied");
+    if (!file) {
+      missing.push_back(size);
+      continue;
+    }
     std::ofstream out(*file);
     out << bytes;
     out.flush();
     if (!out) throw std::runtime_error("cannot write " + *file);
   }
+  return missing;
+}
+
+std::vector<std::string> HugepageWarnings::to_warn(const HugepageLimits& limits,
+                                                   const std::vector<std::string>& missing) {
+  std::vector<std::string> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& size : missing) {
+    const auto limit = limits.find(size);
+    if (limit == limits.end() || limit->second == 0) continue;
+    if (warned_.insert(size).second) out.push_back(size);
+  }
+  return out;
 }
 
 }  // namespace shim

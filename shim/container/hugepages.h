@@ -7,14 +7,20 @@
 // cgroup v1: <root>/sys/fs/cgroup/hugetlb/<path>/hugetlb.<size>.limit_in_bytes
 // cgroup v2: <root>/sys/fs/cgroup/<path>/hugetlb.<size>.max
 // where <path> is the process's entry in /proc/<pid>/cgroup. A host without
-// the hugetlb controller (this CI machine) cannot limit hugepages: the call
-// then reports so and the caller logs it, as runc skips what is absent.
+// the hugetlb controller (this CI machine) cannot limit hugepages: the sizes
+// it could not limit are returned, and HugepageWarnings decides what to say.
+// kubelet sends a limit for every page size the node has, 0 unless the pod
+// asked for hugepages; a 0 that cannot be applied takes nothing from anyone
+// (no pod asked), so only a non-zero one is worth a warning, once per size.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace shim {
 
@@ -29,8 +35,22 @@ std::optional<HugepageLimits> parse_hugepage_limits(const std::string& text);
 std::optional<std::string> hugetlb_limit_file(int pid, const std::string& page_size,
                                               const std::string& root = "/");
 
-// Writes every limit. Throws std::runtime_error naming the file or saying
-// that the controller is missing.
-void write_hugepage_limits(int pid, const HugepageLimits& limits, const std::string& root = "/");
+// Writes every limit the host has a hugetlb cgroup file for; returns the
+// page sizes it had none for (no controller, or no such page size), in
+// order. Throws std::runtime_error naming a file that cannot be written.
+std::vector<std::string> write_hugepage_limits(int pid, const HugepageLimits& limits,
+                                               const std::string& root = "/");
+
+// Which limits that could not be applied deserve a warning: the non-zero
+// ones, the first time their page size is met. Thread-safe.
+class HugepageWarnings {
+ public:
+  // The sizes among `missing` to warn about now (each once per process).
+  std::vector<std::string> to_warn(const HugepageLimits& limits, const std::vector<std::string>& missing);
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> warned_;
+};
 
 }  // namespace shim

@@ -54,16 +54,22 @@ void RuntimeService::apply_hugepage_limits(const docker::ContainerInspect& conta
   if (label == container.config.labels.end()) return;
   const auto limits = parse_hugepage_limits(label->second);
   if (!limits) return;
-  write_hugepage_limits_of(container.id, *limits);
+  write_hugepage_limits_of(container, *limits);
 }
 
-void RuntimeService::write_hugepage_limits_of(const std::string& id, const HugepageLimits& limits) {
-  if (limits.empty()) return;
-  // The pid of the running container: after start, inspect is the only source.
-  const auto inspect = docker_.inspect_container(id, false, cleanup_call_options());
-  if (!inspect.state.running || inspect.state.pid <= 0) return;
+void RuntimeService::write_hugepage_limits_of(const docker::ContainerInspect& container,
+                                              const HugepageLimits& limits) {
+  if (limits.empty() || !container.state.running || container.state.pid <= 0) return;
+  const std::string& id = container.id;
   try {
-    write_hugepage_limits(inspect.state.pid, limits);
+    const auto missing = write_hugepage_limits(container.state.pid, limits);
+    for (const auto& size : hugepage_warnings_.to_warn(limits, missing))
+      spdlog::warn("container {}: its hugepage limit for {} pages ({} bytes) is not applied: this host has "
+                   "no hugetlb cgroup controller for that page size (said once per size)",
+                   id, size, limits.at(size));
+    if (!missing.empty())
+      spdlog::debug("container {}: no hugetlb cgroup for {} page size(s); limits left unapplied", id,
+                    missing.size());
   } catch (const std::exception& e) {
     spdlog::warn("container {}: hugepage limits not applied: {}", id, e.what());
   }
