@@ -74,15 +74,18 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   }
   runtime_settings.streaming.address = options.streaming_address;
   runtime_settings.streaming.port = static_cast<std::uint16_t>(options.streaming_port);
+  // Docker's images in memory, for the ImageService and for the names
+  // container statuses report.
+  shim::ImageStore image_store(docker);
   std::optional<shim::RuntimeService> runtime_holder;
   try {
-    runtime_holder.emplace(docker, runtime_settings);
+    runtime_holder.emplace(docker, image_store, runtime_settings);
   } catch (const std::system_error& e) {
     spdlog::error("{}", e.what());
     return 1;
   }
   shim::RuntimeService& runtime_service = *runtime_holder;
-  shim::ImageService image_service(docker);
+  shim::ImageService image_service(docker, image_store);
   shim::Listener listener(options.listen);
 
   grpc::ServerBuilder builder;

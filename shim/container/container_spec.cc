@@ -139,6 +139,8 @@ docker::ContainerCreateRequest container_create_request(const cri::ContainerConf
                                            to_label_map(config.annotations()));
   request.labels[std::string(label::kCreatedAt)] = std::to_string(inputs.created_at);
   request.labels[std::string(label::kImage)] = config.image().image();
+  if (!config.image().user_specified_image().empty())
+    request.labels[std::string(label::kUserImage)] = config.image().user_specified_image();
 
   request.entrypoint.assign(config.command().begin(), config.command().end());
   request.cmd.assign(config.args().begin(), config.args().end());
@@ -162,6 +164,7 @@ docker::ContainerCreateRequest container_create_request(const cri::ContainerConf
 
   const auto& linux = config.linux();
   host.resources = docker_resources(linux.resources(), "config.linux.resources");
+  host.resources.cgroup_parent = inputs.sandbox_cgroup_parent;
   for (int i = 0; i < config.devices_size(); ++i) {
     const auto& device = config.devices(i);
     if (device.host_path().empty())

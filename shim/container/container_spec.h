@@ -21,6 +21,11 @@
 //                      container (TARGET) or its own (CONTAINER)
 //   stop_signal     -> StopSignal; the pod's termination grace period
 //                      annotation -> StopTimeout (StopPodSandbox's grace)
+// From the sandbox, not the config: CgroupParent is the sandbox's own (its
+// Docker HostConfig.CgroupParent, already in the cgroup driver's syntax),
+// so every container of a pod sits in the pod's cgroup, as dockershim put
+// them: the pod-level limits and kubelet's QoS and node-allocatable
+// enforcement apply to all of them, and the pod cgroup's usage is theirs.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +44,7 @@ struct ContainerSpecInputs {
   std::string sandbox_id;       // full Docker ID
   bool sandbox_host_network = false;
   bool sandbox_host_ipc = false;
+  std::string sandbox_cgroup_parent;  // the sandbox's Docker CgroupParent; "" = Docker's default
   std::string log_directory;    // the sandbox config's; "" = no log file
   int oom_score_adj_floor = -1000;  // the shim's own oom_score_adj
   std::int64_t created_at = 0;  // Unix nanoseconds

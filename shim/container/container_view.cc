@@ -1,5 +1,6 @@
 #include "shim/container/container_view.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -22,6 +23,23 @@ cri::MountPropagation propagation_of(const std::string& docker) {
   if (docker == "rslave" || docker == "slave") return cri::PROPAGATION_HOST_TO_CONTAINER;
   if (docker == "rshared" || docker == "shared") return cri::PROPAGATION_BIDIRECTIONAL;
   return cri::PROPAGATION_PRIVATE;
+}
+
+bool is_hex(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+// "sha256:<hex>" or a full 64-digit ID: Docker's ways of naming an image by ID.
+bool names_image_id(std::string_view image) {
+  constexpr std::string_view kDigestPrefix = "sha256:";
+  if (image.substr(0, kDigestPrefix.size()) == kDigestPrefix) return is_hex(image.substr(kDigestPrefix.size()));
+  return image.size() == 64 && is_hex(image);
+}
+
+std::int64_t created_nanos(const docker::ContainerInspect& inspect) {
+  return created_at_from(inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0));
 }
 
 std::string reason_for(const docker::ContainerState& state) {
@@ -65,11 +83,23 @@ cri::ContainerState container_state(const std::string& docker_state) {
   return cri::CONTAINER_UNKNOWN;
 }
 
+std::string reported_image(const docker::ContainerInspect& inspect, const RepoTagLookup& first_repo_tag) {
+  const std::string user_image = label_or(inspect.config.labels, label::kUserImage, "");
+  if (!user_image.empty()) return user_image;
+  const std::string asked = label_or(inspect.config.labels, label::kImage, inspect.config.image);
+  if (!names_image_id(asked)) return asked;
+  if (first_repo_tag) {
+    if (auto tag = first_repo_tag(inspect.image)) return std::move(*tag);
+  }
+  return inspect.image.empty() ? asked : inspect.image;
+}
+
 cri::ContainerState container_state_of(const docker::ContainerState& state) {
   return failed_to_start(state) ? cri::CONTAINER_EXITED : container_state(state.status);
 }
 
-void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status) {
+void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status,
+                           const RepoTagLookup& first_repo_tag) {
   const auto identity = container_metadata(inspect.config.labels, inspect.name);
   if (!identity)
     throw CriError(grpc::StatusCode::INTERNAL,
@@ -78,8 +108,7 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
   copy_to_proto(identity->container, status->mutable_metadata());
   const auto state = container_state_of(inspect.state);
   status->set_state(state);
-  const std::int64_t created_at = created_at_from(
-      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0));
+  const std::int64_t created_at = created_nanos(inspect);
   status->set_created_at(created_at);
   status->set_started_at(docker::try_parse_rfc3339_nanos(inspect.state.started_at).value_or(0));
   if (failed_to_start(inspect.state)) {
@@ -96,8 +125,8 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
     status->set_reason(reason_for(inspect.state));
     status->set_message(inspect.state.error);
   }
-  status->mutable_image()->set_image(
-      label_or(inspect.config.labels, label::kImage, inspect.config.image));
+  status->mutable_image()->set_image(reported_image(inspect, first_repo_tag));
+  status->mutable_image()->set_user_specified_image(label_or(inspect.config.labels, label::kUserImage, ""));
   status->set_image_ref(inspect.image);
   status->set_image_id(inspect.image);
 
@@ -123,19 +152,20 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
   if (cri::Signal_Parse(inspect.config.stop_signal, &signal)) status->set_stop_signal(signal);
 }
 
-bool fill_container(const docker::ContainerSummary& summary, cri::Container* out) {
-  const std::string name = summary.names.empty() ? "" : summary.names.front();
-  const auto identity = container_metadata(summary.labels, name);
+bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out,
+                    const RepoTagLookup& first_repo_tag) {
+  const auto identity = container_metadata(inspect.config.labels, inspect.name);
   if (!identity) return false;
-  out->set_id(summary.id);
-  out->set_pod_sandbox_id(label_or(summary.labels, label::kSandboxId, ""));
+  out->set_id(inspect.id);
+  out->set_pod_sandbox_id(label_or(inspect.config.labels, label::kSandboxId, ""));
   copy_to_proto(identity->container, out->mutable_metadata());
-  out->mutable_image()->set_image(label_or(summary.labels, label::kImage, summary.image));
-  out->set_image_ref(summary.image_id);
-  out->set_image_id(summary.image_id);
-  out->set_state(container_state(summary.state));
-  out->set_created_at(created_at_from(summary.labels, summary.created * 1'000'000'000));
-  const CriLabels cri = split_docker_labels(summary.labels);
+  out->mutable_image()->set_image(reported_image(inspect, first_repo_tag));
+  out->mutable_image()->set_user_specified_image(label_or(inspect.config.labels, label::kUserImage, ""));
+  out->set_image_ref(inspect.image);
+  out->set_image_id(inspect.image);
+  out->set_state(container_state_of(inspect.state));
+  out->set_created_at(created_nanos(inspect));
+  const CriLabels cri = split_docker_labels(inspect.config.labels);
   copy_to_proto(cri.labels, out->mutable_labels());
   copy_to_proto(cri.annotations, out->mutable_annotations());
   return true;

@@ -1,5 +1,5 @@
-// A container as CRI reports it, read from its Docker container: the full
-// status from an inspect, the list entry from a /containers/json summary.
+// A container as CRI reports it, read from its Docker container's inspect
+// (a record of the container store): the full status and the list entry.
 // Metadata comes from labels (labels.h), so cri-dockerd's containers read
 // the same way.
 //
@@ -10,10 +10,13 @@
 // started_at = finished_at = created_at. Reason of another exited container:
 // OOMKilled, else Completed for exit code 0, else Error (kubelet's words); the
 // message is Docker's error text.
-// image_ref and image_id are the image's ID ("sha256:..."): the image the
-// container runs, whatever its tags have become since.
+// image.image: what reported_image() says. image_ref and image_id are the
+// image's ID ("sha256:..."): the image the container runs, whatever its tags
+// have become since.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +29,23 @@ namespace cri = ::runtime::v1;
 
 cri::ContainerState container_state(const std::string& docker_state);
 
+// The first repository tag ("name:tag") of the image with ID `image_id`, if
+// it has one (image/image_store.h answers it from memory).
+using RepoTagLookup = std::function<std::optional<std::string>(const std::string& image_id)>;
+
+// The name a container reports as its image (ImageSpec.image), which
+// kubelet shows as the pod's container `image`: the user_specified_image
+// given at creation when there was one; else the image as the client named
+// it, unless that was an image ID ("sha256:<hex>" or 64 hex digits: kubelet
+// v1.26 creates containers with the ID it got from PullImage or
+// ImageStatus); then the image's first repository tag as it is now (a tag
+// added since counts), as dockershim, cri-dockerd and containerd report
+// it, or the ID when the image has no tag left. Without a lookup, the ID.
+std::string reported_image(const docker::ContainerInspect& inspect, const RepoTagLookup& first_repo_tag);
+
 // Throws CriError INTERNAL when the container has no recoverable metadata.
-void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status);
+void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status,
+                           const RepoTagLookup& first_repo_tag = {});
 
 // The container's CRI mounts as inspect shows them, in the order of the
 // config's mounts (HostConfig.Binds): only bind mounts that a Binds entry
@@ -35,10 +53,10 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
 // volumes or tmpfs. Pointers into `inspect`.
 std::vector<const docker::MountPoint*> cri_mounts_of(const docker::ContainerInspect& inspect);
 
-// false (and `out` untouched) for containers whose metadata cannot be read.
-// A summary does not carry the exit code, so a "created" one is CREATED
-// here: the caller that needs the truth inspects it (container_state_of).
-bool fill_container(const docker::ContainerSummary& summary, cri::Container* out);
+// The list entry; false (and `out` untouched) for containers whose metadata
+// cannot be read. Agrees with fill_container_status field for field.
+bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out,
+                    const RepoTagLookup& first_repo_tag = {});
 
 // The CRI state of a full inspect: what fill_container_status reports.
 cri::ContainerState container_state_of(const docker::ContainerState& state);

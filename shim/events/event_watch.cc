@@ -12,7 +12,7 @@ EventWatch::EventWatch(docker::Client& docker, docker::Filters filters,
       filters_(std::move(filters)),
       handlers_(std::move(handlers)),
       backoff_(backoff) {
-  options_.cancelled = [this] { return stopping_.load(); };
+  options_.cancelled = [this] { return stopping_.load() || reconnect_requested_.load(); };
   thread_ = std::thread([this] { run(); });
 }
 
@@ -37,10 +37,11 @@ void EventWatch::run() {
   while (!stopping_) {
     const auto began = std::chrono::steady_clock::now();
     try {
+      reconnect_requested_ = false;
       const std::string since = handlers_.on_connect();
       docker_.events({filters_, since, ""},
                      [this](const docker::Event& event) {
-                       if (stopping_) return false;
+                       if (stopping_ || reconnect_requested_) return false;
                        return handlers_.on_event(event) && !stopping_.load();
                      },
                      options_);
@@ -49,8 +50,10 @@ void EventWatch::run() {
     } catch (const std::exception& e) {
       spdlog::warn("docker event watch: {}", e.what());
     }
+    const bool asked_to_reconnect = reconnect_requested_.load();
     if (handlers_.on_disconnect) handlers_.on_disconnect();
-    if (std::chrono::steady_clock::now() - began >= backoff_.healthy) delay = backoff_.initial;
+    if (asked_to_reconnect || std::chrono::steady_clock::now() - began >= backoff_.healthy)
+      delay = backoff_.initial;
     if (!pause(delay)) break;
     delay = std::min(delay * 2, backoff_.max);
   }

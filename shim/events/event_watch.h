@@ -19,6 +19,10 @@
 //   `max`; a connection that lasted `healthy` or longer resets it.
 // - The destructor (or stop()) ends the current call and joins the thread;
 //   Docker calls the handlers make with options() are cancelled by it too.
+// - reconnect() ends the current connection (or on_connect's Docker calls)
+//   as if it broke, from any thread: on_disconnect, then on_connect again
+//   after the initial backoff. How an owner that learnt it may have missed
+//   something (a failed read of its own) asks to resynchronise.
 #pragma once
 
 #include <atomic>
@@ -56,6 +60,8 @@ class EventWatch {
   // Ends the watch and joins its thread; idempotent. Not from a handler.
   void stop();
   bool stopping() const { return stopping_.load(); }
+  // Ends the current connection; the watch connects again (see above).
+  void reconnect() { reconnect_requested_ = true; }
   // For Docker calls made by the handlers: cancelled by stop().
   const docker::CallOptions& options() const { return options_; }
 
@@ -70,6 +76,7 @@ class EventWatch {
   const Backoff backoff_;
   docker::CallOptions options_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> reconnect_requested_{false};
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   std::thread thread_;

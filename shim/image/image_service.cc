@@ -7,8 +7,8 @@ namespace shim {
 
 // ImageFsInfo walks Docker's storage; kubelet asks every few seconds, and a
 // figure up to 30 s old is as good for image garbage collection.
-ImageService::ImageService(docker::Client& docker)
-    : docker_(docker), store_(docker), fs_usage_(std::chrono::seconds(30)) {}
+ImageService::ImageService(docker::Client& docker, ImageStore& images)
+    : docker_(docker), store_(images), fs_usage_(std::chrono::seconds(30)) {}
 
 std::string ImageService::lookup_key(const std::string& image) {
   if (image.empty()) throw invalid_argument("image.image is empty");

@@ -22,7 +22,9 @@ namespace cri = ::runtime::v1;
 
 class ImageService final : public cri::ImageService::Service {
  public:
-  explicit ImageService(docker::Client& docker);
+  // `images` is shared with the RuntimeService (container statuses name
+  // their images by it) and must outlive this service.
+  ImageService(docker::Client& docker, ImageStore& images);
 
   grpc::Status ListImages(grpc::ServerContext* context, const cri::ListImagesRequest* request,
                           cri::ListImagesResponse* response) override;
@@ -49,7 +51,7 @@ class ImageService final : public cri::ImageService::Service {
   std::pair<std::string, std::string> storage_location(const docker::CallOptions& options);
 
   docker::Client& docker_;
-  ImageStore store_;
+  ImageStore& store_;
   FsUsageCache fs_usage_;
   std::mutex storage_mutex_;
   std::string storage_root_, storage_driver_;

@@ -15,6 +15,16 @@ bool contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+std::optional<std::string> first_tag_of(const std::vector<docker::ImageSummary>& images, const std::string& id) {
+  for (const auto& image : images) {
+    if (image.id != id) continue;
+    for (const auto& tag : image.repo_tags)
+      if (tag != "<none>:<none>") return tag;  // how older APIs list an untagged image
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ImageStore::ImageStore(docker::Client& docker)
@@ -61,6 +71,15 @@ std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& op
   std::lock_guard lock(mutex_);
   if (live_ && generation == generation_) images_ = images;
   return images;
+}
+
+std::optional<std::string> ImageStore::first_repo_tag(const std::string& image_id,
+                                                      const docker::CallOptions& options) {
+  {
+    std::lock_guard lock(mutex_);
+    if (live_ && images_) return first_tag_of(*images_, image_id);
+  }
+  return first_tag_of(list(options), image_id);
 }
 
 std::optional<std::string> ImageStore::resolve(const std::vector<docker::ImageSummary>& images,

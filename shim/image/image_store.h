@@ -46,6 +46,11 @@ class ImageStore {
   std::optional<docker::ImageInspect> inspect(const std::string& reference,
                                               const docker::CallOptions& options);
 
+  // The first repository tag ("name:tag", in Docker's order) of the image
+  // with ID `image_id`; nullopt when it has none or is unknown. Container
+  // statuses name their image by it (container/container_view.h).
+  std::optional<std::string> first_repo_tag(const std::string& image_id, const docker::CallOptions& options);
+
   // Forgets everything (after this process changed Docker's images).
   void invalidate();
 

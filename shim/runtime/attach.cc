@@ -12,8 +12,8 @@ grpc::Status RuntimeService::Attach(grpc::ServerContext* context, const cri::Att
   return run("Attach " + request->container_id(), [&] {
     check_stream_flags(request->stdin(), request->stdout(), request->stderr(), request->tty());
     streaming::AttachRequest attach;
-    attach.container_id = require_running_container(cached_inspect(call_options(context)),
-                                                    request->container_id());
+    attach.container_id = require_running_container(
+        require(request->container_id(), DockerObjectKind::kContainer, "container_id", call_options(context)));
     attach.tty = request->tty();
     attach.stdin_ = request->stdin();
     attach.stdout_ = request->stdout();

@@ -8,7 +8,6 @@
 #include "shim/container/checkpoint_archive.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 namespace {
@@ -56,8 +55,8 @@ grpc::Status RuntimeService::CheckpointContainer(grpc::ServerContext* context,
       options.deadline = std::min(options.deadline, docker::CallOptions::Clock::now() +
                                                         std::chrono::seconds(request->timeout()));
 
-    const auto container = require_object(docker_, request->container_id(), DockerObjectKind::kContainer,
-                                          "container_id", options);
+    const auto found = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
+    const auto& container = *found;
     if (!container.state.running)
       throw failed_precondition("container " + container.id + " is not running (" + container.state.status +
                                 "): only a running container can be checkpointed");

@@ -1,4 +1,4 @@
-// ContainerStats: one inspect (from the cache) and the kernel's figures.
+// ContainerStats: the container from the store and the kernel's figures.
 // A stopped container answers with timestamps and zero usage; an unknown
 // one is NOT_FOUND.
 #include "shim/container/container_view.h"
@@ -14,14 +14,12 @@ grpc::Status RuntimeService::ContainerStats(grpc::ServerContext* context,
                                             cri::ContainerStatsResponse* response) {
   return run("ContainerStats " + request->container_id(), [&] {
     const auto options = call_options(context);
-    const auto inspect = require_object(cached_inspect(options),
-                                        request->container_id(), DockerObjectKind::kContainer,
-                                        "container_id");
+    const auto inspect = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
     cri::ContainerStatus status;
-    fill_container_status(inspect, &status);
+    fill_container_status(*inspect, &status);
     auto* stats = response->mutable_stats();
     stats::fill_attributes(status, stats->mutable_attributes());
-    stats::fill_container_stats(read_container(stats_sources(), inspect, options), stats);
+    stats::fill_container_stats(read_container(stats_sources(), *inspect, options), stats);
   });
 }
 

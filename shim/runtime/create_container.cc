@@ -1,13 +1,14 @@
-// CreateContainer: a Docker container in the sandbox's namespaces, from the
-// whole ContainerConfig (container_spec.h). Nothing runs yet; the log file
-// is made by StartContainer.
+// CreateContainer: a Docker container in the sandbox's namespaces and its
+// cgroup parent, from the whole ContainerConfig (container_spec.h). Nothing
+// runs yet; the log file is made by StartContainer. The new container is
+// read into the container store before the call answers, so the client's
+// next list shows it.
 #include <spdlog/spdlog.h>
 
 #include "shim/container/container_spec.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
 #include "shim/state/labels.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -19,8 +20,8 @@ grpc::Status RuntimeService::CreateContainer(grpc::ServerContext* context,
                  request->pod_sandbox_id(),
              [&] {
     const auto options = call_options(context);
-    const auto sandbox = require_object(docker_, request->pod_sandbox_id(),
-                                        DockerObjectKind::kSandbox, "pod_sandbox_id", options);
+    const auto found = require(request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id", options);
+    const auto& sandbox = *found;
     const auto pod = sandbox_metadata(sandbox.config.labels, sandbox.name);
     if (!pod)
       throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
@@ -31,6 +32,7 @@ grpc::Status RuntimeService::CreateContainer(grpc::ServerContext* context,
     inputs.sandbox_id = sandbox.id;
     inputs.sandbox_host_network = sandbox.host_config.network_mode == "host";
     inputs.sandbox_host_ipc = sandbox.host_config.ipc_mode == "host";
+    inputs.sandbox_cgroup_parent = sandbox.host_config.cgroup_parent;
     inputs.log_directory = request->sandbox_config().log_directory();
     if (inputs.log_directory.empty()) {
       const auto it = sandbox.config.labels.find(std::string(label::kLogDirectory));
@@ -54,7 +56,7 @@ grpc::Status RuntimeService::CreateContainer(grpc::ServerContext* context,
                        "(Docker name " + create.name + ")");
       throw;
     }
-    known_.remember(created.id, DockerObjectKind::kContainer);
+    store_.refresh(created.id);
     spdlog::info("container {} ({}) created in sandbox {}", created.id, create.name, sandbox.id);
     response->set_container_id(created.id);
   });

@@ -13,8 +13,8 @@ grpc::Status RuntimeService::Exec(grpc::ServerContext* context, const cri::ExecR
     if (request->cmd_size() == 0) throw invalid_argument("cmd is empty");
     check_stream_flags(request->stdin(), request->stdout(), request->stderr(), request->tty());
     streaming::ExecRequest exec;
-    exec.container_id = require_running_container(cached_inspect(call_options(context)),
-                                                  request->container_id());
+    exec.container_id = require_running_container(
+        require(request->container_id(), DockerObjectKind::kContainer, "container_id", call_options(context)));
     exec.cmd.assign(request->cmd().begin(), request->cmd().end());
     exec.tty = request->tty();
     exec.stdin_ = request->stdin();

@@ -10,7 +10,6 @@
 #include "shim/exec/exec_sync_runner.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -22,14 +21,11 @@ grpc::Status RuntimeService::ExecSync(grpc::ServerContext* context,
     if (request->cmd_size() == 0) throw invalid_argument("cmd is empty");
     if (request->timeout() < 0) throw invalid_argument("timeout is negative");
     const auto options = call_options(context);
-    // A known full ID costs no inspect: a container removed meanwhile is
-    // still NOT_FOUND, from Docker's exec create.
-    const auto container_id = resolve_object_id(docker_, known_, request->container_id(),
-                                                DockerObjectKind::kContainer, options);
-    if (!container_id) throw not_found("container " + request->container_id() + " not found");
-
+    // From the store: no inspect. A container removed meanwhile is still
+    // NOT_FOUND, from Docker's exec create.
+    const auto container = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
     exec::ExecSyncRequest exec_request;
-    exec_request.container_id = *container_id;
+    exec_request.container_id = container->id;
     exec_request.cmd.assign(request->cmd().begin(), request->cmd().end());
     exec_request.timeout_seconds = static_cast<int>(
         std::min<std::int64_t>(request->timeout(), std::numeric_limits<int>::max()));

@@ -1,16 +1,9 @@
-// ListContainers and StreamContainers: one /containers/json call, filtered by
-// Docker on kind, labels and (given in full) the sandbox; ID prefixes,
-// sandbox prefixes and state are filtered here. A summary in state
-// "created" may be a container whose start failed, which ContainerStatus
-// reports EXITED (start_failure.h); the summary lacks the exit code, so each
-// such container is inspected (through the inspect cache: created
-// containers are few and short-lived, and running or exited ones, the
-// common case, cost nothing more) before the state filter, so that List,
-// its state filter and ContainerStatus agree. Containers cri-shim did not
-// make (cri-dockerd's) have their nanosecond creation time from one inspect
-// each, remembered (state/creation_times.h), so that List and
-// ContainerStatus agree.
-#include "docker-client/error.h"
+// ListContainers and StreamContainers: from the container store
+// (state/container_store.h), no Docker call. The filter's parts apply in
+// CRI's order: label selector, ID (full, or a prefix that names exactly one
+// container), sandbox ID (full or prefix), state. State, times and image are
+// the ones ContainerStatus reports, from the same record: a container whose
+// start failed is EXITED in both, and kubelet finds them in agreement.
 #include "shim/container/container_view.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
@@ -22,37 +15,22 @@ namespace shim {
 
 std::vector<cri::Container> RuntimeService::list_containers(const cri::ContainerFilter& filter,
                                                            const docker::CallOptions& options) {
-  docker::ContainerListOptions list;
-  list.all = true;
-  list.filters = docker_list_filters(DockerObjectKind::kContainer, filter.label_selector());
-  constexpr std::size_t kFullIdLength = 64;
-  if (filter.pod_sandbox_id().size() == kFullIdLength)
-    list.filters["label"].push_back(std::string(label::kSandboxId) + "=" + filter.pod_sandbox_id());
-  auto summaries = docker_.list_containers(list, options);
-  keep_id_prefix_matches(summaries, filter.id());
+  const auto records = select_records(store_.all(options), DockerObjectKind::kContainer, filter.label_selector(),
+                                      filter.id());
+  const auto& sandbox_filter = filter.pod_sandbox_id();
+  const auto tags = repo_tags(options);
   std::vector<cri::Container> containers;
-  containers.reserve(summaries.size());
-  for (const auto& summary : summaries) {
-    cri::Container container;
-    if (!fill_container(summary, &container)) continue;
-    if (!filter.pod_sandbox_id().empty() &&
-        container.pod_sandbox_id().compare(0, filter.pod_sandbox_id().size(), filter.pod_sandbox_id()) != 0)
-      continue;
-    // A filter for RUNNING needs no inspect: a created container is never
-    // running, whether its start failed or not.
-    const bool state_matters = !filter.has_state() || filter.state().state() != cri::CONTAINER_RUNNING;
-    if (container.state() == cri::CONTAINER_CREATED && state_matters) {
-      try {
-        container.set_state(container_state_of(inspects_.inspect(summary.id, options).state));
-      } catch (const docker::DockerError& e) {
-        if (!e.not_found()) throw;
-        continue;  // removed since the list: as if listed a moment later
-      }
+  containers.reserve(records.size());
+  for (const auto& record : records) {
+    if (!sandbox_filter.empty()) {
+      const auto sandbox = record->config.labels.find(std::string(label::kSandboxId));
+      if (sandbox == record->config.labels.end() ||
+          sandbox->second.compare(0, sandbox_filter.size(), sandbox_filter) != 0)
+        continue;
     }
-    if (filter.has_state() && container.state() != filter.state().state()) continue;
-    if (!summary.labels.count(std::string(label::kCreatedAt)))
-      container.set_created_at(creation_times_.nanos(summary.id, container.created_at(), options));
-    containers.push_back(std::move(container));
+    if (filter.has_state() && container_state_of(record->state) != filter.state().state()) continue;
+    cri::Container container;
+    if (fill_container(*record, &container, tags)) containers.push_back(std::move(container));
   }
   return containers;
 }

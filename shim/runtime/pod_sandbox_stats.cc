@@ -12,10 +12,9 @@ grpc::Status RuntimeService::PodSandboxStats(grpc::ServerContext* context,
                                              cri::PodSandboxStatsResponse* response) {
   return run("PodSandboxStats " + request->pod_sandbox_id(), [&] {
     const auto options = call_options(context);
-    const auto sandbox = require_object(cached_inspect(options), request->pod_sandbox_id(),
-                                        DockerObjectKind::kSandbox, "pod_sandbox_id");
+    const auto sandbox = require(request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id", options);
     const ProtoStringMap no_selector;
-    const auto pods = read_pods(stats_sources(), sandbox.id, no_selector, options);
+    const auto pods = read_pods(stats_sources(), sandbox->id, no_selector, options);
     if (pods.empty()) throw not_found("sandbox " + request->pod_sandbox_id() + " not found");
     *response->mutable_stats() = to_pod_stats(pods.front());
   });

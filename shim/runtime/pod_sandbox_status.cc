@@ -1,14 +1,13 @@
-// PodSandboxStatus: one inspect of the infra container; a CNI pod's
-// addresses come from its stored CNI result. Verbose adds the
-// inspect itself under "info", as cri-dockerd and containerd give their
-// runtime's view there.
+// PodSandboxStatus: the infra container from the container store
+// (state/container_store.h), no Docker call; a CNI pod's addresses come from
+// its stored CNI result. Verbose adds Docker's own inspect under "info", as
+// cri-dockerd and containerd give their runtime's view there.
 #include <nlohmann/json.hpp>
 
 #include "shim/network/attachment_store.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/sandbox_view.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -16,7 +15,9 @@ grpc::Status RuntimeService::PodSandboxStatus(grpc::ServerContext* context,
                                               const cri::PodSandboxStatusRequest* request,
                                               cri::PodSandboxStatusResponse* response) {
   return run("PodSandboxStatus " + request->pod_sandbox_id(), [&] {
-    const auto inspect = require_object(request->verbose() ? plain_inspect(call_options(context)) : cached_inspect(call_options(context)), request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id");
+    const auto options = call_options(context);
+    const auto found = require(request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id", options);
+    const auto& inspect = *found;
     fill_sandbox_status(inspect, response->mutable_status());
     if (inspect.state.running && inspect.host_config.network_mode == "none") {
       // A CNI pod: its addresses are in the stored CNI result.
@@ -33,7 +34,7 @@ grpc::Status RuntimeService::PodSandboxStatus(grpc::ServerContext* context,
           {"pid", inspect.state.pid},
           {"image", inspect.config.image},
           {"runtimeHandler", response->status().runtime_handler()},
-          {"dockerInspect", inspect.raw},
+          {"dockerInspect", docker_.inspect_container(inspect.id, false, options).raw},
       };
       if (uses_cni()) {
         // What crictl inspectp shows of the CNI attachment, as containerd does.

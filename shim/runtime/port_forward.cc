@@ -17,14 +17,13 @@ grpc::Status RuntimeService::PortForward(grpc::ServerContext* context,
         throw invalid_argument("port " + std::to_string(port) + " is not in 1..65535");
       forward.ports.push_back(static_cast<std::uint16_t>(port));
     }
-    const auto sandbox = require_object(cached_inspect(call_options(context)),
-                                        request->pod_sandbox_id(), DockerObjectKind::kSandbox,
-                                        "pod_sandbox_id");
-    if (!sandbox.state.running)
+    const auto sandbox = require(request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id",
+                                 call_options(context));
+    if (!sandbox->state.running)
       throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
-                     "pod sandbox " + sandbox.id + " is not ready (its infra container is " +
-                         sandbox.state.status + ")");
-    forward.sandbox_id = sandbox.id;
+                     "pod sandbox " + sandbox->id + " is not ready (its infra container is " +
+                         sandbox->state.status + ")");
+    forward.sandbox_id = sandbox->id;
     response->set_url(stream_url(std::move(forward)));
   });
 }

@@ -3,7 +3,6 @@
 // so the call is idempotent (cri-dockerd errs there).
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -13,18 +12,15 @@ grpc::Status RuntimeService::RemoveContainer(grpc::ServerContext* context,
   return run("RemoveContainer " + request->container_id(), [&] {
     if (request->container_id().empty()) throw invalid_argument("container_id is empty");
     const auto options = call_options(context);
-    const auto id = resolve_object_id(docker_, known_, request->container_id(),
-                                      DockerObjectKind::kContainer, options);
-    if (!id) return;
+    const auto container = store_.find(request->container_id(), DockerObjectKind::kContainer, options);
+    if (!container) return;
     try {
-      docker_.remove_container(*id, true, true, options);
-      changed(*id);
+      docker_.remove_container(container->id, true, true, options);
     } catch (const docker::DockerError& e) {
       if (!e.not_found()) throw;
     }
-    forget_container_log(*id);
-    known_.forget(*id);
-    creation_times_.forget(*id);
+    store_.forget(container->id);
+    forget_container_log(container->id);
   });
 }
 

@@ -1,12 +1,12 @@
-// RemovePodSandbox: every container of the pod (running ones too), then the
-// infra container; their log followers end. An unknown sandbox is success.
-// When the infra container is gone already but containers still name it by
-// its full ID, those are removed all the same. A CNI attachment that stop
-// did not DEL is DELeted first.
+// RemovePodSandbox: every container of the pod (running ones too; the
+// container store names them), then the infra container; their log
+// followers end. An unknown sandbox is success. When the infra container is
+// gone already but containers still name it by its full ID, those are
+// removed all the same. A CNI attachment that stop did not DEL is DELeted
+// first.
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/pod_containers.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 namespace {
@@ -28,26 +28,22 @@ grpc::Status RuntimeService::RemovePodSandbox(grpc::ServerContext* context,
   return run("RemovePodSandbox " + request->pod_sandbox_id(), [&] {
     if (request->pod_sandbox_id().empty()) throw invalid_argument("pod_sandbox_id is empty");
     const auto options = call_options(context);
-    const auto sandbox = resolve_object_id(docker_, known_, request->pod_sandbox_id(),
-                                           DockerObjectKind::kSandbox, options);
-    std::string sandbox_id = sandbox ? *sandbox : "";
+    const auto sandbox = store_.find(request->pod_sandbox_id(), DockerObjectKind::kSandbox, options);
+    std::string sandbox_id = sandbox ? sandbox->id : "";
     if (!sandbox && request->pod_sandbox_id().size() == kFullIdLength)
       sandbox_id = request->pod_sandbox_id();
     if (sandbox_id.empty()) return;
 
-    for_each_concurrently(pod_container_ids(docker_, sandbox_id, true, options),
-                          [&](const std::string& id) {
-                            remove_ignoring_absent(docker_, id, options);
-                            changed(id);
-                            forget_container_log(id);
-                            known_.forget(id);
-                            creation_times_.forget(id);
-                          });
+    std::vector<std::string> containers;
+    for (const auto& container : store_.pod_containers(sandbox_id, options)) containers.push_back(container->id);
+    for_each_concurrently(containers, [&](const std::string& id) {
+      remove_ignoring_absent(docker_, id, options);
+      store_.forget(id);
+      forget_container_log(id);
+    });
     detach_pod_network(sandbox_id, options);  // a no-op when stop did it
-    if (sandbox) remove_ignoring_absent(docker_, *sandbox, options);
-    changed(sandbox_id);
-    known_.forget(sandbox_id);
-    creation_times_.forget(sandbox_id);
+    if (sandbox) remove_ignoring_absent(docker_, sandbox_id, options);
+    store_.forget(sandbox_id);
   });
 }
 

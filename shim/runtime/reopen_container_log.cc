@@ -2,7 +2,6 @@
 // rotation), new output goes to a new file at the same path.
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -10,13 +9,12 @@ grpc::Status RuntimeService::ReopenContainerLog(grpc::ServerContext* context,
                                                 const cri::ReopenContainerLogRequest* request,
                                                 cri::ReopenContainerLogResponse*) {
   return run("ReopenContainerLog " + request->container_id(), [&] {
-    const auto container = require_object(docker_, request->container_id(),
-                                          DockerObjectKind::kContainer, "container_id",
-                                          call_options(context));
-    if (!container.state.running)
+    const auto container = require(request->container_id(), DockerObjectKind::kContainer, "container_id",
+                                   call_options(context));
+    if (!container->state.running)
       throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
-                     "container " + container.id + " is not running; its log is complete");
-    reopen_container_log(container.id);
+                     "container " + container->id + " is not running; its log is complete");
+    reopen_container_log(container->id);
   });
 }
 

@@ -2,7 +2,8 @@
 // to the CNI network (--network-plugin=cni), with its resolv.conf written.
 // A failure at any step removes what was made (a CNI attachment is DELeted),
 // so a failed call leaves no half-created pod (cri-dockerd leaves the
-// container).
+// container). The running sandbox is read into the container store before
+// the call answers, so the client's next list shows it ready.
 #include <spdlog/spdlog.h>
 
 #include "shim/runtime/runtime_service.h"
@@ -72,6 +73,7 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
     Undo undo;
     undo.add("remove sandbox container " + created.id, [&] {
       docker_.remove_container(created.id, true, true, cleanup_call_options());
+      store_.forget(created.id);
     });
 
     docker_.start_container(created.id, options);
@@ -87,12 +89,13 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
       });
       attach_pod_network(created.id, config, options);
     }
+    const auto running = store_.refresh(created.id);
     if (has_dns_settings(config.dns_config())) {
-      const auto inspect = docker_.inspect_container(created.id, false, options);
-      write_resolv_conf(inspect.resolv_conf_path, resolv_conf_text(config.dns_config()));
+      const std::string resolv_conf =
+          running ? running->resolv_conf_path : docker_.inspect_container(created.id, false, options).resolv_conf_path;
+      write_resolv_conf(resolv_conf, resolv_conf_text(config.dns_config()));
     }
     undo.commit();
-    known_.remember(created.id, DockerObjectKind::kSandbox);
     spdlog::info("sandbox {} of pod {} runs", created.id, describe(config));
     response->set_pod_sandbox_id(created.id);
   });

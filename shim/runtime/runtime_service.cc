@@ -1,29 +1,35 @@
 #include "shim/runtime/runtime_service.h"
 
 #include "shim/server/call.h"
+#include "shim/state/object_lookup.h"
 
 namespace shim {
 
-RuntimeService::RuntimeService(docker::Client& docker, const RuntimeSettings& settings)
+RuntimeService::RuntimeService(docker::Client& docker, ImageStore& images, const RuntimeSettings& settings)
     : docker_(docker),
+      images_(images),
       infra_image_(docker, settings.pod_infra_image),
       host_(settings.host),
       logs_(docker, settings.state_dir),
-      inspects_(docker),
-      creation_times_(docker),
+      store_(docker, {}),
       streaming_(docker, settings.streaming),
       container_events_(docker) {
   if (settings.cni) cni_ = std::make_unique<network::CniNetwork>(*settings.cni);
 }
 
-InspectFunction RuntimeService::cached_inspect(const docker::CallOptions& options) {
-  return [this, options](const std::string& id) { return inspects_.inspect(id, options); };
+RepoTagLookup RuntimeService::repo_tags(const docker::CallOptions& options) {
+  return [this, options](const std::string& image_id) -> std::optional<std::string> {
+    try {
+      return images_.first_repo_tag(image_id, options);
+    } catch (const docker::DockerError&) {
+      return std::nullopt;
+    }
+  };
 }
 
-InspectFunction RuntimeService::plain_inspect(const docker::CallOptions& options) {
-  return [this, options](const std::string& id) {
-    return docker_.inspect_container(id, false, options);
-  };
+ContainerStore::Record RuntimeService::require(std::string_view id, DockerObjectKind kind,
+                                               std::string_view field, const docker::CallOptions& options) {
+  return require_object(store_, id, kind, field, options);
 }
 
 std::string RuntimeService::stream_url(streaming::StreamRequest request) {

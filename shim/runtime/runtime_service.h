@@ -14,16 +14,15 @@
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
+#include "shim/container/container_view.h"
 #include "shim/container/hugepages.h"
-#include "shim/container/inspect_cache.h"
+#include "shim/image/image_store.h"
 #include "shim/events/container_event_source.h"
 #include "shim/logs/log_manager.h"
 #include "shim/network/cni_network.h"
 #include "shim/sandbox/infra_image.h"
-#include "shim/state/object_lookup.h"
 #include "shim/security/host_security.h"
-#include "shim/state/known_objects.h"
-#include "shim/state/creation_times.h"
+#include "shim/state/container_store.h"
 #include "shim/runtime/stats_reads.h"
 #include "shim/stats/stats_collector.h"
 #include "shim/streaming/streaming_server.h"
@@ -44,7 +43,8 @@ struct RuntimeSettings {
 
 class RuntimeService final : public cri::RuntimeService::Service {
  public:
-  RuntimeService(docker::Client& docker, const RuntimeSettings& settings);
+  // `images` (shared with the ImageService) must outlive the service.
+  RuntimeService(docker::Client& docker, ImageStore& images, const RuntimeSettings& settings);
   ~RuntimeService() override;
 
   // Start-up, after serving began: resume copying every container's log
@@ -136,12 +136,14 @@ class RuntimeService final : public cri::RuntimeService::Service {
                                                   const docker::CallOptions& options);
   std::vector<cri::Container> list_containers(const cri::ContainerFilter& filter,
                                               const docker::CallOptions& options);
-  // Inspect through the cache (status calls), and forgetting what this
-  // process just changed.
-  InspectFunction cached_inspect(const docker::CallOptions& options);
-  // Docker's own inspect, raw JSON included (verbose replies show it).
-  InspectFunction plain_inspect(const docker::CallOptions& options);
-  void changed(const std::string& id) { inspects_.forget(id); }
+  // The sandbox or container `id` names (full ID or unique prefix), from
+  // the container store; CriError NOT_FOUND, or INVALID_ARGUMENT naming
+  // `field` when empty.
+  ContainerStore::Record require(std::string_view id, DockerObjectKind kind, std::string_view field,
+                                 const docker::CallOptions& options);
+  // Image names for container statuses (container_view.h's reported_image),
+  // from the image store; a Docker failure there leaves the ID.
+  RepoTagLookup repo_tags(const docker::CallOptions& options);
   // The lowest oom_score_adj the shim may give (security/host_security.h).
   int oom_score_adj_floor() const;
   void apply_container_security_options(const cri::LinuxContainerSecurityContext& security,
@@ -153,15 +155,16 @@ class RuntimeService final : public cri::RuntimeService::Service {
   void reopen_container_log(const std::string& id);
   void forget_container_log(const std::string& id);
   // Hugepage limits have no Docker field: written to the cgroup after start.
+  // `container` as it runs (its pid): after start, and after an update.
   void apply_hugepage_limits(const docker::ContainerInspect& container);
-  void write_hugepage_limits_of(const std::string& id, const HugepageLimits& limits);
+  void write_hugepage_limits_of(const docker::ContainerInspect& container, const HugepageLimits& limits);
   // A one-time URL for `request` on the streaming server. Throws CriError
   // RESOURCE_EXHAUSTED when too many URLs wait for their client.
   std::string stream_url(streaming::StreamRequest request);
   // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
   std::string cgroup_driver(const docker::CallOptions& options);
   // What the stats and metrics calls read from (runtime/stats_reads.h).
-  StatsSources stats_sources() { return {docker_, inspects_, stats_, layer_dirs_}; }
+  StatsSources stats_sources() { return {docker_, store_, stats_, layer_dirs_}; }
   // Pod networking (pod_network.cc). With CNI: attach the running sandbox
   // (throws CriError; the caller's undo detaches), detach it (idempotent),
   // its stored addresses. Without CNI these do nothing / nullopt.
@@ -173,13 +176,13 @@ class RuntimeService final : public cri::RuntimeService::Service {
   std::string pod_cidr();
 
   docker::Client& docker_;
+  ImageStore& images_;
   InfraImage infra_image_;
   const security::HostSecurity host_;
   LogManager logs_;
-  ContainerInspectCache inspects_;  // for the status calls kubelet makes all the time
-  KnownObjects known_;  // kinds by full ID: no inspect just to check one
-  // Adopted (cri-dockerd's) containers: nanosecond creation times for List.
-  CreationTimes creation_times_;
+  // Every sandbox and container as Docker shows it, in memory: the lists
+  // and statuses kubelet asks for all the time cost dockerd nothing.
+  ContainerStore store_;
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   events::ContainerEventSource container_events_;  // GetContainerEvents
   std::mutex facts_mutex_;
@@ -187,6 +190,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   stats::StatsCollector stats_;  // cgroup and /proc readings, CPU samples
   stats::LayerDirs layer_dirs_;  // writable layers by container ID
   std::string pod_cidr_;       // guarded by facts_mutex_; from UpdateRuntimeConfig
+  HugepageWarnings hugepage_warnings_;  // limits this host cannot apply, said once per size
   std::unique_ptr<network::CniNetwork> cni_;  // null: Docker's bridge network
 };
 

@@ -1,5 +1,6 @@
 #include "shim/runtime/stats_reads.h"
 
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -14,32 +15,15 @@
 namespace shim {
 namespace {
 
-constexpr std::size_t kFullIdLength = 64;
-
-// Running objects of `kind` (all of them when `all`), Docker filtering on
-// kind, labels and, when given, a full sandbox ID.
-std::vector<docker::ContainerSummary> list_objects(const StatsSources& sources, DockerObjectKind kind,
-                                                   const ProtoStringMap& label_selector,
-                                                   const std::string& sandbox_id, bool all,
-                                                   const docker::CallOptions& options) {
-  docker::ContainerListOptions list;
-  list.all = all;
-  list.filters = docker_list_filters(kind, label_selector);
-  if (sandbox_id.size() == kFullIdLength)
-    list.filters["label"].push_back(std::string(label::kSandboxId) + "=" + sandbox_id);
-  return sources.docker.list_containers(list, options);
-}
-
-// The inspect, or nullopt when the object went away since the list.
-std::optional<docker::ContainerInspect> inspect_if_there(const StatsSources& sources,
-                                                         const std::string& id,
-                                                         const docker::CallOptions& options) {
-  try {
-    return sources.inspects.inspect(id, options);
-  } catch (const docker::DockerError& e) {
-    if (e.not_found()) return std::nullopt;
-    throw;
-  }
+// The records of `kind` the selector and the ID filter take; only running
+// ones unless `all` (an ID filter also finds a stopped one).
+std::vector<ContainerStore::Record> select_objects(const StatsSources& sources, DockerObjectKind kind,
+                                                   const ProtoStringMap& label_selector, std::string_view id_filter,
+                                                   bool all, const docker::CallOptions& options) {
+  auto records = select_records(sources.store.all(options), kind, label_selector, id_filter);
+  if (!all)
+    std::erase_if(records, [](const ContainerStore::Record& record) { return !record->state.running; });
+  return records;
 }
 
 std::string label_of(const docker::Labels& labels, std::string_view key) {
@@ -73,23 +57,19 @@ stats::ContainerReading read_container(const StatsSources& sources,
 std::vector<ContainerRead> read_containers(const StatsSources& sources,
                                            const cri::ContainerStatsFilter& filter,
                                            const docker::CallOptions& options) {
-  auto summaries = list_objects(sources, DockerObjectKind::kContainer, filter.label_selector(),
-                                filter.pod_sandbox_id(), !filter.id().empty(), options);
-  keep_id_prefix_matches(summaries, filter.id());
+  const auto& sandbox_filter = filter.pod_sandbox_id();
   std::vector<ContainerRead> reads;
-  for (const auto& summary : summaries) {
+  for (const auto& record : select_objects(sources, DockerObjectKind::kContainer, filter.label_selector(),
+                                           filter.id(), !filter.id().empty(), options)) {
     ContainerRead read;
-    if (!fill_container(summary, &read.container)) continue;
-    if (!filter.pod_sandbox_id().empty() &&
-        read.container.pod_sandbox_id().compare(0, filter.pod_sandbox_id().size(),
-                                                filter.pod_sandbox_id()) != 0)
+    if (!fill_container(*record, &read.container)) continue;
+    if (!sandbox_filter.empty() &&
+        read.container.pod_sandbox_id().compare(0, sandbox_filter.size(), sandbox_filter) != 0)
       continue;
-    const auto inspect = inspect_if_there(sources, summary.id, options);
-    if (!inspect) continue;
-    read.reading = read_container(sources, *inspect, options);
+    read.reading = read_container(sources, *record, options);
     reads.push_back(std::move(read));
   }
-  if (filter.id().empty() && filter.pod_sandbox_id().empty() && filter.label_selector().empty()) {
+  if (filter.id().empty() && sandbox_filter.empty() && filter.label_selector().empty()) {
     sources.collector.prune();
     sources.layers.prune();
   }
@@ -99,40 +79,30 @@ std::vector<ContainerRead> read_containers(const StatsSources& sources,
 std::vector<PodRead> read_pods(const StatsSources& sources, std::string_view id_filter,
                                const ProtoStringMap& label_selector,
                                const docker::CallOptions& options) {
-  auto sandboxes = list_objects(sources, DockerObjectKind::kSandbox, label_selector, "",
-                                !id_filter.empty(), options);
-  keep_id_prefix_matches(sandboxes, id_filter);
+  const auto sandboxes =
+      select_objects(sources, DockerObjectKind::kSandbox, label_selector, id_filter, !id_filter.empty(), options);
   if (sandboxes.empty()) return {};
-  // One list of the running containers for all the pods (Docker filters
-  // on the sandbox when there is one pod).
   const ProtoStringMap no_selector;
-  const auto containers = list_objects(sources, DockerObjectKind::kContainer, no_selector,
-                                       sandboxes.size() == 1 ? sandboxes.front().id : "", false,
-                                       options);
-  std::multimap<std::string, const docker::ContainerSummary*> by_sandbox;
-  for (const auto& container : containers)
-    by_sandbox.emplace(label_of(container.labels, label::kSandboxId), &container);
+  std::multimap<std::string, ContainerStore::Record> by_sandbox;  // running containers by pod
+  for (auto& container : select_objects(sources, DockerObjectKind::kContainer, no_selector, "", false, options))
+    by_sandbox.emplace(label_of(container->config.labels, label::kSandboxId), std::move(container));
 
   std::vector<PodRead> pods;
-  for (const auto& summary : sandboxes) {
+  for (const auto& sandbox : sandboxes) {
     PodRead pod;
-    if (!fill_pod_sandbox(summary, &pod.sandbox)) continue;
-    const auto inspect = inspect_if_there(sources, summary.id, options);
-    if (!inspect) continue;
-    const auto sandbox_reading = read_container(sources, *inspect, options);
-    const auto [begin, end] = by_sandbox.equal_range(summary.id);
+    if (!fill_pod_sandbox(*sandbox, &pod.sandbox)) continue;
+    const auto sandbox_reading = read_container(sources, *sandbox, options);
+    const auto [begin, end] = by_sandbox.equal_range(sandbox->id);
     for (auto it = begin; it != end; ++it) {
       ContainerRead read;
       if (!fill_container(*it->second, &read.container)) continue;
-      const auto container_inspect = inspect_if_there(sources, it->second->id, options);
-      if (!container_inspect) continue;
-      read.reading = read_container(sources, *container_inspect, options);
+      read.reading = read_container(sources, *it->second, options);
       pod.containers.push_back(std::move(read));
     }
     std::vector<const stats::ContainerReading*> members;
     for (const auto& read : pod.containers) members.push_back(&read.reading);
-    pod.reading = sources.collector.read_pod(
-        summary.id, inspect->state.running ? inspect->state.pid : 0, sandbox_reading, members);
+    pod.reading = sources.collector.read_pod(sandbox->id, sandbox->state.running ? sandbox->state.pid : 0,
+                                             sandbox_reading, members);
     pods.push_back(std::move(pod));
   }
   return pods;

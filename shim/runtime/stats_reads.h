@@ -1,7 +1,7 @@
 // What the stats and metrics calls share: finding the containers and pods a
-// filter names (one /containers/json per kind, inspects from the inspect
-// cache), and reading each from the kernel (stats/stats_collector.h). The
-// List, Stream and single-object calls only convert the reads.
+// filter names (from the container store, no Docker call), and reading each
+// from the kernel (stats/stats_collector.h). The List, Stream and
+// single-object calls only convert the reads.
 //
 // With no ID filter only running containers and ready pods are read (what
 // kubelet asks for every 10 s); an ID filter also finds a stopped one, which
@@ -15,7 +15,7 @@
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
-#include "shim/container/inspect_cache.h"
+#include "shim/state/container_store.h"
 #include "shim/state/cri_metadata.h"
 #include "shim/stats/layer_dirs.h"
 #include "shim/stats/stats_collector.h"
@@ -26,7 +26,7 @@ namespace cri = ::runtime::v1;
 
 struct StatsSources {
   docker::Client& docker;
-  ContainerInspectCache& inspects;
+  ContainerStore& store;
   stats::StatsCollector& collector;
   stats::LayerDirs& layers;
 };
@@ -53,8 +53,9 @@ std::vector<PodRead> read_pods(const StatsSources& sources, std::string_view id_
                                const ProtoStringMap& label_selector,
                                const docker::CallOptions& options);
 
-// One container's reading from its inspect (the writable layer's place
-// costs one more Docker inspect the first time a container is read).
+// One container's reading from its record (the writable layer's place
+// costs one Docker inspect the first time a container is read: records do
+// not keep the raw JSON that holds it).
 stats::ContainerReading read_container(const StatsSources& sources,
                                        const docker::ContainerInspect& inspect,
                                        const docker::CallOptions& options);

@@ -72,6 +72,17 @@ grpc::Status RuntimeService::Status(grpc::ServerContext* context,
           {"streamingServer", streaming_.base_url()},
       };
       if (const auto cidr = pod_cidr(); !cidr.empty()) config["podCIDR"] = cidr;
+      const auto store = store_.counters();
+      config["containerStore"] = {
+          {"live", store.live},
+          {"objects", store.objects},
+          {"resynchronisations", store.resynchronisations},
+          {"events", store.events},
+          {"inspects", store.inspects},
+          {"audits", store.audits},
+          {"auditCorrections", store.audit_corrections},
+          {"answeredFromDocker", store.answered_from_docker},
+      };
       if (uses_cni()) {
         config["cniConfDir"] = cni_->settings().conf_dir;
         config["cniBinDirs"] = cni_->settings().bin_dirs;

@@ -10,13 +10,11 @@ void check_stream_flags(bool stdin_, bool stdout_, bool stderr_, bool tty) {
   if (tty && stderr_) throw invalid_argument("tty and stderr cannot both be true");
 }
 
-std::string require_running_container(const InspectFunction& inspect, std::string_view id) {
-  const auto container = require_object(inspect, id, DockerObjectKind::kContainer, "container_id");
-  if (!container.state.running)
+std::string require_running_container(const ContainerStore::Record& container) {
+  if (!container->state.running)
     throw CriError(grpc::StatusCode::FAILED_PRECONDITION,
-                   "container " + container.id + " is not running (" + container.state.status +
-                       ")");
-  return container.id;
+                   "container " + container->id + " is not running (" + container->state.status + ")");
+  return container->id;
 }
 
 }  // namespace shim

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "shim/state/object_lookup.h"
+#include "shim/state/container_store.h"
 
 namespace shim {
 
@@ -13,8 +13,8 @@ namespace shim {
 // TTY (the TTY merges it into stdout). Throws CriError INVALID_ARGUMENT.
 void check_stream_flags(bool stdin_, bool stdout_, bool stderr_, bool tty);
 
-// The full ID of the running container `id` names. Throws CriError:
-// INVALID_ARGUMENT (empty), NOT_FOUND, FAILED_PRECONDITION (not running).
-std::string require_running_container(const InspectFunction& inspect, std::string_view id);
+// The full ID of `container` (found by RuntimeService::require); throws
+// CriError FAILED_PRECONDITION when it does not run.
+std::string require_running_container(const ContainerStore::Record& container);
 
 }  // namespace shim

@@ -4,7 +4,6 @@
 #include "shim/container/resources.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -13,13 +12,12 @@ grpc::Status RuntimeService::UpdateContainerResources(
     cri::UpdateContainerResourcesResponse*) {
   return run("UpdateContainerResources " + request->container_id(), [&] {
     const auto options = call_options(context);
-    const auto container = require_object(docker_, request->container_id(),
-                                          DockerObjectKind::kContainer, "container_id", options);
+    const auto container = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
     if (!request->has_linux()) return;
     const auto resources = docker_resources(request->linux(), "linux");
-    docker_.update_container(container.id, resources, options);
-    changed(container.id);
-    write_hugepage_limits_of(container.id, resources.hugepage_limits);
+    docker_.update_container(container->id, resources, options);
+    if (const auto updated = store_.refresh(container->id))
+      write_hugepage_limits_of(*updated, resources.hugepage_limits);
   });
 }
 

@@ -12,7 +12,6 @@
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/pod_cgroup.h"
 #include "shim/server/call.h"
-#include "shim/state/object_lookup.h"
 
 namespace shim {
 
@@ -23,8 +22,9 @@ grpc::Status RuntimeService::UpdatePodSandboxResources(grpc::ServerContext* cont
     if (request->pod_sandbox_id().empty()) throw invalid_argument("pod_sandbox_id is empty");
     const auto limits = pod_cgroup_limits(docker_resources(request->resources(), "resources"),
                                           docker_resources(request->overhead(), "overhead"));
-    const auto sandbox = require_object(docker_, request->pod_sandbox_id(), DockerObjectKind::kSandbox,
-                                        "pod_sandbox_id", call_options(context));
+    const auto found = require(request->pod_sandbox_id(), DockerObjectKind::kSandbox, "pod_sandbox_id",
+                               call_options(context));
+    const auto& sandbox = *found;
     if (sandbox.host_config.cgroup_parent.empty()) {
       spdlog::debug("UpdatePodSandboxResources {}: the sandbox has no cgroup_parent, so no pod cgroup to resize",
                     sandbox.id);

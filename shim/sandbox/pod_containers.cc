@@ -4,21 +4,7 @@
 #include <mutex>
 #include <thread>
 
-#include "shim/state/labels.h"
-
 namespace shim {
-
-std::vector<std::string> pod_container_ids(docker::Client& docker, const std::string& sandbox_id,
-                                           bool all, const docker::CallOptions& options) {
-  docker::ContainerListOptions list;
-  list.all = all;
-  list.filters["label"] = {std::string(label::kDockerType) + "=" +
-                               std::string(label::kDockerTypeContainer),
-                           std::string(label::kSandboxId) + "=" + sandbox_id};
-  std::vector<std::string> ids;
-  for (const auto& summary : docker.list_containers(list, options)) ids.push_back(summary.id);
-  return ids;
-}
 
 void for_each_concurrently(const std::vector<std::string>& ids,
                            const std::function<void(const std::string&)>& action) {

@@ -41,10 +41,6 @@ cri::PodSandboxState sandbox_state(const docker::ContainerState& state) {
   return state.running && !state.restarting ? cri::SANDBOX_READY : cri::SANDBOX_NOTREADY;
 }
 
-cri::PodSandboxState sandbox_state(const std::string& docker_list_state) {
-  return docker_list_state == "running" ? cri::SANDBOX_READY : cri::SANDBOX_NOTREADY;
-}
-
 void fill_sandbox_status(const docker::ContainerInspect& inspect, cri::PodSandboxStatus* status) {
   const auto metadata = sandbox_metadata(inspect.config.labels, inspect.name);
   if (!metadata)
@@ -75,18 +71,18 @@ void fill_sandbox_status(const docker::ContainerInspect& inspect, cri::PodSandbo
   status->set_runtime_handler(label_or(inspect.config.labels, label::kRuntimeHandler));
 }
 
-bool fill_pod_sandbox(const docker::ContainerSummary& summary, cri::PodSandbox* out) {
-  const std::string name = summary.names.empty() ? "" : summary.names.front();
-  const auto metadata = sandbox_metadata(summary.labels, name);
+bool fill_pod_sandbox(const docker::ContainerInspect& inspect, cri::PodSandbox* out) {
+  const auto metadata = sandbox_metadata(inspect.config.labels, inspect.name);
   if (!metadata) return false;
-  out->set_id(summary.id);
+  out->set_id(inspect.id);
   copy_to_proto(*metadata, out->mutable_metadata());
-  out->set_state(sandbox_state(summary.state));
-  out->set_created_at(created_at_from(summary.labels, summary.created * 1'000'000'000));
-  const CriLabels cri = split_docker_labels(summary.labels);
+  out->set_state(sandbox_state(inspect.state));
+  out->set_created_at(created_at_from(
+      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
+  const CriLabels cri = split_docker_labels(inspect.config.labels);
   copy_to_proto(cri.labels, out->mutable_labels());
   copy_to_proto(cri.annotations, out->mutable_annotations());
-  out->set_runtime_handler(label_or(summary.labels, label::kRuntimeHandler));
+  out->set_runtime_handler(label_or(inspect.config.labels, label::kRuntimeHandler));
   return true;
 }
 

@@ -1,5 +1,5 @@
-// A sandbox as CRI reports it, read from its Docker container: the full
-// status from an inspect, the list entry from a /containers/json summary.
+// A sandbox as CRI reports it, read from its Docker container's inspect (a
+// record of the container store): the full status and the list entry.
 // Metadata comes from labels (labels.h), so these work for sandboxes that
 // cri-dockerd made too.
 #pragma once
@@ -14,13 +14,13 @@ namespace cri = ::runtime::v1;
 // READY while the pause container runs, NOTREADY otherwise (also while
 // Docker restarts it or removes it).
 cri::PodSandboxState sandbox_state(const docker::ContainerState& state);
-cri::PodSandboxState sandbox_state(const std::string& docker_list_state);
 
 // Fills status from the sandbox's inspect. Throws CriError INTERNAL when the
 // container carries no recoverable metadata (not a pod of any CRI runtime).
 void fill_sandbox_status(const docker::ContainerInspect& inspect, cri::PodSandboxStatus* status);
 
-// false (and `out` untouched) for containers whose metadata cannot be read.
-bool fill_pod_sandbox(const docker::ContainerSummary& summary, cri::PodSandbox* out);
+// The list entry; false (and `out` untouched) for containers whose
+// metadata cannot be read. Agrees with fill_sandbox_status.
+bool fill_pod_sandbox(const docker::ContainerInspect& inspect, cri::PodSandbox* out);
 
 }  // namespace shim

@@ -83,6 +83,9 @@ inline constexpr std::string_view kLogDirectory = "io.cri-shim.log-directory";
 inline constexpr std::string_view kHugepageLimits = "io.cri-shim.hugepage-limits";
 // Containers: the image as the client named it (Docker may list an ID).
 inline constexpr std::string_view kImage = "io.cri-shim.image";
+// Containers: ImageSpec.user_specified_image at creation, when given (the
+// image as the pod's author wrote it; newer kubelets send it).
+inline constexpr std::string_view kUserImage = "io.cri-shim.user-image";
 }  // namespace label
 
 enum class DockerObjectKind { kSandbox, kContainer };

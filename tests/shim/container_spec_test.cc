@@ -86,6 +86,18 @@ TEST_CASE("a container: name, labels, command, env, namespaces, log path") {
   CHECK(*request.host_config.oom_score_adj == 0);  // as asked: above the floor
 }
 
+TEST_CASE("cgroup parent: the sandbox's, for every container of the pod") {
+  auto in = inputs();
+  CHECK(shim::container_create_request(container_config(), in).host_config.resources.cgroup_parent.empty());
+  in.sandbox_cgroup_parent = "/kubepods/burstable/pod1234";
+  CHECK(shim::container_create_request(container_config(), in).host_config.resources.cgroup_parent ==
+        "/kubepods/burstable/pod1234");
+  // The systemd driver's slice name, as the sandbox got it.
+  in.sandbox_cgroup_parent = "kubepods-besteffort-pod1234.slice";
+  CHECK(shim::container_create_request(container_config(), in).host_config.resources.cgroup_parent ==
+        "kubepods-besteffort-pod1234.slice");
+}
+
 TEST_CASE("OOM score: clamped to the shim's own, never below") {
   auto config = container_config();
   config.mutable_linux()->mutable_resources()->set_oom_score_adj(-999);
@@ -263,28 +275,74 @@ TEST_CASE("status mounts: the Binds in config order, not what the shim added") {
   CHECK(mounts[1]->destination == "/a");
 }
 
-TEST_CASE("list filters: kind and selector in Docker, unique ID prefixes here") {
+TEST_CASE("list filters: kind, selector (escaped keys) and unique ID prefixes, in memory") {
+  const auto record = [](const std::string& id, const std::string& kind, shim::LabelMap labels) {
+    docker::ContainerInspect inspect;
+    inspect.id = id;
+    inspect.config.labels = std::move(labels);
+    inspect.config.labels["io.kubernetes.docker.type"] = kind;
+    return std::make_shared<const docker::ContainerInspect>(std::move(inspect));
+  };
   google::protobuf::Map<std::string, std::string> selector;
   selector["app"] = "web";
-  selector["io.kubernetes.docker.type"] = "x";  // clashes: escaped
-  const auto filters = shim::docker_list_filters(shim::DockerObjectKind::kContainer, selector);
-  const auto& labels = filters.at("label");
-  CHECK(labels[0] == "io.kubernetes.docker.type=container");
-  CHECK(std::find(labels.begin(), labels.end(), "app=web") != labels.end());
-  CHECK(std::find(labels.begin(), labels.end(), "io.cri-shim.label.io.kubernetes.docker.type=x") !=
-        labels.end());
+  selector["io.kubernetes.docker.type"] = "x";  // clashes with an internal key: escaped
+  const std::vector<shim::ContainerStore::Record> records = {
+      record("abc1", "container", {{"app", "web"}, {"io.cri-shim.label.io.kubernetes.docker.type", "x"}}),
+      record("abc2", "container", {{"app", "web"}, {"io.cri-shim.label.io.kubernetes.docker.type", "x"}}),
+      record("abd3", "container", {{"app", "db"}}),
+      record("abc4", "podsandbox", {{"app", "web"}, {"io.cri-shim.label.io.kubernetes.docker.type", "x"}}),
+  };
+  CHECK(shim::select_records(records, shim::DockerObjectKind::kContainer, selector, "").size() == 2);
+  CHECK(shim::select_records(records, shim::DockerObjectKind::kSandbox, selector, "").size() == 1);
+  // A prefix that names two containers names none; one that names one finds it.
+  CHECK(shim::select_records(records, shim::DockerObjectKind::kContainer, selector, "abc").empty());
+  CHECK(shim::select_records(records, shim::DockerObjectKind::kContainer, selector, "abc2").size() == 1);
+  const google::protobuf::Map<std::string, std::string> none;
+  CHECK(shim::select_records(records, shim::DockerObjectKind::kContainer, none, "").size() == 3);
+  CHECK(shim::select_records(records, shim::DockerObjectKind::kContainer, none, "abd").size() == 1);
+}
 
-  std::vector<docker::ContainerSummary> summaries(3);
-  summaries[0].id = "abc1";
-  summaries[1].id = "abc2";
-  summaries[2].id = "def";
-  auto copy = summaries;
-  shim::keep_id_prefix_matches(copy, "abc");
-  CHECK(copy.empty());  // ambiguous
-  copy = summaries;
-  shim::keep_id_prefix_matches(copy, "abc2");
-  CHECK(copy.size() == 1);
-  copy = summaries;
-  shim::keep_id_prefix_matches(copy, "");
-  CHECK(copy.size() == 3);
+TEST_CASE("the image a container reports: as named, or for an ID the image's first tag now") {
+  const std::string id = "sha256:" + std::string(64, 'e');
+  docker::ContainerInspect inspect;
+  inspect.image = id;
+  inspect.config.image = "busybox:1";
+  const shim::RepoTagLookup tagged = [&](const std::string& image_id) -> std::optional<std::string> {
+    CHECK(image_id == id);
+    return std::string("registry.local/busybox:latest");
+  };
+  const shim::RepoTagLookup untagged = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+
+  // Named by a reference: that name, whatever the image's tags are.
+  inspect.config.labels["io.cri-shim.image"] = "busybox:1";
+  CHECK(shim::reported_image(inspect, tagged) == "busybox:1");
+  // Named by its ID (kubelet v1.26): the first tag, or the ID without one.
+  inspect.config.labels["io.cri-shim.image"] = id;
+  CHECK(shim::reported_image(inspect, tagged) == "registry.local/busybox:latest");
+  CHECK(shim::reported_image(inspect, untagged) == id);
+  CHECK(shim::reported_image(inspect, {}) == id);
+  inspect.config.labels["io.cri-shim.image"] = std::string(64, 'e');
+  CHECK(shim::reported_image(inspect, tagged) == "registry.local/busybox:latest");
+  // A short hex name is a repository, not an ID.
+  inspect.config.labels["io.cri-shim.image"] = "abcdef";
+  CHECK(shim::reported_image(inspect, tagged) == "abcdef");
+  // What the pod's author wrote, when the client says it, wins.
+  inspect.config.labels["io.cri-shim.image"] = id;
+  inspect.config.labels["io.cri-shim.user-image"] = "busybox";
+  CHECK(shim::reported_image(inspect, tagged) == "busybox");
+  // cri-dockerd's containers have no label: Docker's Config.Image.
+  inspect.config.labels.clear();
+  inspect.config.image = id;
+  CHECK(shim::reported_image(inspect, tagged) == "registry.local/busybox:latest");
+
+  // The list entry and the status agree.
+  inspect.id = std::string(64, 'c');
+  inspect.name = "k8s_app_web_default_u1_0";
+  inspect.state.status = "running";
+  inspect.state.running = true;
+  cri::Container entry;
+  REQUIRE(shim::fill_container(inspect, &entry, tagged));
+  CHECK(entry.image().image() == "registry.local/busybox:latest");
+  CHECK(entry.image_ref() == id);
+  CHECK(entry.state() == cri::CONTAINER_RUNNING);
 }
