@@ -5,11 +5,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "tests/integration/pod_fixture.h"
+#include "tests/support/tar_writer.h"
 
 using namespace itest;
 
@@ -494,4 +499,180 @@ TEST_CASE("Status after the shim's own stop, then a start behind its back") {
   docker_client().kill_container(id, "SIGKILL");
   const auto exited = pod.wait_exited(id);
   CHECK(exited.exit_code() == 137);
+}
+
+namespace {
+
+// controller list -> cgroup path, from /proc/<pid>/cgroup (v1 lines
+// "N:cpu,cpuacct:/path", the v2 line "0::/path").
+std::map<std::string, std::string> cgroups_of(int pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/cgroup");
+  std::map<std::string, std::string> out;
+  std::string line;
+  while (std::getline(file, line)) {
+    const auto first = line.find(':');
+    const auto second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    out[line.substr(first + 1, second - first - 1)] = line.substr(second + 1);
+  }
+  return out;
+}
+
+// The cgroup (of the cpu controller on v1, the unified one on v2) that
+// holds process `pid`.
+std::string cpu_cgroup_of(int pid) {
+  for (const auto& [controllers, path] : cgroups_of(pid)) {
+    std::stringstream list(controllers);
+    for (std::string controller; std::getline(list, controller, ',');)
+      if (controller == "cpu") return path;
+  }
+  const auto all = cgroups_of(pid);
+  const auto unified = all.find("");
+  return unified == all.end() ? "" : unified->second;
+}
+
+void remove_test_cgroups(const std::string& parent) {
+  // Docker leaves the parent cgroups it made; the test's own go (children first).
+  for (const char* controller : {"memory", "cpu,cpuacct", "cpuset", "blkio", "devices", "freezer", "hugetlb",
+                                 "net_cls,net_prio", "perf_event", "pids", "systemd", "rdma", "misc", ""}) {
+    const auto dir = std::filesystem::path("/sys/fs/cgroup") / controller / parent.substr(1);
+    std::error_code ignored;
+    if (std::filesystem::is_directory(dir, ignored))
+      for (const auto& child : std::filesystem::directory_iterator(dir, ignored))
+        if (child.is_directory(ignored)) std::filesystem::remove(child.path(), ignored);
+    std::filesystem::remove(dir, ignored);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("Every container of a pod runs in the pod's cgroup, also after a shim restart") {
+  const std::string parent = "/cri-shim-test-kubepods/pod" + unique_suffix();
+  {
+    std::string sandbox_id, first, second;
+    {
+      ShimProcess shim;
+      auto runtime = shim.runtime();
+      Pod pod(*runtime, "cgroup");
+      pod.config().mutable_linux()->set_cgroup_parent(parent);
+      sandbox_id = pod.run();
+      first = pod.create_and_start("first", "exec sleep 600");
+      const auto sandbox_pid = docker_client().inspect_container(sandbox_id).state.pid;
+      const auto first_pid = docker_client().inspect_container(first).state.pid;
+      CHECK(docker_client().inspect_container(first).host_config.cgroup_parent == parent);
+      CHECK(cpu_cgroup_of(sandbox_pid) == parent + "/" + sandbox_id);
+      CHECK(cpu_cgroup_of(first_pid) == parent + "/" + first);
+      // Every controller's hierarchy places it there, not only cpu's.
+      for (const auto& [controllers, path] : cgroups_of(first_pid)) {
+        if (controllers.find("name=") == 0 || path == "/") continue;  // not managed by Docker
+        CHECK_MESSAGE(path.find(parent + "/") != std::string::npos, controllers << ": " << path);
+      }
+
+      // A new shim knows the parent from the sandbox's Docker config alone.
+      shim.stop(SIGKILL);
+      ShimProcess second_shim;
+      auto second_runtime = second_shim.runtime();
+      auto config = pod.container_config("second", "exec sleep 600");
+      cri::CreateContainerRequest create;
+      create.set_pod_sandbox_id(sandbox_id);
+      *create.mutable_config() = config;
+      create.mutable_sandbox_config()->mutable_metadata()->CopyFrom(pod.config().metadata());
+      cri::CreateContainerResponse created;
+      auto status = second_runtime->CreateContainer(context().get(), create, &created);
+      REQUIRE_MESSAGE(status.ok(), status.error_message());
+      second = created.container_id();
+      cri::StartContainerRequest start;
+      start.set_container_id(second);
+      cri::StartContainerResponse started;
+      REQUIRE(second_runtime->StartContainer(context().get(), start, &started).ok());
+      CHECK(cpu_cgroup_of(docker_client().inspect_container(second).state.pid) == parent + "/" + second);
+      CHECK(stop_sandbox(*second_runtime, sandbox_id).ok());
+      CHECK(remove_sandbox(*second_runtime, sandbox_id).ok());
+    }
+  }
+  remove_test_cgroups(parent);
+  remove_test_cgroups("/cri-shim-test-kubepods");
+}
+
+TEST_CASE("A container made by image ID reports the image's first tag, as its tags change; the ID once it has none") {
+  ShimProcess shim;
+  auto runtime = shim.runtime();
+  const std::string suffix = unique_suffix();
+  const std::string repo = "cri-shim-itest/named-" + suffix;
+  const auto import_unique = [&](const std::string& content, const std::string& tag) {
+    const std::string tar = support::single_file_tar("unique", content);
+    std::size_t offset = 0;
+    return docker_client().import_image(
+        [&](char* buf, std::size_t capacity) {
+          const std::size_t n = std::min(capacity, tar.size() - offset);
+          std::copy_n(tar.data() + offset, n, buf);
+          offset += n;
+          return n;
+        },
+        repo, tag);
+  };
+  const std::string image_id = import_unique(repo, "one");
+  Pod pod(*runtime, "image-names");
+  pod.run();
+  // kubelet v1.26: the ID it got from PullImage/ImageStatus. Never started
+  // (the image holds no program): its status is all this test needs.
+  auto config = pod.container_config("named", "true");
+  config.mutable_image()->set_image(image_id);
+  const auto id = pod.create(config);
+
+  // Status and list, polled until both name the image `want` (image events
+  // reach the shim's image store within moments).
+  const auto reports = [&](const std::string& want) {
+    std::string status_image, list_image;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < give_up) {
+      const auto status = pod.status(id);
+      CHECK(status.image_ref() == image_id);
+      status_image = status.image().image();
+      cri::ContainerFilter filter;
+      filter.set_id(id);
+      const auto listed = list_containers(*runtime, filter);
+      REQUIRE(listed.size() == 1);
+      CHECK(listed[0].image_ref() == image_id);
+      list_image = listed[0].image().image();
+      if (status_image == want && list_image == want) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(status_image == want);
+    CHECK(list_image == want);
+  };
+  reports(repo + ":one");
+  // A tag added later that sorts first (Docker lists tags in lexical order).
+  const std::string earlier = "cri-shim-itest/aaa-" + suffix;
+  docker_client().tag_image(image_id, earlier, "first");
+  reports(earlier + ":first");
+  // Every tag moved to a newer image (a pull of the same names would do
+  // that), the container keeps the old one: the ID.
+  const std::string newer = import_unique(repo + " v2", "newer");
+  docker_client().tag_image(newer, earlier, "first");
+  docker_client().tag_image(newer, repo, "one");
+  reports(image_id);
+
+  // Named by reference, a container reports that name whatever the tags.
+  docker_client().tag_image(image_id, repo, "two");
+  auto by_name = pod.container_config("by-name", "true");
+  by_name.mutable_image()->set_image(repo + ":two");
+  const auto named = pod.create(by_name);
+  docker_client().tag_image(image_id, earlier, "zero");
+  CHECK(pod.status(named).image().image() == repo + ":two");
+  // And a client that says what the user wrote is heard.
+  auto user_specified = pod.container_config("user-specified", "true");
+  user_specified.mutable_image()->set_image(image_id);
+  user_specified.mutable_image()->set_user_specified_image("named-" + suffix + ":two");
+  const auto specified = pod.create(user_specified);
+  CHECK(pod.status(specified).image().image() == "named-" + suffix + ":two");
+  CHECK(pod.status(specified).image().user_specified_image() == "named-" + suffix + ":two");
+
+  CHECK(remove_sandbox(*runtime, pod.id()).ok());
+  for (const auto& tag : {repo + ":two", earlier + ":zero", earlier + ":first", repo + ":one", repo + ":newer"}) {
+    try {
+      docker_client().remove_image(tag, true);
+    } catch (const docker::DockerError&) {
+    }
+  }
 }
