@@ -43,10 +43,14 @@ struct EventWatchHandlers {
   std::function<void()> on_disconnect;  // may be empty
 };
 
+// dockerd is local: a refused connection costs nothing, while every second
+// without a watch is a second of lists answered by Docker. Hence a short
+// ceiling; `healthy` keeps a stream that breaks at once (each connection
+// costs its owner a resynchronisation) from turning into a busy loop.
 struct Backoff {
   std::chrono::milliseconds initial{250};
-  std::chrono::milliseconds max{8000};
-  std::chrono::milliseconds healthy{5000};
+  std::chrono::milliseconds max{2000};
+  std::chrono::milliseconds healthy{1000};
 };
 
 class EventWatch {

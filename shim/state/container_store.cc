@@ -39,11 +39,23 @@ bool never_changes_inspect(std::string_view verb) {
 // what they did already.
 bool only_stops(std::string_view verb) { return verb == "kill" || verb == "die" || verb == "stop" || verb == "oom"; }
 
+// What no CRI call reads back from a record goes: a node's 220 records are
+// most of the shim's own memory.
 ContainerStore::Record trimmed(docker::ContainerInspect inspect) {
   inspect.raw = nlohmann::json();
   inspect.config.env = {};
   inspect.config.entrypoint = {};
   inspect.config.cmd = {};
+  inspect.log_path = {};
+  inspect.hostname_path = {};
+  inspect.hosts_path = {};
+  inspect.driver = {};
+  inspect.host_config.security_opt = {};
+  inspect.host_config.cap_add = {};
+  inspect.host_config.cap_drop = {};
+  inspect.host_config.group_add = {};
+  inspect.network_settings.ports = {};
+  inspect.network_settings.sandbox_key = {};
   return std::make_shared<const docker::ContainerInspect>(std::move(inspect));
 }
 
@@ -102,7 +114,7 @@ ContainerStore::Record ContainerStore::inspect_and_land(const std::string& id,
   std::uint64_t ticket = 0;
   {
     std::lock_guard lock(mutex_);
-    ticket = records_.begin_read();
+    ticket = records_.begin_read(unix_nanos_now());
     ++counters_.inspects;
   }
   Record record;
@@ -137,7 +149,10 @@ ContainerStore::Record ContainerStore::refresh(const std::string& id) {
   }
 }
 
-void ContainerStore::forget(const std::string& id) { land(id, begin_read(), nullptr); }
+void ContainerStore::forget(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  records_.land(id, records_.begin_read(unix_nanos_now()), nullptr);
+}
 
 void ContainerStore::resynchronise_soon() {
   live_ = false;
@@ -201,10 +216,20 @@ bool ContainerStore::on_event(const docker::Event& event) {
     forget(event.id);
     return true;
   }
-  if (only_stops(verb)) {
+  {
     std::lock_guard lock(mutex_);
-    const auto record = records_.get(event.id);
-    if (record && !record->state.running) return true;
+    // Read after the event happened (the shim's own refresh after its own
+    // change, usually): the record shows it already. Docker stamps an event
+    // while it holds the container's lock, after the change, and an inspect
+    // takes that lock, so a read sent later sees the change.
+    if (records_.read_after(event.id, event.time_nano)) {
+      ++counters_.events_seen_already;
+      return true;
+    }
+    if (only_stops(verb)) {
+      const auto record = records_.get(event.id);
+      if (record && !record->state.running) return true;
+    }
   }
   if (!watch_) return true;  // a store without a watch (tests) has no reads of its own
   try {

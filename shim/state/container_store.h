@@ -14,9 +14,13 @@
 //   happened meanwhile is lost.
 // - Every container event is a hint: the container is inspected again, or
 //   for destroy, forgotten. Except events that cannot change an inspect
-//   (exec_*, attach, resize, top, health_status, ...), and kill/die/stop for
-//   a record that shows the container stopped already (a later run of it
-//   begins with a start event, which is inspected).
+//   (exec_*, attach, resize, top, health_status, ...), events older than the
+//   read that made the record (the shim's own refresh after its own change:
+//   Docker stamps an event under the container's lock, after the change,
+//   and inspect takes that lock; so a read sent after the event's time shows
+//   it; both clocks are this host's), and kill/die/stop for a record that
+//   shows the container stopped already (a later run of it begins with a
+//   start event, which is inspected).
 // - The shim's own changes refresh() or forget() the object before the call
 //   answers, so a client reads its own writes at once.
 // - Reads land in the order they were issued (each Docker read takes a
@@ -36,7 +40,8 @@
 //
 // Records leave out what no CRI call reads back from memory: the raw JSON,
 // Env, Entrypoint and Cmd (kubelet's service links make Env most of an
-// inspect). Thread-safe.
+// inspect), the security options and capabilities, the port bindings, the
+// log, hosts and hostname paths. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -83,6 +88,7 @@ class ContainerStore {
     std::size_t objects = 0;
     std::uint64_t resynchronisations = 0;  // full ones, each connection of the watch
     std::uint64_t events = 0;              // Docker events handled
+    std::uint64_t events_seen_already = 0; // of those, shown by a read made after them
     std::uint64_t inspects = 0;            // Docker reads of one object
     std::uint64_t audits = 0, audit_corrections = 0;
     std::uint64_t answered_from_docker = 0;  // all()/find() calls made while not live

@@ -4,18 +4,25 @@
 
 namespace shim {
 
-std::uint64_t RecordMap::begin_read() {
+std::uint64_t RecordMap::begin_read(std::int64_t issued_at) {
   const auto ticket = ++last_ticket_;
   in_flight_.insert(ticket);
+  issued_at_[ticket] = issued_at;
   return ticket;
 }
 
 void RecordMap::land(const std::string& id, std::uint64_t ticket, Record record) {
   if (const auto it = in_flight_.find(ticket); it != in_flight_.end()) in_flight_.erase(it);
+  std::int64_t issued_at = 0;
+  if (const auto it = issued_at_.find(ticket); it != issued_at_.end()) {
+    issued_at = it->second;
+    issued_at_.erase(it);
+  }
   if (!id.empty()) {
     auto& entry = entries_[id];
     if (entry.ticket < ticket) {
       entry.ticket = ticket;
+      entry.issued_at = issued_at;
       entry.record = std::move(record);
       if (!entry.record) tombstones_.push_back(id);
     }
@@ -71,6 +78,11 @@ std::vector<RecordMap::Record> RecordMap::all() const {
   for (const auto& [id, entry] : entries_)
     if (entry.record) out.push_back(entry.record);
   return out;
+}
+
+bool RecordMap::read_after(const std::string& id, std::int64_t unix_nanos) const {
+  const auto it = entries_.find(id);
+  return it != entries_.end() && it->second.issued_at > unix_nanos;
 }
 
 bool RecordMap::older_than(const std::string& id, std::uint64_t ticket) const {

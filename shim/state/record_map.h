@@ -4,8 +4,10 @@
 // its result is kept only if no read issued later has landed for that ID
 // first. "Gone" is a result too (a tombstone), kept while any read issued
 // before it is still in flight, so that a slow inspect cannot revive a
-// removed container. Pure logic, no Docker, not thread-safe: the store
-// holds it under its mutex.
+// removed container. Each read also notes when it was issued (Unix
+// nanoseconds, the caller's clock), so an event older than a landed read
+// can be known as seen already. Pure logic, no Docker, not thread-safe: the
+// store holds it under its mutex.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +28,8 @@ class RecordMap {
  public:
   using Record = std::shared_ptr<const docker::ContainerInspect>;
 
-  // A ticket for a read about to be issued.
-  std::uint64_t begin_read();
+  // A ticket for a read about to be issued at `issued_at` (Unix nanoseconds).
+  std::uint64_t begin_read(std::int64_t issued_at = 0);
   // The read of `ticket` is over. Keeps `record` for `id` (null: the object
   // is gone) unless a read issued later landed for `id` first; `id` empty:
   // the read had nothing to keep (it failed).
@@ -44,6 +46,9 @@ class RecordMap {
   std::vector<Record> all() const;
   // Whether a record of `id` was read before `ticket` (or none was read).
   bool older_than(const std::string& id, std::uint64_t ticket) const;
+  // Whether `id` has a record (or a tombstone) whose read was issued after
+  // `unix_nanos`: it shows whatever happened to the object until then.
+  bool read_after(const std::string& id, std::int64_t unix_nanos) const;
   // IDs that have a record.
   std::vector<std::string> ids() const;
 
@@ -53,8 +58,9 @@ class RecordMap {
 
  private:
   struct Entry {
-    std::uint64_t ticket = 0;  // of the read that wrote it
-    Record record;             // null: gone
+    std::uint64_t ticket = 0;    // of the read that wrote it
+    std::int64_t issued_at = 0;  // when that read was issued
+    Record record;               // null: gone
   };
   void prune_tombstones();
 
@@ -62,6 +68,7 @@ class RecordMap {
   std::vector<std::string> tombstones_;
   std::uint64_t last_ticket_ = 0;
   std::multiset<std::uint64_t> in_flight_;
+  std::map<std::uint64_t, std::int64_t> issued_at_;  // of the reads in flight
 };
 
 }  // namespace shim

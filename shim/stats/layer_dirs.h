@@ -1,7 +1,7 @@
 // Where each container's writable layer is (overlay2's GraphDriver.Data.
 // UpperDir), asked of Docker once per container: it never changes while the
-// container exists, and the inspect cache (container/inspect_cache.h) keeps
-// inspects without the GraphDriver part. Thread-safe.
+// container exists, and the container store (state/container_store.h) keeps
+// records without the GraphDriver part. Thread-safe.
 #pragma once
 
 #include <cstdint>

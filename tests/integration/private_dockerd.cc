@@ -1,12 +1,18 @@
 #include "tests/integration/private_dockerd.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
 
+#include <sys/mount.h>
 #include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
 
 namespace itest {
 
@@ -18,6 +24,7 @@ PrivateDockerd::PrivateDockerd(std::string dir) : dir_(std::move(dir)) {
 
 PrivateDockerd::~PrivateDockerd() {
   stop();
+  unmount_leftovers();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
@@ -56,6 +63,23 @@ void PrivateDockerd::start() {
                                support::last_lines(support::read_text_file(dir_ + "/dockerd.log"), 30));
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+// dockerd bind-mounts its network namespace under its exec root and leaves
+// it there when it exits (it shares the host's mount namespace): without
+// this every run left a directory in /tmp that remove_all cannot delete.
+void PrivateDockerd::unmount_leftovers() {
+  std::ifstream mountinfo("/proc/self/mountinfo");
+  std::vector<std::string> under_dir;
+  for (std::string line; std::getline(mountinfo, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, mount_point;
+    fields >> id >> parent >> device >> root >> mount_point;
+    if (mount_point.rfind(dir_ + "/", 0) == 0) under_dir.push_back(mount_point);
+  }
+  // Deepest first.
+  std::sort(under_dir.begin(), under_dir.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const auto& mount_point : under_dir) ::umount2(mount_point.c_str(), MNT_DETACH);
 }
 
 void PrivateDockerd::stop() {

@@ -35,6 +35,7 @@ class PrivateDockerd {
  private:
   void start();
   void stop();
+  void unmount_leftovers();
 
   std::string dir_;
   support::ChildProcess process_;

@@ -93,3 +93,16 @@ TEST_CASE("find: a full ID, or a prefix that names exactly one accepted object")
   CHECK_FALSE(map.find("", any));
   CHECK(map.all().size() == 3);
 }
+
+TEST_CASE("an event older than the read that made the record is seen already") {
+  shim::RecordMap map;
+  const auto a = id_of('a');
+  map.land(a, map.begin_read(/*issued_at=*/1000), record(a, "running"));
+  CHECK(map.read_after(a, 999));
+  CHECK_FALSE(map.read_after(a, 1000));  // an event at the same moment: not known to be seen
+  CHECK_FALSE(map.read_after(id_of('b'), 0));
+  // Removed, with no read in flight: the tombstone goes at once, so a late
+  // event is not known as seen (its inspect then finds nothing).
+  map.land(a, map.begin_read(2000), nullptr);
+  CHECK_FALSE(map.read_after(a, 1500));
+}
