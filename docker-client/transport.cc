@@ -240,6 +240,10 @@ Transport::OpenedStream Transport::open_stream(const Request& r, const CallOptio
   static const CallOptions kUnlimited;
   ex.conn->stream().arm(kUnlimited);
   ex.conn->stream().set_nonblocking_reads(true);
+  // A stream lives as long as its container and mostly idles: the 64 KiB
+  // read buffer a reply needs would be held by every follower (a node's
+  // hundred log streams: megabytes). It grows back with what comes.
+  ex.conn->buffer().shrink_to_fit();
   opened.body = std::move(reader);
   return opened;
 }

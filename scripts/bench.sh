@@ -5,8 +5,10 @@
 #
 # Usage: scripts/bench.sh [ITERATIONS]   (default 300 per operation)
 # lifecycle-bench times ITERATIONS/5 whole pod lifecycles (at least 20);
-# CRI_SHIM_BENCH_CYCLES and CRI_SHIM_BENCH_PODS (default 100) override.
-# agent-bench: CRI_SHIM_BENCH_AGENT_ROUNDS (5), CRI_SHIM_BENCH_AGENT_PODS (30),
+# CRI_SHIM_BENCH_CYCLES and CRI_SHIM_BENCH_PODS (default 110) override.
+# kubelet-load-bench: CRI_SHIM_BENCH_LOAD_SECONDS (60), CRI_SHIM_BENCH_BUSY_SECONDS
+# (30), CRI_SHIM_BENCH_LARGE_IMAGE_MB (256). agent-bench:
+# CRI_SHIM_BENCH_AGENT_ROUNDS (5), CRI_SHIM_BENCH_AGENT_PODS (30),
 # CRI_SHIM_BENCH_IDLE_SECONDS (30).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
@@ -19,7 +21,7 @@ set -euo pipefail
 . "$CRI_SHIM_ROOT/scripts/lib/testenv.sh"
 
 case "${1:-}" in
-  -h|--help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;;
 esac
 export CRI_SHIM_BENCH_ITERATIONS=${1:-300}
 

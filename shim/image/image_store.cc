@@ -40,9 +40,13 @@ ImageStore::ImageStore(docker::Client& docker)
                   },
               .on_event =
                   [this](const docker::Event& event) {
-                    spdlog::debug("image event {} {}: forgetting the image list", event.action,
-                                  event.id);
-                    invalidate();
+                    spdlog::debug("image event {} {}: listing the images again", event.action, event.id);
+                    forget_list();
+                    try {
+                      list(watch_.options());
+                    } catch (const docker::DockerError& e) {
+                      spdlog::debug("image list after an event: {}", e.message());
+                    }
                     return true;
                   },
               .on_disconnect =
@@ -53,11 +57,21 @@ ImageStore::ImageStore(docker::Client& docker)
 
 ImageStore::~ImageStore() { watch_.stop(); }
 
+void ImageStore::forget_list() {
+  std::lock_guard lock(mutex_);
+  ++generation_;
+  images_.reset();
+  inspected_.clear();
+}
+
 void ImageStore::invalidate() {
   std::lock_guard lock(mutex_);
   ++generation_;
   images_.reset();
   inspected_.clear();
+  // The caller changed images itself and must read its own change.
+  last_listed_.reset();
+  last_listed_generation_ = generation_;
 }
 
 std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& options) {
@@ -70,6 +84,10 @@ std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& op
   auto images = docker_.list_images({}, false, options);
   std::lock_guard lock(mutex_);
   if (live_ && generation == generation_) images_ = images;
+  if (generation >= last_listed_generation_) {
+    last_listed_ = std::make_shared<const std::vector<docker::ImageSummary>>(images);
+    last_listed_generation_ = generation;
+  }
   return images;
 }
 
@@ -78,6 +96,7 @@ std::optional<std::string> ImageStore::first_repo_tag(const std::string& image_i
   {
     std::lock_guard lock(mutex_);
     if (live_ && images_) return first_tag_of(*images_, image_id);
+    if (live_ && last_listed_) return first_tag_of(*last_listed_, image_id);
   }
   return first_tag_of(list(options), image_id);
 }

@@ -15,11 +15,16 @@
 //   emptied, so no change between (re)connecting and the first fill is lost.
 // - Callers that changed images themselves (PullImage, RemoveImage) call
 //   invalidate() before answering, so their own next call sees the change.
+// - After each image event the watch thread lists the images again itself,
+//   so the names containers report (first_repo_tag) come from memory even
+//   while images come and go: a list of containers must not wait for a
+//   busy dockerd's image list.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -48,7 +53,10 @@ class ImageStore {
 
   // The first repository tag ("name:tag", in Docker's order) of the image
   // with ID `image_id`; nullopt when it has none or is unknown. Container
-  // statuses name their image by it (container/container_view.h).
+  // statuses and lists name their image by it (container/container_view.h).
+  // While the watch is connected it answers from the newest list that
+  // landed, which trails an image event by the watch's own re-list; Docker
+  // is asked only when there is none.
   std::optional<std::string> first_repo_tag(const std::string& image_id, const docker::CallOptions& options);
 
   // Forgets everything (after this process changed Docker's images).
@@ -58,6 +66,9 @@ class ImageStore {
   bool live() const { return live_.load(); }
 
  private:
+  // Empties the copy (an image event) but keeps the last list for
+  // first_repo_tag until the watch has listed again.
+  void forget_list();
   // The ID of the listed image `reference` names, if the copy knows it.
   std::optional<std::string> resolve(const std::vector<docker::ImageSummary>& images,
                                      const std::string& reference) const;
@@ -65,7 +76,10 @@ class ImageStore {
   docker::Client& docker_;
   std::mutex mutex_;
   std::uint64_t generation_ = 0;  // bumped by every invalidation
-  std::optional<std::vector<docker::ImageSummary>> images_;
+  std::optional<std::vector<docker::ImageSummary>> images_;  // empty: ask Docker
+  // The newest list that landed, kept across invalidations (first_repo_tag).
+  std::shared_ptr<const std::vector<docker::ImageSummary>> last_listed_;
+  std::uint64_t last_listed_generation_ = 0;
   std::map<std::string, docker::ImageInspect> inspected_;  // by image ID
 
   std::atomic<bool> live_{false};

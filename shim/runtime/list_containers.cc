@@ -3,23 +3,26 @@
 // CRI's order: label selector, ID (full, or a prefix that names exactly one
 // container), sandbox ID (full or prefix), state. State, times and image are
 // the ones ContainerStatus reports, from the same record: a container whose
-// start failed is EXITED in both, and kubelet finds them in agreement.
+// start failed is EXITED in both, and kubelet finds them in agreement. Each
+// entry is built and serialized once per record and image name
+// (list_entry_cache.h) and sent as those bytes (server/serialized_items.h).
 #include "shim/container/container_view.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
 #include "shim/server/paged_writer.h"
+#include "shim/server/serialized_items.h"
 #include "shim/state/labels.h"
 #include "shim/state/list_filter.h"
 
 namespace shim {
 
-std::vector<cri::Container> RuntimeService::list_containers(const cri::ContainerFilter& filter,
-                                                           const docker::CallOptions& options) {
+std::vector<RuntimeService::ContainerEntry> RuntimeService::list_containers(const cri::ContainerFilter& filter,
+                                                                            const docker::CallOptions& options) {
   const auto records = select_records(store_.all(options), DockerObjectKind::kContainer, filter.label_selector(),
                                       filter.id());
   const auto& sandbox_filter = filter.pod_sandbox_id();
   const auto tags = repo_tags(options);
-  std::vector<cri::Container> containers;
+  std::vector<ContainerEntry> containers;
   containers.reserve(records.size());
   for (const auto& record : records) {
     if (!sandbox_filter.empty()) {
@@ -29,8 +32,8 @@ std::vector<cri::Container> RuntimeService::list_containers(const cri::Container
         continue;
     }
     if (filter.has_state() && container_state_of(record->state) != filter.state().state()) continue;
-    cri::Container container;
-    if (fill_container(*record, &container, tags)) containers.push_back(std::move(container));
+    if (auto entry = container_entries_.get(record, reported_image(*record, tags)))
+      containers.push_back(std::move(entry));
   }
   return containers;
 }
@@ -39,8 +42,8 @@ grpc::Status RuntimeService::ListContainers(grpc::ServerContext* context,
                                             const cri::ListContainersRequest* request,
                                             cri::ListContainersResponse* response) {
   return run("ListContainers", [&] {
-    for (auto& container : list_containers(request->filter(), call_options(context)))
-      *response->add_containers() = std::move(container);
+    for (const auto& container : list_containers(request->filter(), call_options(context)))
+      append_serialized(*response, cri::ListContainersResponse::kContainersFieldNumber, container->bytes);
   });
 }
 
@@ -49,8 +52,8 @@ grpc::Status RuntimeService::StreamContainers(grpc::ServerContext* context,
                                               grpc::ServerWriter<cri::StreamContainersResponse>* writer) {
   return run("StreamContainers", [&] {
     auto containers = list_containers(request->filter(), call_options(context));
-    write_in_pages(writer, containers, [](cri::StreamContainersResponse& page, cri::Container& container) {
-      *page.add_containers() = std::move(container);
+    write_in_pages(writer, containers, [](cri::StreamContainersResponse& page, const ContainerEntry& container) {
+      append_serialized(page, cri::StreamContainersResponse::kContainersFieldNumber, container->bytes);
     });
   });
 }

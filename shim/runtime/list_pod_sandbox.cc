@@ -1,25 +1,27 @@
 // ListPodSandbox and StreamPodSandboxes: from the container store
 // (state/container_store.h), no Docker call: the label selector, then the ID
 // (full, or a prefix that names exactly one sandbox), then the state; each
-// entry from the same record PodSandboxStatus reads.
+// entry from the same record PodSandboxStatus reads, built and serialized
+// once per record (list_entry_cache.h) and sent as those bytes
+// (server/serialized_items.h).
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/sandbox_view.h"
 #include "shim/server/call.h"
 #include "shim/server/paged_writer.h"
+#include "shim/server/serialized_items.h"
 #include "shim/state/list_filter.h"
 
 namespace shim {
 
-std::vector<cri::PodSandbox> RuntimeService::list_pod_sandboxes(const cri::PodSandboxFilter& filter,
-                                                                const docker::CallOptions& options) {
+std::vector<RuntimeService::SandboxEntry> RuntimeService::list_pod_sandboxes(const cri::PodSandboxFilter& filter,
+                                                                             const docker::CallOptions& options) {
   const auto records = select_records(store_.all(options), DockerObjectKind::kSandbox, filter.label_selector(),
                                       filter.id());
-  std::vector<cri::PodSandbox> sandboxes;
+  std::vector<SandboxEntry> sandboxes;
   sandboxes.reserve(records.size());
   for (const auto& record : records) {
     if (filter.has_state() && sandbox_state(record->state) != filter.state().state()) continue;
-    cri::PodSandbox sandbox;
-    if (fill_pod_sandbox(*record, &sandbox)) sandboxes.push_back(std::move(sandbox));
+    if (auto entry = sandbox_entries_.get(record)) sandboxes.push_back(std::move(entry));
   }
   return sandboxes;
 }
@@ -28,8 +30,8 @@ grpc::Status RuntimeService::ListPodSandbox(grpc::ServerContext* context,
                                             const cri::ListPodSandboxRequest* request,
                                             cri::ListPodSandboxResponse* response) {
   return run("ListPodSandbox", [&] {
-    for (auto& sandbox : list_pod_sandboxes(request->filter(), call_options(context)))
-      *response->add_items() = std::move(sandbox);
+    for (const auto& sandbox : list_pod_sandboxes(request->filter(), call_options(context)))
+      append_serialized(*response, cri::ListPodSandboxResponse::kItemsFieldNumber, sandbox->bytes);
   });
 }
 
@@ -38,8 +40,8 @@ grpc::Status RuntimeService::StreamPodSandboxes(grpc::ServerContext* context,
                                                 grpc::ServerWriter<cri::StreamPodSandboxesResponse>* writer) {
   return run("StreamPodSandboxes", [&] {
     auto sandboxes = list_pod_sandboxes(request->filter(), call_options(context));
-    write_in_pages(writer, sandboxes, [](cri::StreamPodSandboxesResponse& page, cri::PodSandbox& sandbox) {
-      *page.add_pod_sandboxes() = std::move(sandbox);
+    write_in_pages(writer, sandboxes, [](cri::StreamPodSandboxesResponse& page, const SandboxEntry& sandbox) {
+      append_serialized(page, cri::StreamPodSandboxesResponse::kPodSandboxesFieldNumber, sandbox->bytes);
     });
   });
 }

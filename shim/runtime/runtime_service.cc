@@ -1,5 +1,6 @@
 #include "shim/runtime/runtime_service.h"
 
+#include "shim/sandbox/sandbox_view.h"
 #include "shim/server/call.h"
 #include "shim/state/object_lookup.h"
 
@@ -12,6 +13,15 @@ RuntimeService::RuntimeService(docker::Client& docker, ImageStore& images, const
       host_(settings.host),
       logs_(docker, settings.state_dir),
       store_(docker, {}),
+      sandbox_entries_([](const docker::ContainerInspect& inspect, const std::string&, cri::PodSandbox* out) {
+        return fill_pod_sandbox(inspect, out);
+      }),
+      // The variant is the image name the container reports now (its tags may change).
+      container_entries_([](const docker::ContainerInspect& inspect, const std::string& image, cri::Container* out) {
+        if (!fill_container(inspect, out)) return false;
+        out->mutable_image()->set_image(image);
+        return true;
+      }),
       streaming_(docker, settings.streaming),
       container_events_(docker) {
   if (settings.cni) cni_ = std::make_unique<network::CniNetwork>(*settings.cni);

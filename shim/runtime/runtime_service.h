@@ -23,6 +23,7 @@
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
 #include "shim/state/container_store.h"
+#include "shim/runtime/list_entry_cache.h"
 #include "shim/runtime/stats_reads.h"
 #include "shim/stats/stats_collector.h"
 #include "shim/streaming/streaming_server.h"
@@ -131,10 +132,13 @@ class RuntimeService final : public cri::RuntimeService::Service {
 
  private:
   grpc::Status run(const std::string& what, const std::function<void()>& body);
-  // What ListPodSandbox / ListContainers answer; their Stream twins page it.
-  std::vector<cri::PodSandbox> list_pod_sandboxes(const cri::PodSandboxFilter& filter,
-                                                  const docker::CallOptions& options);
-  std::vector<cri::Container> list_containers(const cri::ContainerFilter& filter,
+  // What ListPodSandbox / ListContainers answer, serialized as well
+  // (list_entry_cache.h); their Stream twins page it.
+  using SandboxEntry = std::shared_ptr<const ListEntryCache<cri::PodSandbox>::Built>;
+  using ContainerEntry = std::shared_ptr<const ListEntryCache<cri::Container>::Built>;
+  std::vector<SandboxEntry> list_pod_sandboxes(const cri::PodSandboxFilter& filter,
+                                               const docker::CallOptions& options);
+  std::vector<ContainerEntry> list_containers(const cri::ContainerFilter& filter,
                                               const docker::CallOptions& options);
   // The sandbox or container `id` names (full ID or unique prefix), from
   // the container store; CriError NOT_FOUND, or INVALID_ARGUMENT naming
@@ -183,6 +187,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Every sandbox and container as Docker shows it, in memory: the lists
   // and statuses kubelet asks for all the time cost dockerd nothing.
   ContainerStore store_;
+  ListEntryCache<cri::PodSandbox> sandbox_entries_;   // what ListPodSandbox copies
+  ListEntryCache<cri::Container> container_entries_;  // what ListContainers copies
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   events::ContainerEventSource container_events_;  // GetContainerEvents
   std::mutex facts_mutex_;

@@ -241,21 +241,7 @@ class KubeletPod {
     return created.container_id();
   }
 
-  ExecResult exec(const std::string& id, const std::string& command) {
-    cri::ExecSyncRequest request;
-    request.set_container_id(id);
-    request.add_cmd("/bin/sh");
-    request.add_cmd("-c");
-    request.add_cmd(command);
-    request.set_timeout(30);
-    cri::ExecSyncResponse response;
-    ExecResult result;
-    result.status = runtime_.ExecSync(context().get(), request, &response);
-    result.out = response.stdout();
-    result.err = response.stderr();
-    result.exit_code = response.exit_code();
-    return result;
-  }
+  ExecResult exec(const std::string& id, const std::string& command) { return exec_sync(runtime_, id, command); }
 
  private:
   static void add_mount(cri::ContainerConfig& c, const std::string& host, const std::string& container, bool ro) {

@@ -105,6 +105,11 @@ std::string Pod::create_and_start(const std::string& name, const std::string& sh
 
 ExecResult Pod::exec(const std::string& container_id, const std::string& shell_command,
                      int timeout_seconds) {
+  return exec_sync(runtime_, container_id, shell_command, timeout_seconds);
+}
+
+ExecResult exec_sync(cri::RuntimeService::Stub& runtime, const std::string& container_id,
+                     const std::string& shell_command, int timeout_seconds) {
   cri::ExecSyncRequest request;
   request.set_container_id(container_id);
   request.add_cmd("/bin/sh");
@@ -113,7 +118,7 @@ ExecResult Pod::exec(const std::string& container_id, const std::string& shell_c
   request.set_timeout(timeout_seconds);
   cri::ExecSyncResponse response;
   ExecResult result;
-  result.status = runtime_.ExecSync(context().get(), request, &response);
+  result.status = runtime.ExecSync(context().get(), request, &response);
   result.out = response.stdout();
   result.err = response.stderr();
   result.exit_code = response.exit_code();

@@ -51,6 +51,10 @@ class Pod {
   std::string id_;
 };
 
+// ExecSync of `shell_command` under /bin/sh -c in `container_id`.
+ExecResult exec_sync(cri::RuntimeService::Stub& runtime, const std::string& container_id,
+                     const std::string& shell_command, int timeout_seconds = 30);
+
 // StopPodSandbox / RemovePodSandbox of `id`, the status as it came.
 grpc::Status stop_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id);
 grpc::Status remove_sandbox(cri::RuntimeService::Stub& runtime, const std::string& id);
