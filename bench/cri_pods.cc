@@ -101,13 +101,6 @@ void CriPods::remove_pod_sandbox(const std::string& id) {
   check(runtime_.RemovePodSandbox(context().get(), request, &response), "RemovePodSandbox");
 }
 
-void CriPods::list_nothing() {
-  cri::ListPodSandboxRequest request;
-  (*request.mutable_filter()->mutable_label_selector())["cri-shim-bench"] = "matches-nothing";
-  cri::ListPodSandboxResponse response;
-  check(runtime_.ListPodSandbox(context().get(), request, &response), "ListPodSandbox");
-}
-
 int CriPods::list_pod_sandbox() {
   cri::ListPodSandboxResponse response;
   check(runtime_.ListPodSandbox(context().get(), cri::ListPodSandboxRequest(), &response),

@@ -31,9 +31,6 @@ class CriPods {
   void remove_pod_sandbox(const std::string& id);
   int list_pod_sandbox();  // returns the count
   int list_containers();
-  // A ListPodSandbox whose label selector matches nothing: the cost of a
-  // CRI round trip itself, which every call pays.
-  void list_nothing();
 
  private:
   cri::RuntimeService::Stub& runtime_;

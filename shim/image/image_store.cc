@@ -65,11 +65,9 @@ void ImageStore::forget_list() {
 }
 
 void ImageStore::invalidate() {
-  std::lock_guard lock(mutex_);
-  ++generation_;
-  images_.reset();
-  inspected_.clear();
+  forget_list();
   // The caller changed images itself and must read its own change.
+  std::lock_guard lock(mutex_);
   last_listed_.reset();
   last_listed_generation_ = generation_;
 }
@@ -81,21 +79,21 @@ std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& op
     if (live_ && images_) return *images_;
     generation = generation_;
   }
-  auto images = docker_.list_images({}, false, options);
+  auto images = std::make_shared<const std::vector<docker::ImageSummary>>(docker_.list_images({}, false, options));
   std::lock_guard lock(mutex_);
   if (live_ && generation == generation_) images_ = images;
   if (generation >= last_listed_generation_) {
-    last_listed_ = std::make_shared<const std::vector<docker::ImageSummary>>(images);
+    last_listed_ = images;
     last_listed_generation_ = generation;
   }
-  return images;
+  return *images;
 }
 
 std::optional<std::string> ImageStore::first_repo_tag(const std::string& image_id,
                                                       const docker::CallOptions& options) {
   {
     std::lock_guard lock(mutex_);
-    if (live_ && images_) return first_tag_of(*images_, image_id);
+    // The copy, when there is one, is the last list too.
     if (live_ && last_listed_) return first_tag_of(*last_listed_, image_id);
   }
   return first_tag_of(list(options), image_id);

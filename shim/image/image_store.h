@@ -76,9 +76,11 @@ class ImageStore {
   docker::Client& docker_;
   std::mutex mutex_;
   std::uint64_t generation_ = 0;  // bumped by every invalidation
-  std::optional<std::vector<docker::ImageSummary>> images_;  // empty: ask Docker
-  // The newest list that landed, kept across invalidations (first_repo_tag).
-  std::shared_ptr<const std::vector<docker::ImageSummary>> last_listed_;
+  using ImageList = std::shared_ptr<const std::vector<docker::ImageSummary>>;
+  ImageList images_;  // the copy; null: ask Docker
+  // The newest list that landed (the copy itself while there is one), kept
+  // across an image event's forget_list() for first_repo_tag.
+  ImageList last_listed_;
   std::uint64_t last_listed_generation_ = 0;
   std::map<std::string, docker::ImageInspect> inspected_;  // by image ID
 

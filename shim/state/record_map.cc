@@ -6,17 +6,15 @@ namespace shim {
 
 std::uint64_t RecordMap::begin_read(std::int64_t issued_at) {
   const auto ticket = ++last_ticket_;
-  in_flight_.insert(ticket);
-  issued_at_[ticket] = issued_at;
+  in_flight_[ticket] = issued_at;
   return ticket;
 }
 
 void RecordMap::land(const std::string& id, std::uint64_t ticket, Record record) {
-  if (const auto it = in_flight_.find(ticket); it != in_flight_.end()) in_flight_.erase(it);
   std::int64_t issued_at = 0;
-  if (const auto it = issued_at_.find(ticket); it != issued_at_.end()) {
+  if (const auto it = in_flight_.find(ticket); it != in_flight_.end()) {
     issued_at = it->second;
-    issued_at_.erase(it);
+    in_flight_.erase(it);
   }
   if (!id.empty()) {
     auto& entry = entries_[id];
@@ -43,7 +41,7 @@ void RecordMap::drop_unlisted(std::uint64_t ticket, const std::unordered_set<std
 
 void RecordMap::prune_tombstones() {
   // A tombstone matters only to reads issued before it.
-  const std::uint64_t oldest = in_flight_.empty() ? last_ticket_ + 1 : *in_flight_.begin();
+  const std::uint64_t oldest = in_flight_.empty() ? last_ticket_ + 1 : in_flight_.begin()->first;
   std::erase_if(tombstones_, [&](const std::string& id) {
     const auto it = entries_.find(id);
     if (it == entries_.end() || it->second.record) return true;  // pruned already, or read again

@@ -14,7 +14,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -67,8 +66,7 @@ class RecordMap {
   std::map<std::string, Entry> entries_;  // ordered: prefixes are ranges
   std::vector<std::string> tombstones_;
   std::uint64_t last_ticket_ = 0;
-  std::multiset<std::uint64_t> in_flight_;
-  std::map<std::uint64_t, std::int64_t> issued_at_;  // of the reads in flight
+  std::map<std::uint64_t, std::int64_t> in_flight_;  // ticket -> when its read was issued
 };
 
 }  // namespace shim
