@@ -9,7 +9,10 @@
 // each step timed beside its raw equivalent on a raw pod at the same stage:
 // RunPodSandbox, CreateContainer, StartContainer, ContainerStatus right
 // after the start, StopContainer (timeout 0), ContainerStatus of the exited
-// container, RemoveContainer, StopPodSandbox, RemovePodSandbox. Run through
+// container, RemoveContainer, StopPodSandbox, RemovePodSandbox. The lists,
+// Version and ContainerStatus are also timed beside replay-cri-server, a
+// server that sends cri-shim's recorded answers and does nothing else: the
+// floor of a gRPC call on this machine. Run through
 // scripts/bench.sh, which provides dockerd and the test image; the shim runs
 // with a temporary --root-dir.
 //
@@ -21,6 +24,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -36,6 +40,8 @@
 #include "tests/support/shim_process.h"
 
 namespace {
+
+namespace cri = ::runtime::v1;
 
 constexpr double kLifecycleGoal = 1.10;
 constexpr double kStatusGoal = 0.6;       // x one inspect: answered from memory
@@ -59,6 +65,36 @@ double seconds_since(std::chrono::steady_clock::time_point begin) {
 struct ShimPod {
   std::string sandbox, container;
 };
+
+// Another program built beside this one.
+std::string sibling_binary(const std::string& name) {
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / name).string();
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream file(path, std::ios::binary);
+  file << bytes;
+  if (!file) throw std::runtime_error("cannot write " + path);
+}
+
+// cri-shim's answers to the calls replay-cri-server replays, into `dir`.
+void record_answers(cri::RuntimeService::Stub& runtime, const std::string& container, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  cri::VersionResponse version;
+  bench::check(runtime.Version(bench::context().get(), {}, &version), "Version");
+  write_file(dir + "/version.bin", version.SerializeAsString());
+  cri::ListPodSandboxResponse sandboxes;
+  bench::check(runtime.ListPodSandbox(bench::context().get(), {}, &sandboxes), "ListPodSandbox");
+  write_file(dir + "/list_pod_sandbox.bin", sandboxes.SerializeAsString());
+  cri::ListContainersResponse containers;
+  bench::check(runtime.ListContainers(bench::context().get(), {}, &containers), "ListContainers");
+  write_file(dir + "/list_containers.bin", containers.SerializeAsString());
+  cri::ContainerStatusRequest request;
+  request.set_container_id(container);
+  cri::ContainerStatusResponse status;
+  bench::check(runtime.ContainerStatus(bench::context().get(), request, &status), "ContainerStatus");
+  write_file(dir + "/container_status.bin", status.SerializeAsString());
+}
 
 }  // namespace
 
@@ -102,7 +138,7 @@ int main(int argc, char** argv) {
     constexpr auto kListGap = std::chrono::milliseconds(20);
     // The floor under every figure below: one CRI round trip that does no
     // work, beside Docker's own (a ping), both after the same pause.
-    results.push_back({bench::compare("round trip (empty list)", 10, iterations,
+    results.push_back({bench::compare("round trip (Version)", 10, iterations,
                                       [&] { bench::round_trip_without_work(*runtime); },
                                       [&] { docker.ping(); }, "GET /_ping", kListGap),
                        0, 0});
@@ -128,6 +164,34 @@ int main(int argc, char** argv) {
                                std::to_string(listed_containers) + " containers, not the " +
                                std::to_string(present) + " pods made");
     const long rss_pods = shim.rss_kib();
+
+    // The same calls beside a server that does no work and sends cri-shim's
+    // own answers (replay_cri_server.cc): what a gRPC call costs on this
+    // machine whatever the server does, and how much of it is cri-shim's.
+    {
+      const std::string recorded = dir + "/replay";
+      record_answers(*runtime, pods[0].container, recorded);
+      support::ShimProcess replay(sibling_binary("replay-cri-server"), run_scope.endpoint(), {"--replay", recorded});
+      auto ideal = replay.runtime();
+      bench::CriPods ideal_cri(*ideal, run, dir + "/logs", image);
+      const std::string same = "the same answer from replay-cri-server (a gRPC server that does no work)";
+      results.push_back({bench::compare("Version (vs replay)", 10, iterations,
+                                        [&] { bench::round_trip_without_work(*runtime); },
+                                        [&] { bench::round_trip_without_work(*ideal); }, same, kListGap),
+                         0});
+      results.push_back({bench::compare("ListPodSandbox (vs replay)", 10, iterations, [&] { cri.list_pod_sandbox(); },
+                                        [&] { ideal_cri.list_pod_sandbox(); }, same, kListGap),
+                         0});
+      results.push_back({bench::compare("ListContainers (vs replay)", 10, iterations, [&] { cri.list_containers(); },
+                                        [&] { ideal_cri.list_containers(); }, same, kListGap),
+                         0});
+      int next_status = 0;
+      results.push_back({bench::compare("ContainerStatus (vs replay)", 10, iterations,
+                                        [&] { cri.container_status(pods[(next_status++) % present].container); },
+                                        [&] { ideal_cri.container_status(pods[0].container); }, same,
+                                        std::chrono::milliseconds(5)),
+                         0});
+    }
     std::cerr << "lifecycle-bench: lists and status done at " << seconds_since(begin) << " s\n";
 
     // ---- whole lifecycles, step by step, beside raw pods at the same step

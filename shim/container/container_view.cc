@@ -1,8 +1,13 @@
 #include "shim/container/container_view.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <charconv>
+#include <string_view>
+#include <vector>
 
 #include "docker-client/time_util.h"
 #include "shim/container/resources.h"
@@ -100,6 +105,17 @@ cri::ContainerState container_state_of(const docker::ContainerState& state) {
 
 void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status,
                            const RepoTagLookup& first_repo_tag) {
+  fill_container_status_from_inspect(inspect, status, first_repo_tag);
+  fill_process_user(inspect, status);
+}
+
+void fill_process_user(const docker::ContainerInspect& inspect, cri::ContainerStatus* status) {
+  if (inspect.state.running && inspect.state.pid > 0)
+    read_process_user(inspect.state.pid, status->mutable_user()->mutable_linux());
+}
+
+void fill_container_status_from_inspect(const docker::ContainerInspect& inspect, cri::ContainerStatus* status,
+                                        const RepoTagLookup& first_repo_tag) {
   const auto identity = container_metadata(inspect.config.labels, inspect.name);
   if (!identity)
     throw CriError(grpc::StatusCode::INTERNAL,
@@ -146,8 +162,6 @@ void fill_container_status(const docker::ContainerInspect& inspect, cri::Contain
   }
   status->set_log_path(label_or(inspect.config.labels, label::kLogPath, ""));
   fill_cri_resources(inspect.host_config, status->mutable_resources()->mutable_linux());
-  if (inspect.state.running && inspect.state.pid > 0)
-    read_process_user(inspect.state.pid, status->mutable_user()->mutable_linux());
   cri::Signal signal = cri::RUNTIME_DEFAULT;
   if (cri::Signal_Parse(inspect.config.stop_signal, &signal)) status->set_stop_signal(signal);
 }
@@ -172,25 +186,49 @@ bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out
 }
 
 bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root) {
-  std::ifstream file(proc_root + "/" + std::to_string(pid) + "/status");
-  if (!file) return false;
-  std::string line;
-  bool found = false;
-  while (std::getline(file, line)) {
-    std::istringstream fields(line);
-    std::string key;
-    fields >> key;
-    std::int64_t value = 0;
-    if (key == "Uid:" && fields >> value) {  // real, effective, saved, fs: the real one
-      out->set_uid(value);
-      found = true;
-    } else if (key == "Gid:" && fields >> value) {
-      out->set_gid(value);
-    } else if (key == "Groups:") {
-      while (fields >> value) out->add_supplemental_groups(value);
+  // One read of the whole file and a scan of its three lines of interest:
+  // ContainerStatus reads it on every call, and a stream parser costs
+  // more than the read itself.
+  const std::string path = proc_root + "/" + std::to_string(pid) + "/status";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buffer[4096];
+  std::size_t size = 0;
+  for (ssize_t n; size < sizeof buffer && (n = ::read(fd, buffer + size, sizeof buffer - size)) != 0;) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
     }
+    size += static_cast<std::size_t>(n);
   }
-  return found;
+  ::close(fd);
+  // The numbers on the line that starts with `key` ("Uid:\t0\t0\t0\t0").
+  const std::string_view text(buffer, size);
+  const auto numbers_of = [&](std::string_view key) {
+    std::vector<std::int64_t> numbers;
+    std::size_t line = 0;
+    while (text.compare(line, key.size(), key) != 0) {
+      line = text.find('\n', line);
+      if (line == std::string_view::npos || ++line >= text.size()) return numbers;
+    }
+    const char* p = text.data() + line + key.size();
+    const char* const end = text.data() + std::min(text.find('\n', line), text.size());
+    while (p < end) {
+      while (p < end && (*p == ' ' || *p == '\t')) ++p;
+      std::int64_t value = 0;
+      const auto [next, error] = std::from_chars(p, end, value);
+      if (error != std::errc()) break;
+      numbers.push_back(value);
+      p = next;
+    }
+    return numbers;
+  };
+  const auto uids = numbers_of("Uid:");  // real, effective, saved, fs: the real one
+  if (uids.empty()) return false;
+  out->set_uid(uids.front());
+  if (const auto gids = numbers_of("Gid:"); !gids.empty()) out->set_gid(gids.front());
+  for (const auto group : numbers_of("Groups:")) out->add_supplemental_groups(group);
+  return true;
 }
 
 }  // namespace shim

@@ -43,9 +43,19 @@ using RepoTagLookup = std::function<std::optional<std::string>(const std::string
 // it, or the ID when the image has no tag left. Without a lookup, the ID.
 std::string reported_image(const docker::ContainerInspect& inspect, const RepoTagLookup& first_repo_tag);
 
-// Throws CriError INTERNAL when the container has no recoverable metadata.
+// The container's status: what the inspect says, and the user its process
+// runs as. Throws CriError INTERNAL when the container has no recoverable
+// metadata.
 void fill_container_status(const docker::ContainerInspect& inspect, cri::ContainerStatus* status,
                            const RepoTagLookup& first_repo_tag = {});
+// Its two parts. The first depends on the inspect alone (and the image's
+// tags): the same inspect gives the same status. The second (only for a
+// running container) reads /proc, so it is read again each time: a process
+// that has not yet executed the container's program, or has just died,
+// shows another user or none.
+void fill_container_status_from_inspect(const docker::ContainerInspect& inspect, cri::ContainerStatus* status,
+                                        const RepoTagLookup& first_repo_tag = {});
+void fill_process_user(const docker::ContainerInspect& inspect, cri::ContainerStatus* status);
 
 // The container's CRI mounts as inspect shows them, in the order of the
 // config's mounts (HostConfig.Binds): only bind mounts that a Binds entry

@@ -36,17 +36,15 @@ ImageStore::ImageStore(docker::Client& docker)
                     const std::string since = docker_since_now();
                     invalidate();
                     live_ = true;
+                    // The names containers report come from memory from now on.
+                    list_for_names();
                     return since;
                   },
               .on_event =
                   [this](const docker::Event& event) {
                     spdlog::debug("image event {} {}: listing the images again", event.action, event.id);
                     forget_list();
-                    try {
-                      list(watch_.options());
-                    } catch (const docker::DockerError& e) {
-                      spdlog::debug("image list after an event: {}", e.message());
-                    }
+                    list_for_names();
                     return true;
                   },
               .on_disconnect =
@@ -56,6 +54,14 @@ ImageStore::ImageStore(docker::Client& docker)
                   }}) {}
 
 ImageStore::~ImageStore() { watch_.stop(); }
+
+void ImageStore::list_for_names() {
+  try {
+    list(watch_.options());
+  } catch (const docker::DockerError& e) {
+    spdlog::debug("image list for container image names: {}", e.message());
+  }
+}
 
 void ImageStore::forget_list() {
   std::lock_guard lock(mutex_);
@@ -70,6 +76,7 @@ void ImageStore::invalidate() {
   std::lock_guard lock(mutex_);
   last_listed_.reset();
   last_listed_generation_ = generation_;
+  ++names_version_;
 }
 
 std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& options) {
@@ -85,8 +92,14 @@ std::vector<docker::ImageSummary> ImageStore::list(const docker::CallOptions& op
   if (generation >= last_listed_generation_) {
     last_listed_ = images;
     last_listed_generation_ = generation;
+    ++names_version_;
   }
   return *images;
+}
+
+std::uint64_t ImageStore::names_version() {
+  std::lock_guard lock(mutex_);
+  return live_ && last_listed_ ? names_version_ : 0;
 }
 
 std::optional<std::string> ImageStore::first_repo_tag(const std::string& image_id,

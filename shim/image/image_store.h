@@ -15,10 +15,10 @@
 //   emptied, so no change between (re)connecting and the first fill is lost.
 // - Callers that changed images themselves (PullImage, RemoveImage) call
 //   invalidate() before answering, so their own next call sees the change.
-// - After each image event the watch thread lists the images again itself,
-//   so the names containers report (first_repo_tag) come from memory even
-//   while images come and go: a list of containers must not wait for a
-//   busy dockerd's image list.
+// - After each (re)connection and each image event the watch thread lists
+//   the images itself, so the names containers report (first_repo_tag)
+//   come from memory even while images come and go: a list of containers
+//   must not wait for a busy dockerd's image list.
 #pragma once
 
 #include <atomic>
@@ -59,6 +59,11 @@ class ImageStore {
   // is asked only when there is none.
   std::optional<std::string> first_repo_tag(const std::string& image_id, const docker::CallOptions& options);
 
+  // Changes whenever the names first_repo_tag answers from memory may
+  // change (a new list landed); 0 when it would ask Docker (not live, or no
+  // list yet), so nothing built from its answers may be kept.
+  std::uint64_t names_version();
+
   // Forgets everything (after this process changed Docker's images).
   void invalidate();
 
@@ -69,6 +74,9 @@ class ImageStore {
   // Empties the copy (an image event) but keeps the last list for
   // first_repo_tag until the watch has listed again.
   void forget_list();
+  // Lists the images on the watch thread, so that first_repo_tag answers
+  // from memory; a failure only leaves it asking Docker.
+  void list_for_names();
   // The ID of the listed image `reference` names, if the copy knows it.
   std::optional<std::string> resolve(const std::vector<docker::ImageSummary>& images,
                                      const std::string& reference) const;
@@ -82,6 +90,7 @@ class ImageStore {
   // across an image event's forget_list() for first_repo_tag.
   ImageList last_listed_;
   std::uint64_t last_listed_generation_ = 0;
+  std::uint64_t names_version_ = 0;  // bumped whenever last_listed_ changes
   std::map<std::string, docker::ImageInspect> inspected_;  // by image ID
 
   std::atomic<bool> live_{false};

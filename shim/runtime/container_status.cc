@@ -1,6 +1,9 @@
 // ContainerStatus: from the container store (state/container_store.h), no
-// Docker call; verbose adds Docker's own inspect (its raw JSON, which the
-// store does not keep). When the container has exited, the call first lets
+// Docker call; the status is built and serialized once per record and image
+// name (record_view_cache.h) and sent as those bytes
+// (server/serialized_items.h), with the user of the container's process
+// read from /proc each time. Verbose adds Docker's own inspect (its raw
+// JSON, which the store does not keep). When the container has exited, the call first lets
 // its log follower finish (briefly), so that a client that sees EXITED
 // finds the whole output in the log file.
 #include <nlohmann/json.hpp>
@@ -8,6 +11,7 @@
 #include "shim/container/container_view.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
+#include "shim/server/serialized_items.h"
 #include "shim/state/labels.h"
 
 namespace shim {
@@ -18,8 +22,15 @@ grpc::Status RuntimeService::ContainerStatus(grpc::ServerContext* context,
   return run("ContainerStatus " + request->container_id(), [&] {
     const auto options = call_options(context);
     const auto container = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
-    fill_container_status(*container, response->mutable_status(), repo_tags(options));
-    if (response->status().state() == cri::CONTAINER_EXITED) wait_for_container_log(container->id);
+    const auto status = container_statuses_.get(container, reported_image(*container, repo_tags(options)));
+    // The process's user is read each time (container_view.h). Two
+    // serialized messages one after the other parse as their merge, so the
+    // user goes after the kept bytes as a status of its own.
+    cri::ContainerStatus process_user;
+    fill_process_user(*container, &process_user);
+    append_serialized(*response, cri::ContainerStatusResponse::kStatusFieldNumber,
+                      process_user.has_user() ? status->bytes + process_user.SerializeAsString() : status->bytes);
+    if (container_state_of(container->state) == cri::CONTAINER_EXITED) wait_for_container_log(container->id);
     if (request->verbose()) {
       const auto& labels = container->config.labels;
       const auto sandbox = labels.find(std::string(label::kSandboxId));

@@ -5,7 +5,9 @@
 // the ones ContainerStatus reports, from the same record: a container whose
 // start failed is EXITED in both, and kubelet finds them in agreement. Each
 // entry is built and serialized once per record and image name
-// (list_entry_cache.h) and sent as those bytes (server/serialized_items.h).
+// (record_view_cache.h) and sent as those bytes (server/serialized_items.h);
+// the unfiltered list, kubelet's relist, is kept whole between changes
+// (full_list_cache.h).
 #include "shim/container/container_view.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
@@ -38,11 +40,26 @@ std::vector<RuntimeService::ContainerEntry> RuntimeService::list_containers(cons
   return containers;
 }
 
+FullListCache::ItemsPtr RuntimeService::full_container_list(const docker::CallOptions& options) {
+  const FullListCache::Key key{store_.version(), images_.names_version()};
+  if (auto items = full_container_list_.find(key)) return items;
+  auto items = FullListCache::join(list_containers({}, options));
+  full_container_list_.keep(key, items);
+  return items;
+}
+
 grpc::Status RuntimeService::ListContainers(grpc::ServerContext* context,
                                             const cri::ListContainersRequest* request,
                                             cri::ListContainersResponse* response) {
   return run("ListContainers", [&] {
-    for (const auto& container : list_containers(request->filter(), call_options(context)))
+    const auto& filter = request->filter();
+    if (filter.id().empty() && filter.pod_sandbox_id().empty() && !filter.has_state() &&
+        filter.label_selector().empty()) {
+      append_serialized_items(*response, cri::ListContainersResponse::kContainersFieldNumber,
+                              *full_container_list(call_options(context)));
+      return;
+    }
+    for (const auto& container : list_containers(filter, call_options(context)))
       append_serialized(*response, cri::ListContainersResponse::kContainersFieldNumber, container->bytes);
   });
 }

@@ -2,8 +2,9 @@
 // (state/container_store.h), no Docker call: the label selector, then the ID
 // (full, or a prefix that names exactly one sandbox), then the state; each
 // entry from the same record PodSandboxStatus reads, built and serialized
-// once per record (list_entry_cache.h) and sent as those bytes
-// (server/serialized_items.h).
+// once per record (record_view_cache.h) and sent as those bytes
+// (server/serialized_items.h); the unfiltered list, kubelet's relist, is
+// kept whole between changes (full_list_cache.h).
 #include "shim/runtime/runtime_service.h"
 #include "shim/sandbox/sandbox_view.h"
 #include "shim/server/call.h"
@@ -26,11 +27,25 @@ std::vector<RuntimeService::SandboxEntry> RuntimeService::list_pod_sandboxes(con
   return sandboxes;
 }
 
+FullListCache::ItemsPtr RuntimeService::full_sandbox_list(const docker::CallOptions& options) {
+  const FullListCache::Key key{store_.version(), 1};  // sandboxes report no image name
+  if (auto items = full_sandbox_list_.find(key)) return items;
+  auto items = FullListCache::join(list_pod_sandboxes({}, options));
+  full_sandbox_list_.keep(key, items);
+  return items;
+}
+
 grpc::Status RuntimeService::ListPodSandbox(grpc::ServerContext* context,
                                             const cri::ListPodSandboxRequest* request,
                                             cri::ListPodSandboxResponse* response) {
   return run("ListPodSandbox", [&] {
-    for (const auto& sandbox : list_pod_sandboxes(request->filter(), call_options(context)))
+    const auto& filter = request->filter();
+    if (filter.id().empty() && !filter.has_state() && filter.label_selector().empty()) {
+      append_serialized_items(*response, cri::ListPodSandboxResponse::kItemsFieldNumber,
+                              *full_sandbox_list(call_options(context)));
+      return;
+    }
+    for (const auto& sandbox : list_pod_sandboxes(filter, call_options(context)))
       append_serialized(*response, cri::ListPodSandboxResponse::kItemsFieldNumber, sandbox->bytes);
   });
 }

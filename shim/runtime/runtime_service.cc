@@ -22,6 +22,12 @@ RuntimeService::RuntimeService(docker::Client& docker, ImageStore& images, const
         out->mutable_image()->set_image(image);
         return true;
       }),
+      container_statuses_(
+          [](const docker::ContainerInspect& inspect, const std::string& image, cri::ContainerStatus* out) {
+            fill_container_status_from_inspect(inspect, out);  // throws INTERNAL without metadata
+            out->mutable_image()->set_image(image);
+            return true;
+          }),
       streaming_(docker, settings.streaming),
       container_events_(docker) {
   if (settings.cni) cni_ = std::make_unique<network::CniNetwork>(*settings.cni);

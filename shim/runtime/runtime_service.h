@@ -23,7 +23,8 @@
 #include "shim/sandbox/infra_image.h"
 #include "shim/security/host_security.h"
 #include "shim/state/container_store.h"
-#include "shim/runtime/list_entry_cache.h"
+#include "shim/runtime/full_list_cache.h"
+#include "shim/runtime/record_view_cache.h"
 #include "shim/runtime/stats_reads.h"
 #include "shim/stats/stats_collector.h"
 #include "shim/streaming/streaming_server.h"
@@ -133,13 +134,17 @@ class RuntimeService final : public cri::RuntimeService::Service {
  private:
   grpc::Status run(const std::string& what, const std::function<void()>& body);
   // What ListPodSandbox / ListContainers answer, serialized as well
-  // (list_entry_cache.h); their Stream twins page it.
-  using SandboxEntry = std::shared_ptr<const ListEntryCache<cri::PodSandbox>::Built>;
-  using ContainerEntry = std::shared_ptr<const ListEntryCache<cri::Container>::Built>;
+  // (record_view_cache.h); their Stream twins page it.
+  using SandboxEntry = std::shared_ptr<const RecordViewCache<cri::PodSandbox>::Built>;
+  using ContainerEntry = std::shared_ptr<const RecordViewCache<cri::Container>::Built>;
   std::vector<SandboxEntry> list_pod_sandboxes(const cri::PodSandboxFilter& filter,
                                                const docker::CallOptions& options);
   std::vector<ContainerEntry> list_containers(const cri::ContainerFilter& filter,
                                               const docker::CallOptions& options);
+  // The unfiltered lists (kubelet's relist), kept whole between changes
+  // (full_list_cache.h).
+  FullListCache::ItemsPtr full_sandbox_list(const docker::CallOptions& options);
+  FullListCache::ItemsPtr full_container_list(const docker::CallOptions& options);
   // The sandbox or container `id` names (full ID or unique prefix), from
   // the container store; CriError NOT_FOUND, or INVALID_ARGUMENT naming
   // `field` when empty.
@@ -165,6 +170,8 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // A one-time URL for `request` on the streaming server. Throws CriError
   // RESOURCE_EXHAUSTED when too many URLs wait for their client.
   std::string stream_url(streaming::StreamRequest request);
+  // Docker's engine version, asked once per event connection (version.cc).
+  std::string docker_engine_version(const docker::CallOptions& options);
   // Docker's cgroup driver ("cgroupfs" | "systemd"), asked once.
   std::string cgroup_driver(const docker::CallOptions& options);
   // What the stats and metrics calls read from (runtime/stats_reads.h).
@@ -187,12 +194,16 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // Every sandbox and container as Docker shows it, in memory: the lists
   // and statuses kubelet asks for all the time cost dockerd nothing.
   ContainerStore store_;
-  ListEntryCache<cri::PodSandbox> sandbox_entries_;   // what ListPodSandbox copies
-  ListEntryCache<cri::Container> container_entries_;  // what ListContainers copies
+  RecordViewCache<cri::PodSandbox> sandbox_entries_;   // what ListPodSandbox copies
+  RecordViewCache<cri::Container> container_entries_;  // what ListContainers copies
+  FullListCache full_sandbox_list_, full_container_list_;  // their unfiltered answers
+  RecordViewCache<cri::ContainerStatus> container_statuses_;  // what ContainerStatus copies
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   events::ContainerEventSource container_events_;  // GetContainerEvents
   std::mutex facts_mutex_;
   std::string cgroup_driver_;  // guarded by facts_mutex_; "" until asked
+  std::string engine_version_;  // guarded by facts_mutex_; asked on the store's connection:
+  std::uint64_t engine_version_connection_ = 0;
   stats::StatsCollector stats_;  // cgroup and /proc readings, CPU samples
   stats::LayerDirs layer_dirs_;  // writable layers by container ID
   std::string pod_cidr_;       // guarded by facts_mutex_; from UpdateRuntimeConfig

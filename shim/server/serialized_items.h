@@ -6,7 +6,7 @@
 // unknown length-delimited field with the items' field number goes out as
 // exactly the bytes an item set the usual way would, and every client
 // parses it as one. The List calls use this to send the entries they keep
-// serialized (runtime/list_entry_cache.h) without parsing or copying them.
+// serialized (runtime/record_view_cache.h) without parsing or copying them.
 #pragma once
 
 #include <string>

@@ -327,6 +327,18 @@ bool ContainerStore::wait_live(const docker::CallOptions& options) {
   return live_;
 }
 
+std::uint64_t ContainerStore::live_connection() const {
+  if (!live_) return 0;
+  std::lock_guard lock(mutex_);
+  return counters_.resynchronisations;
+}
+
+std::uint64_t ContainerStore::version() const {
+  if (!live_) return 0;
+  std::lock_guard lock(mutex_);
+  return records_.version();
+}
+
 std::vector<ContainerStore::Record> ContainerStore::all(const docker::CallOptions& options) {
   if (wait_live(options)) {
     std::lock_guard lock(mutex_);

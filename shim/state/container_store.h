@@ -81,6 +81,10 @@ class ContainerStore {
   ContainerStore& operator=(const ContainerStore&) = delete;
 
   bool live() const { return live_.load(); }
+  // Which connection of the event watch the store is live on (1, 2, ...):
+  // a new number means dockerd may have restarted meanwhile; 0 while not
+  // live.
+  std::uint64_t live_connection() const;
 
   // What the store has done so far (Status verbose shows it, as crictl info).
   struct Counters {
@@ -99,6 +103,11 @@ class ContainerStore {
   // listing and an inspect of each (objects removed meanwhile left out).
   // Throws docker::DockerError.
   std::vector<Record> all(const docker::CallOptions& options);
+
+  // The version of the records all() answers from memory now: the same
+  // version means the same records (RecordMap::version); 0 while the store
+  // is not live (all() would ask Docker). Never waits.
+  std::uint64_t version() const;
 
   // The object of `kind` whose ID is `id` or, among the objects of that
   // kind, the only one whose ID starts with `id`; null when there is none

@@ -21,6 +21,7 @@ void RecordMap::land(const std::string& id, std::uint64_t ticket, Record record)
     if (entry.ticket < ticket) {
       entry.ticket = ticket;
       entry.issued_at = issued_at;
+      if (entry.record != record) ++version_;
       entry.record = std::move(record);
       if (!entry.record) tombstones_.push_back(id);
     }
@@ -34,6 +35,7 @@ void RecordMap::drop_unlisted(std::uint64_t ticket, const std::unordered_set<std
       entry.ticket = ticket;
       entry.record = nullptr;
       tombstones_.push_back(id);
+      ++version_;
     }
   }
   prune_tombstones();

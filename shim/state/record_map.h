@@ -51,6 +51,10 @@ class RecordMap {
   // IDs that have a record.
   std::vector<std::string> ids() const;
 
+  // Changes whenever the set of records does (a record kept, replaced or
+  // dropped): the same version means the same all().
+  std::uint64_t version() const { return version_; }
+
   std::size_t size() const;        // records
   std::size_t tombstones() const;  // gone, kept for reads in flight
   std::size_t in_flight() const { return in_flight_.size(); }
@@ -66,6 +70,7 @@ class RecordMap {
   std::map<std::string, Entry> entries_;  // ordered: prefixes are ranges
   std::vector<std::string> tombstones_;
   std::uint64_t last_ticket_ = 0;
+  std::uint64_t version_ = 1;
   std::map<std::uint64_t, std::int64_t> in_flight_;  // ticket -> when its read was issued
 };
 

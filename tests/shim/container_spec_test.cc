@@ -211,7 +211,20 @@ TEST_CASE("container state words and the process user from /proc") {
   CHECK(user.uid() == 1002);
   CHECK(user.gid() == 1003);
   CHECK(user.supplemental_groups_size() == 2);
+  CHECK(user.supplemental_groups(1) == 1005);
   CHECK_FALSE(shim::read_process_user(43, &user, root.string()));
+  // The keys anywhere, the first line included; no supplementary group.
+  std::filesystem::create_directories(root / "44");
+  std::ofstream(root / "44" / "status") << "Uid:\t0\t0\t0\t0\nName:\tsh\nGroups:\t\nGid:\t7\t7\t7\t7";
+  cri::LinuxContainerUser root_user;
+  REQUIRE(shim::read_process_user(44, &root_user, root.string()));
+  CHECK(root_user.uid() == 0);
+  CHECK(root_user.gid() == 7);
+  CHECK(root_user.supplemental_groups_size() == 0);
+  // Not a status file: nothing.
+  std::filesystem::create_directories(root / "45");
+  std::ofstream(root / "45" / "status") << "Name:\tsh\nUidless:\t1\n";
+  CHECK_FALSE(shim::read_process_user(45, &root_user, root.string()));
   std::filesystem::remove_all(root);
 }
 

@@ -106,3 +106,34 @@ TEST_CASE("an event older than the read that made the record is seen already") {
   map.land(a, map.begin_read(2000), nullptr);
   CHECK_FALSE(map.read_after(a, 1500));
 }
+
+TEST_CASE("the version moves with every change of the records, and only then") {
+  shim::RecordMap map;
+  const auto a = id_of('a'), b = id_of('b');
+  auto v = map.version();
+  const auto running = record(a, "running");
+  map.land(a, map.begin_read(), running);
+  CHECK(map.version() > v);
+  v = map.version();
+
+  map.land(a, map.begin_read(), running);  // the same record again
+  CHECK(map.version() == v);
+  map.land("", map.begin_read(), nullptr);  // a failed read
+  CHECK(map.version() == v);
+  const auto stale = map.begin_read();
+  map.land(a, map.begin_read(), record(a, "exited"));
+  CHECK(map.version() > v);
+  v = map.version();
+  map.land(a, stale, record(a, "running"));  // issued before: dropped
+  CHECK(map.version() == v);
+
+  map.land(b, map.begin_read(), record(b, "running"));
+  v = map.version();
+  const auto listing = map.begin_read();
+  map.drop_unlisted(listing, {a});  // b is gone
+  map.land("", listing, nullptr);
+  CHECK(map.version() > v);
+  v = map.version();
+  map.land(b, map.begin_read(), nullptr);  // gone already
+  CHECK(map.version() == v);
+}
