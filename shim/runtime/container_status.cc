@@ -3,9 +3,9 @@
 // name (record_view_cache.h) and sent as those bytes
 // (server/serialized_items.h), with the user of the container's process
 // read from /proc each time. Verbose adds Docker's own inspect (its raw
-// JSON, which the store does not keep). When the container has exited, the call first lets
-// its log follower finish (briefly), so that a client that sees EXITED
-// finds the whole output in the log file.
+// JSON, which the store does not keep). When the container has exited, the
+// call first lets its log follower finish (briefly), so that a client that
+// sees EXITED finds the whole output in the log file.
 #include <nlohmann/json.hpp>
 
 #include "shim/container/container_view.h"
