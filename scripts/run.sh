@@ -54,7 +54,7 @@ cd "$CRI_SHIM_ROOT"
 build_project
 
 shim=$CRI_SHIM_ROOT/$CRI_SHIM_BUILD_DIR/shim/cri-shim
-[[ -x "$shim" ]] || die "$shim was not built (is shim/meson.build still a placeholder?)"
+[[ -x "$shim" ]] || die "$shim was not built (see the build's output above)"
 
 # --help / --version need no daemon.
 if ((exec_plain)); then

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -17,9 +16,13 @@ namespace {
 namespace fs = std::filesystem;
 constexpr std::size_t kBlock = 512;
 
-// An octal field, NUL-terminated, right-aligned with leading zeros.
+// An octal field: width - 1 digits with leading zeros, then a NUL. A value
+// with more digits would be cut short, and the archive wrong: it throws.
 void put_octal(char* field, std::size_t width, unsigned long long value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), value);
+  const std::size_t digits = width - 1;
+  for (std::size_t i = digits; i-- > 0; value >>= 3) field[i] = static_cast<char>('0' + (value & 7));
+  if (value != 0) throw std::runtime_error("checkpoint archive: a value too large for its tar header field");
+  field[digits] = '\0';
 }
 
 // ustar keeps a name of up to 100 bytes, or a prefix of up to 155 and a
@@ -56,7 +59,7 @@ std::array<char, kBlock> header_for(const std::string& name, const struct stat& 
   std::memset(h.data() + 148, ' ', 8);  // the checksum counts its own field as spaces
   unsigned sum = 0;
   for (const char c : h) sum += static_cast<unsigned char>(c);
-  std::snprintf(h.data() + 148, 8, "%06o", sum);
+  put_octal(h.data() + 148, 7, sum);  // six digits and a NUL; the space after stays
   return h;
 }
 

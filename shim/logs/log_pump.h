@@ -1,9 +1,8 @@
 // LogPump: the one thread that carries every container's log stream.
 //
-// Following a log is mostly waiting. A thread per container cost ~28 KiB of
-// stack and TLS each and woke 10 times a second (docker-client's poll
-// slices); with 100 pods that was 3 MiB and 1000 wake-ups a second for
-// nothing. Here an epoll loop waits on all the log connections at once and
+// Following a log is mostly waiting. A thread per container cost a stack
+// and TLS each and woke 10 times a second (docker-client's poll slices):
+// memory and wake-ups that grew with the pods, for nothing. Here an epoll loop waits on all the log connections at once and
 // wakes only when one has bytes, a timer is due, or work is posted.
 //
 // Everything a follower does runs as a task on this thread, so followers

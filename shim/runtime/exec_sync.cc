@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "shim/exec/exec_sync_runner.h"
+#include "shim/exec_sync/exec_sync_runner.h"
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
 

@@ -5,9 +5,8 @@
 // serialized entries: sending it is one pass over contiguous memory, where
 // gathering it walks every record, its labels and its cached entry, each a
 // heap block of its own. On a node that is busy or virtualised, memory the
-// CPU has not touched since the last relist is what such a walk costs
-// (measured: about half a millisecond for 110 pods on a 2-core VM, more
-// than the whole gRPC round trip). Thread-safe.
+// CPU has not touched since the last relist is what such a walk costs (the
+// README's benchmark section has the figures). Thread-safe.
 #pragma once
 
 #include <cstddef>

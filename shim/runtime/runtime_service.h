@@ -37,7 +37,7 @@ namespace cri = ::runtime::v1;
 struct RuntimeSettings {
   std::string pod_infra_image;
   security::HostSecurity host;  // probed at start-up
-  std::string state_dir;        // --root-dir: log-follow positions
+  std::string state_dir;        // --root-dir: log-follow positions (CNI keeps its own under it)
   streaming::StreamingServerOptions streaming;
   // --network-plugin=cni: the CNI chain; none = Docker's bridge network.
   std::optional<network::CniSettings> cni;

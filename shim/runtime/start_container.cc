@@ -31,7 +31,15 @@ grpc::Status RuntimeService::StartContainer(grpc::ServerContext* context,
     }
     const auto started = store_.refresh(container->id);
     if (logs) follow_container_log(container->id, log_path->second, container->config.tty);
-    if (started) apply_hugepage_limits(*started);
+    if (started) {
+      apply_hugepage_limits(*started);
+      // kubelet asks the status right after a start: build it now, not then
+      // (a status that cannot be built is ContainerStatus's error to give).
+      try {
+        container_statuses_.get(started, reported_image(*started, repo_tags(options)));
+      } catch (const CriError&) {
+      }
+    }
   });
 }
 

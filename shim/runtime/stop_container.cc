@@ -30,9 +30,16 @@ grpc::Status RuntimeService::StopContainer(grpc::ServerContext* context,
       const auto timeout = std::min<std::int64_t>(request->timeout(), 24 * 3600);
       docker_.stop_container(id, static_cast<int>(timeout), options);
     }
-    // Kubelet asks the status right after a stop: have it ready (the store
-    // keeps it through the die and stop events that follow).
-    store_.refresh(id);
+    // Kubelet asks the status right after a stop: have it ready, read and
+    // built (the store keeps the record through the die and stop events
+    // that follow; a status that cannot be built is ContainerStatus's error
+    // to give).
+    if (const auto stopped = store_.refresh(id)) {
+      try {
+        container_statuses_.get(stopped, reported_image(*stopped, repo_tags(options)));
+      } catch (const CriError&) {
+      }
+    }
     wait_for_container_log(id);
   });
 }

@@ -2,8 +2,8 @@
 // The engine's version changes only when dockerd restarts, which ends the
 // container store's event connection: Docker is asked once per connection
 // (kubelet asks Version every few seconds, and Docker's /version runs runc
-// and asks containerd for theirs: 20 to 30 ms here), and every time while
-// the store is not live, so that a call to a dockerd that is down fails.
+// and asks containerd for their versions), and every time while the store
+// is not live, so that a call to a dockerd that is down fails.
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
 

@@ -89,9 +89,9 @@ void apply_config_file(const std::string& path, Options& options) {
 }
 
 void validate(const Options& options) {
-  if (!is_one_of(options.log_level, {"trace", "debug", "info", "warn", "error", "off"}))
+  if (!is_one_of(options.log_level, {"trace", "debug", "info", "warn", "error", "critical", "off"}))
     throw std::invalid_argument("log-level: '" + options.log_level +
-                                "' is not one of trace, debug, info, warn, error, off");
+                                "' is not one of trace, debug, info, warn, error, critical, off");
   if (!is_one_of(options.log_format, {"text", "json"}))
     throw std::invalid_argument("log-format: '" + options.log_format +
                                 "' is not one of text, json");
@@ -183,7 +183,7 @@ std::string help_text() {
          "                            [" + defaults.listen + "]\n"
          "  --docker-endpoint URI     dockerd's API (unix:///path or tcp://host:port)\n"
          "                            [" + defaults.docker_endpoint + "]\n"
-         "  --log-level LEVEL         trace, debug, info, warn, error, off [" +
+         "  --log-level LEVEL         trace, debug, info, warn, error, critical, off [" +
          defaults.log_level + "]\n"
          "  --log-format FORMAT       text or json [" + defaults.log_format + "]\n"
          "  --shutdown-grace-seconds N  time in-flight calls get on SIGTERM [" +
@@ -191,7 +191,8 @@ std::string help_text() {
          "  --pod-infra-container-image IMAGE  the sandboxes' infra image; the default\n"
          "                            is built in and imported when absent [" +
          defaults.pod_infra_container_image + "]\n"
-         "  --root-dir DIR            state Docker cannot hold (log positions) [" +
+         "  --root-dir DIR            state Docker cannot hold (log positions, CNI\n"
+         "                            attachments) [" +
          defaults.root_dir + "]\n"
          "  --streaming-address IP    where the exec/attach/port-forward URLs point; a\n"
          "                            public address only if you ask [" +

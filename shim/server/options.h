@@ -28,7 +28,8 @@ struct Options {
   // The image of every sandbox's infra container. The default is built into
   // cri-shim (shim/pause) and imported when absent; any other is pulled.
   std::string pod_infra_container_image = std::string(kDefaultPauseImage);
-  // Where the shim keeps what Docker cannot hold (log-follow positions).
+  // Where the shim keeps what Docker cannot hold (log-follow positions, CNI
+  // attachments).
   std::string root_dir = "/var/lib/cri-shim";
   // The streaming server (exec, attach, port-forward URLs): a numeric
   // address, loopback unless asked; port 0 = a free one.

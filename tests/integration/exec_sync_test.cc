@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "shim/exec/exec_output.h"
+#include "shim/exec_sync/exec_output.h"
 #include "tests/integration/pod_fixture.h"
 
 using namespace itest;

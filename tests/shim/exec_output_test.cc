@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "shim/exec/exec_output.h"
+#include "shim/exec_sync/exec_output.h"
 
 using docker::StreamKind;
 using shim::exec::ExecOutput;

@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "shim/exec/exec_process_killer.h"
-#include "shim/exec/process_table.h"
+#include "shim/exec_sync/exec_process_killer.h"
+#include "shim/exec_sync/process_table.h"
 
 using shim::exec::ExecProcessTarget;
 using shim::exec::ProcessInfo;

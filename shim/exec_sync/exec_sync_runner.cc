@@ -1,14 +1,14 @@
 // Running an ExecSync to its end: exec/exec_sync_runner.h.
-#include "shim/exec/exec_sync_runner.h"
+#include "shim/exec_sync/exec_sync_runner.h"
 
 #include <algorithm>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
-#include "shim/exec/exec_output.h"
-#include "shim/exec/exec_process_killer.h"
-#include "shim/exec/process_table.h"
+#include "shim/exec_sync/exec_output.h"
+#include "shim/exec_sync/exec_process_killer.h"
+#include "shim/exec_sync/process_table.h"
 #include "shim/server/call.h"
 
 namespace shim::exec {

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "shim/exec/process_table.h"
+#include "shim/exec_sync/process_table.h"
 
 namespace shim::exec {
 

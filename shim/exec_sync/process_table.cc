@@ -1,5 +1,5 @@
 // Reading /proc for exec/process_table.h.
-#include "shim/exec/process_table.h"
+#include "shim/exec_sync/process_table.h"
 
 #include <time.h>
 #include <unistd.h>

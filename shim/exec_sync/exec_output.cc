@@ -1,5 +1,5 @@
 // Bounded ExecSync output: exec/exec_output.h.
-#include "shim/exec/exec_output.h"
+#include "shim/exec_sync/exec_output.h"
 
 namespace shim::exec {
 

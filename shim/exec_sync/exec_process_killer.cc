@@ -1,5 +1,5 @@
 // Finding and killing an exec's processes: exec/exec_process_killer.h.
-#include "shim/exec/exec_process_killer.h"
+#include "shim/exec_sync/exec_process_killer.h"
 
 #include <errno.h>
 #include <signal.h>
