@@ -1,10 +1,6 @@
 #include "shim/container/container_view.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <string_view>
 #include <vector>
@@ -13,6 +9,7 @@
 #include "shim/container/resources.h"
 #include "shim/container/start_failure.h"
 #include "shim/server/call.h"
+#include "shim/stats/cgroup_files.h"
 #include "shim/state/cri_metadata.h"
 #include "shim/state/labels.h"
 
@@ -186,24 +183,11 @@ bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out
 }
 
 bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root) {
-  // One read of the whole file and a scan of its three lines of interest:
-  // ContainerStatus reads it on every call, and a stream parser costs
-  // more than the read itself.
-  const std::string path = proc_root + "/" + std::to_string(pid) + "/status";
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buffer[4096];
-  std::size_t size = 0;
-  for (ssize_t n; size < sizeof buffer && (n = ::read(fd, buffer + size, sizeof buffer - size)) != 0;) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    size += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
+  // ContainerStatus reads it on every call: one read, no stream parser.
+  const auto content = stats::read_small_file(proc_root + "/" + std::to_string(pid) + "/status");
+  if (!content) return false;
+  const std::string_view text(*content);
   // The numbers on the line that starts with `key` ("Uid:\t0\t0\t0\t0").
-  const std::string_view text(buffer, size);
   const auto numbers_of = [&](std::string_view key) {
     std::vector<std::int64_t> numbers;
     std::size_t line = 0;

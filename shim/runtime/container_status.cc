@@ -16,13 +16,26 @@
 
 namespace shim {
 
+std::shared_ptr<const RecordViewCache<cri::ContainerStatus>::Built> RuntimeService::container_status_view(
+    const ContainerStore::Record& container, const docker::CallOptions& options) {
+  return container_statuses_.get(container, reported_image(*container, repo_tags(options)));
+}
+
+void RuntimeService::prepare_container_status(const ContainerStore::Record& container,
+                                              const docker::CallOptions& options) {
+  try {
+    container_status_view(container, options);
+  } catch (const CriError&) {
+  }
+}
+
 grpc::Status RuntimeService::ContainerStatus(grpc::ServerContext* context,
                                              const cri::ContainerStatusRequest* request,
                                              cri::ContainerStatusResponse* response) {
   return run("ContainerStatus " + request->container_id(), [&] {
     const auto options = call_options(context);
     const auto container = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
-    const auto status = container_statuses_.get(container, reported_image(*container, repo_tags(options)));
+    const auto status = container_status_view(container, options);
     // The process's user is read each time (container_view.h). Two
     // serialized messages one after the other parse as their merge, so the
     // user goes after the kept bytes as a status of its own.

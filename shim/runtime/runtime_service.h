@@ -150,6 +150,13 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // `field` when empty.
   ContainerStore::Record require(std::string_view id, DockerObjectKind kind, std::string_view field,
                                  const docker::CallOptions& options);
+  // The status of `container` as the store holds it, built once per record
+  // and image name (container_status.cc); prepare_container_status builds
+  // it ahead of the ContainerStatus that follows a start or a stop, and
+  // never throws (a status that cannot be built is that call's error).
+  std::shared_ptr<const RecordViewCache<cri::ContainerStatus>::Built> container_status_view(
+      const ContainerStore::Record& container, const docker::CallOptions& options);
+  void prepare_container_status(const ContainerStore::Record& container, const docker::CallOptions& options);
   // Image names for container statuses (container_view.h's reported_image),
   // from the image store; a Docker failure there leaves the ID.
   RepoTagLookup repo_tags(const docker::CallOptions& options);

@@ -33,12 +33,8 @@ grpc::Status RuntimeService::StartContainer(grpc::ServerContext* context,
     if (logs) follow_container_log(container->id, log_path->second, container->config.tty);
     if (started) {
       apply_hugepage_limits(*started);
-      // kubelet asks the status right after a start: build it now, not then
-      // (a status that cannot be built is ContainerStatus's error to give).
-      try {
-        container_statuses_.get(started, reported_image(*started, repo_tags(options)));
-      } catch (const CriError&) {
-      }
+      // kubelet asks the status right after a start: build it now, not then.
+      prepare_container_status(started, options);
     }
   });
 }

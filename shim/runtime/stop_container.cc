@@ -32,14 +32,8 @@ grpc::Status RuntimeService::StopContainer(grpc::ServerContext* context,
     }
     // Kubelet asks the status right after a stop: have it ready, read and
     // built (the store keeps the record through the die and stop events
-    // that follow; a status that cannot be built is ContainerStatus's error
-    // to give).
-    if (const auto stopped = store_.refresh(id)) {
-      try {
-        container_statuses_.get(stopped, reported_image(*stopped, repo_tags(options)));
-      } catch (const CriError&) {
-      }
-    }
+    // that follow).
+    if (const auto stopped = store_.refresh(id)) prepare_container_status(stopped, options);
     wait_for_container_log(id);
   });
 }
