@@ -182,20 +182,26 @@ bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out
   return true;
 }
 
-bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root) {
-  // ContainerStatus reads it on every call: one read, no stream parser.
+bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root, std::string* command) {
+  // One read, no stream parser: ContainerStatus may read it often.
   const auto content = stats::read_small_file(proc_root + "/" + std::to_string(pid) + "/status");
   if (!content) return false;
   const std::string_view text(*content);
-  // The numbers on the line that starts with `key` ("Uid:\t0\t0\t0\t0").
-  const auto numbers_of = [&](std::string_view key) {
-    std::vector<std::int64_t> numbers;
+  // Where the value on the line that starts with `key` begins; npos if none.
+  const auto value_of = [&](std::string_view key) {
     std::size_t line = 0;
     while (text.compare(line, key.size(), key) != 0) {
       line = text.find('\n', line);
-      if (line == std::string_view::npos || ++line >= text.size()) return numbers;
+      if (line == std::string_view::npos || ++line >= text.size()) return std::string_view::npos;
     }
-    const char* p = text.data() + line + key.size();
+    return line + key.size();
+  };
+  // The numbers on the line of `key` ("Uid:\t0\t0\t0\t0").
+  const auto numbers_of = [&](std::string_view key) {
+    std::vector<std::int64_t> numbers;
+    const auto line = value_of(key);
+    if (line == std::string_view::npos) return numbers;
+    const char* p = text.data() + line;
     const char* const end = text.data() + std::min(text.find('\n', line), text.size());
     while (p < end) {
       while (p < end && (*p == ' ' || *p == '\t')) ++p;
@@ -212,6 +218,13 @@ bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string&
   out->set_uid(uids.front());
   if (const auto gids = numbers_of("Gid:"); !gids.empty()) out->set_gid(gids.front());
   for (const auto group : numbers_of("Groups:")) out->add_supplemental_groups(group);
+  if (command) {
+    command->clear();
+    if (auto name = value_of("Name:"); name != std::string_view::npos) {
+      name = text.find_first_not_of(" \t", name);
+      if (name != std::string_view::npos) *command = text.substr(name, text.find('\n', name) - name);
+    }
+  }
   return true;
 }
 

@@ -72,7 +72,9 @@ bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out
 cri::ContainerState container_state_of(const docker::ContainerState& state);
 
 // The user the container's init process runs as, from /proc/<pid>/status
-// (`proc_root` for tests); false when the process is gone.
-bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root = "/proc");
+// (`proc_root` for tests), and with `command` the process's command name
+// (its Name line); false when the process is gone.
+bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root = "/proc",
+                       std::string* command = nullptr);
 
 }  // namespace shim

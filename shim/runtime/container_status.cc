@@ -1,11 +1,11 @@
 // ContainerStatus: from the container store (state/container_store.h), no
 // Docker call; the status is built and serialized once per record and image
 // name (record_view_cache.h) and sent as those bytes
-// (server/serialized_items.h), with the user of the container's process
-// read from /proc each time. Verbose adds Docker's own inspect (its raw
-// JSON, which the store does not keep). When the container has exited, the
-// call first lets its log follower finish (briefly), so that a client that
-// sees EXITED finds the whole output in the log file.
+// (server/serialized_items.h), with the user of the container's process,
+// read once per process (process_user_cache.h). Verbose adds Docker's own
+// inspect (its raw JSON, which the store does not keep). When the container
+// has exited, the call first lets its log follower finish (briefly), so
+// that a client that sees EXITED finds the whole output in the log file.
 #include <nlohmann/json.hpp>
 
 #include "shim/container/container_view.h"
@@ -36,13 +36,12 @@ grpc::Status RuntimeService::ContainerStatus(grpc::ServerContext* context,
     const auto options = call_options(context);
     const auto container = require(request->container_id(), DockerObjectKind::kContainer, "container_id", options);
     const auto status = container_status_view(container, options);
-    // The process's user is read each time (container_view.h). Two
-    // serialized messages one after the other parse as their merge, so the
-    // user goes after the kept bytes as a status of its own.
-    cri::ContainerStatus process_user;
-    fill_process_user(*container, &process_user);
+    // The process's user is kept per process, not per record
+    // (process_user_cache.h). Two serialized messages one after the other
+    // parse as their merge, so the user goes after the kept bytes as a
+    // status of its own.
     append_serialized(*response, cri::ContainerStatusResponse::kStatusFieldNumber,
-                      process_user.has_user() ? status->bytes + process_user.SerializeAsString() : status->bytes);
+                      status->bytes + process_users_.serialized_user(*container));
     if (container_state_of(container->state) == cri::CONTAINER_EXITED) wait_for_container_log(container->id);
     if (request->verbose()) {
       const auto& labels = container->config.labels;

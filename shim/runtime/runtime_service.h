@@ -24,6 +24,7 @@
 #include "shim/security/host_security.h"
 #include "shim/state/container_store.h"
 #include "shim/runtime/full_list_cache.h"
+#include "shim/runtime/process_user_cache.h"
 #include "shim/runtime/record_view_cache.h"
 #include "shim/runtime/stats_reads.h"
 #include "shim/stats/stats_collector.h"
@@ -205,6 +206,7 @@ class RuntimeService final : public cri::RuntimeService::Service {
   RecordViewCache<cri::Container> container_entries_;  // what ListContainers copies
   FullListCache full_sandbox_list_, full_container_list_;  // their unfiltered answers
   RecordViewCache<cri::ContainerStatus> container_statuses_;  // what ContainerStatus copies
+  ProcessUserCache process_users_;                            // and the user it adds
   streaming::StreamingServer streaming_;  // exec, attach, port-forward URLs
   events::ContainerEventSource container_events_;  // GetContainerEvents
   std::mutex facts_mutex_;
