@@ -24,10 +24,10 @@
 #include "shim/runtime/runtime_service.h"
 #include "shim/security/host_security.h"
 #include "shim/server/listener.h"
-#include "shim/server/logging.h"
-#include "shim/server/memory_trim.h"
+#include "common/logging.h"
+#include "common/memory_trim.h"
 #include "shim/server/options.h"
-#include "shim/server/stop_signals.h"
+#include "common/stop_signals.h"
 
 namespace {
 
@@ -46,7 +46,7 @@ void log_docker_status(docker::Client& docker) {
 }
 
 int serve(const shim::Options& options, const sigset_t& stop_signals) {
-  shim::limit_malloc_retention();
+  common::limit_malloc_retention();
   docker::Client docker(docker::Endpoint::parse(options.docker_endpoint));
   log_docker_status(docker);
 
@@ -108,7 +108,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
     return 1;
   }
   listener.after_bind();
-  const std::size_t dropped_kib = shim::drop_startup_code_pages();
+  const std::size_t dropped_kib = common::drop_startup_code_pages();
   spdlog::info("cri-shim {} serving CRI v1 on {}", CRI_SHIM_VERSION, options.listen);
   spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
 
@@ -141,7 +141,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const sigset_t stop_signals = shim::block_stop_signals();
+  const sigset_t stop_signals = common::block_stop_signals();
 
   shim::ParsedCommandLine command_line;
   try {
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    shim::init_logging(command_line.options.log_level, command_line.options.log_format);
+    common::init_logging(command_line.options.log_level, command_line.options.log_format);
     return serve(command_line.options, stop_signals);
   } catch (const std::exception& e) {
     spdlog::error("cri-shim: {}", e.what());

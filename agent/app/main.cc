@@ -13,13 +13,13 @@
 #include "agent/app/node_agent.h"
 #include "agent/app/options.h"
 #include "build_version.h"
-#include "shim/server/logging.h"
-#include "shim/server/memory_trim.h"
-#include "shim/server/stop_signals.h"
+#include "common/logging.h"
+#include "common/memory_trim.h"
+#include "common/stop_signals.h"
 
 int main(int argc, char** argv) {
-  shim::limit_malloc_retention();  // before any thread
-  const sigset_t stop_signals = shim::block_stop_signals();
+  common::limit_malloc_retention();  // before any thread
+  const sigset_t stop_signals = common::block_stop_signals();
   agent::ParsedCommandLine command_line;
   try {
     command_line = agent::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
       break;
   }
   try {
-    shim::init_logging(command_line.options.log_level, command_line.options.log_format, "node-agent");
+    common::init_logging(command_line.options.log_level, command_line.options.log_format, "node-agent");
   } catch (const std::exception& e) {
     std::cerr << "node-agent: " << e.what() << "\n";
     return 2;
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     node_agent.start();
     // Loading code (gRPC's registrations, yaml-cpp, the TLS library) ran
     // once; its pages come back only if something runs it again.
-    const std::size_t dropped_kib = shim::drop_startup_code_pages();
+    const std::size_t dropped_kib = common::drop_startup_code_pages();
     spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
     int signal = 0;
     sigwait(&stop_signals, &signal);

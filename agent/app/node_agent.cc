@@ -25,7 +25,7 @@
 #include "agent/server/http_api.h"
 #include "agent/status/generate_status.h"
 #include "agent/status/status_manager.h"
-#include "shim/server/memory_trim.h"
+#include "common/memory_trim.h"
 
 namespace agent {
 
@@ -181,7 +181,7 @@ void NodeAgent::run_housekeeping() {
                            std::chrono::nanoseconds(last_activity_ns_.load());
     const unsigned long activity = activity_.load();
     if (activity != trimmed_activity_ && quiet_for > milliseconds(options_.sync_frequency_ms)) {
-      const std::size_t kib = shim::drop_startup_code_pages();
+      const std::size_t kib = common::drop_startup_code_pages();
       trimmed_activity_ = activity;
       spdlog::debug("pods settled: gave back {} KiB of code pages only their start-up needed", kib);
     }

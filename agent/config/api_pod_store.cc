@@ -12,6 +12,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/durable_file.h"
+
 #include "agent/pod/manifest_parser.h"
 #include "agent/status/status_manager.h"
 
@@ -28,28 +30,7 @@ void ApiPodStore::save(const pod::Pod& pod) {
   doc["kind"] = "Pod";
   const std::string text = doc.dump();
   const std::string path = dir_ + "/" + pod.metadata.uid + ".json";
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      out.close();
-      std::error_code ignored;
-      fs::remove(tmp, ignored);
-      throw std::runtime_error("cannot write " + tmp);
-    }
-  }
-  if (int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw std::runtime_error("cannot rename " + tmp + ": " + why);
-  }
+  common::write_file_durably(path, text);
 }
 
 void ApiPodStore::remove(const std::string& uid) {

@@ -27,10 +27,6 @@ bool Backoff::in_backoff_since(const std::string& key, Nanos event_time, Nanos n
   return now - event_time < it->second.delay_ns;
 }
 
-bool Backoff::in_backoff_since_update(const std::string& key, Nanos now) const {
-  return remaining_since_update(key, now).count() > 0;
-}
-
 std::chrono::milliseconds Backoff::remaining_since_update(const std::string& key, Nanos now) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);

@@ -27,10 +27,9 @@ class Backoff {
   Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::chrono::milliseconds reset);
 
   bool in_backoff_since(const std::string& key, Nanos event_time, Nanos now) const;
-  // Whether less than the delay has passed since the entry's last update
-  // (kubelet's IsInBackOffSinceUpdate, for image pulls).
-  bool in_backoff_since_update(const std::string& key, Nanos now) const;
-  // How long until the back-off of `key` ends (0 when it has).
+  // How long until the back-off of `key` ends, counted from the entry's
+  // last update (0 when it has): kubelet's IsInBackOffSinceUpdate, for
+  // image pulls.
   std::chrono::milliseconds remaining_since_update(const std::string& key, Nanos now) const;
   // The delay in force for `key` (0 when none).
   std::chrono::milliseconds delay(const std::string& key) const;

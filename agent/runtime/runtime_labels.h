@@ -1,34 +1,35 @@
-// The labels and annotations node-agent puts on CRI sandboxes and containers,
-// the same keys kubelet uses (pkg/kubelet/types/labels.go and
-// kuberuntime/labels.go), so crictl shows what it shows for a kubelet's pods
-// and a restarted agent adopts what is running from them alone.
+// The labels and annotations node-agent puts on CRI sandboxes and containers:
+// kubelet's keys (common/kubernetes_keys.h), so crictl shows what it shows
+// for a kubelet's pods and a restarted agent adopts what is running from
+// them alone, and the agent's own below.
 #pragma once
 
 #include <map>
 #include <string>
 
 #include "agent/pod/pod_spec.h"
+#include "common/kubernetes_keys.h"
 
 namespace agent::runtime {
 
-inline constexpr const char* kPodNameLabel = "io.kubernetes.pod.name";
-inline constexpr const char* kPodNamespaceLabel = "io.kubernetes.pod.namespace";
-inline constexpr const char* kPodUidLabel = "io.kubernetes.pod.uid";
-inline constexpr const char* kContainerNameLabel = "io.kubernetes.container.name";
+using common::kube::kContainerHashAnnotation;
+using common::kube::kContainerNameLabel;
+using common::kube::kContainerPortsAnnotation;
+using common::kube::kPodNameLabel;
+using common::kube::kPodNamespaceLabel;
+using common::kube::kPodUidLabel;
+using common::kube::kRestartCountAnnotation;
+using common::kube::kTerminationGraceAnnotation;
+using common::kube::kTerminationMessagePathAnnotation;
+
 // Marks every sandbox and container node-agent made, so it never touches
 // another client's (a crictl-made pod on the same runtime).
-inline constexpr const char* kManagedByLabel = "io.node-agent.managed";
+inline constexpr char kManagedByLabel[] = "io.node-agent.managed";
 // The agent's node name: an agent adopts, and sweeps as orphans, only the
 // pods of its own node, so two agents may share one runtime (as the tests do).
-inline constexpr const char* kNodeNameLabel = "io.node-agent.node";
-
-inline constexpr const char* kContainerHashAnnotation = "io.kubernetes.container.hash";
-inline constexpr const char* kRestartCountAnnotation = "io.kubernetes.container.restartCount";
-inline constexpr const char* kTerminationMessagePathAnnotation = "io.kubernetes.container.terminationMessagePath";
-inline constexpr const char* kTerminationGraceAnnotation = "io.kubernetes.pod.terminationGracePeriod";
-inline constexpr const char* kContainerPortsAnnotation = "io.kubernetes.container.ports";
+inline constexpr char kNodeNameLabel[] = "io.node-agent.node";
 // "init" for an init container, "app" otherwise.
-inline constexpr const char* kContainerTypeAnnotation = "io.node-agent.container.type";
+inline constexpr char kContainerTypeAnnotation[] = "io.node-agent.container.type";
 
 // The value of `key` in a label or annotation map (std::map or protobuf
 // Map), "" when absent.

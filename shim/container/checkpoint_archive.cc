@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/durable_file.h"
+
 namespace shim {
 namespace {
 
@@ -107,7 +109,7 @@ void write_directory_archive(const std::string& directory, const std::string& ar
     out.write(end.data(), end.size());
     out.close();
     if (!out) throw std::runtime_error("checkpoint archive: cannot write " + temporary);
-    fs::rename(temporary, archive_path);
+    common::replace_durably(temporary, archive_path);
   } catch (const fs::filesystem_error& e) {
     std::error_code ignored;
     fs::remove(temporary, ignored);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "common/kubernetes_keys.h"
 #include "shim/container/hugepages.h"
 #include "shim/container/resources.h"
 #include "shim/server/call.h"
@@ -98,7 +99,7 @@ void set_namespaces(const cri::NamespaceOption& namespaces, const ContainerSpecI
 }
 
 std::optional<int> grace_seconds(const cri::ContainerConfig& config) {
-  const auto it = config.annotations().find(kTerminationGraceAnnotation);
+  const auto it = config.annotations().find(common::kube::kTerminationGraceAnnotation);
   if (it == config.annotations().end()) return std::nullopt;
   try {
     std::size_t used = 0;

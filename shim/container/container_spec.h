@@ -50,9 +50,6 @@ struct ContainerSpecInputs {
   std::int64_t created_at = 0;  // Unix nanoseconds
 };
 
-// kubelet's annotation with the pod's terminationGracePeriodSeconds.
-inline constexpr const char* kTerminationGraceAnnotation = "io.kubernetes.pod.terminationGracePeriod";
-
 // Throws CriError INVALID_ARGUMENT naming the field at fault.
 docker::ContainerCreateRequest container_create_request(const cri::ContainerConfig& config,
                                                         const ContainerSpecInputs& inputs);

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/durable_file.h"
+
 namespace shim {
 namespace {
 
@@ -180,16 +182,7 @@ void save_position(const std::string& path, const LogPosition& position) {
   nlohmann::json json;
   for (const auto s : kStreams)
     json[std::string(to_string(s))] = {{"time", position[s].time}, {"count", position[s].count}};
-  const std::filesystem::path target(path);
-  std::filesystem::create_directories(target.parent_path());
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << json.dump();
-    out.close();
-    if (!out) throw std::system_error(errno, std::generic_category(), "write " + temporary);
-  }
-  std::filesystem::rename(temporary, target);
+  common::write_file_durably(path, json.dump());
 }
 
 }  // namespace shim

@@ -12,21 +12,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/durable_file.h"
+
 namespace shim::network {
-namespace {
-
-void write_all(int fd, const std::string& data, const std::string& path) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t w = ::write(fd, data.data() + done, data.size() - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw std::system_error(errno, std::generic_category(), "write " + path);
-    done += static_cast<std::size_t>(w);
-  }
-}
-
-}  // namespace
-
 std::string AttachmentStore::path_of(const std::string& sandbox_id) const {
   // Sandbox IDs are Docker's hex IDs; anything else must not name a path
   // (and cannot have an attachment: "").
@@ -43,29 +31,7 @@ void AttachmentStore::save(const std::string& sandbox_id, const Attachment& atta
                                {"result", attachment.result}};
   const std::string path = path_of(sandbox_id);
   if (path.empty()) throw std::invalid_argument("not a sandbox ID: '" + sandbox_id + "'");
-  std::filesystem::create_directories(dir_);
-  const std::string temporary = path + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "open " + temporary);
-  try {
-    write_all(fd, json.dump(), temporary);
-    if (::fsync(fd) != 0) throw std::system_error(errno, std::generic_category(), "fsync " + temporary);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(temporary.c_str());
-    throw;
-  }
-  ::close(fd);
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    throw std::system_error(error, std::generic_category(), "rename " + temporary);
-  }
-  // The rename itself survives a crash only once the directory is synced.
-  if (const int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  common::write_file_durably(path, json.dump(), 0600);
 }
 
 std::optional<Attachment> AttachmentStore::load(const std::string& sandbox_id) const {

@@ -43,10 +43,4 @@ std::optional<int> capability_number(std::string_view name) {
   return std::nullopt;
 }
 
-std::optional<std::string> normalize_capability(std::string_view name) {
-  auto n = capability_number(name);
-  if (!n) return std::nullopt;
-  return std::string(capability_name(*n));
-}
-
 }  // namespace shim::security

@@ -22,8 +22,4 @@ std::string_view capability_name(int number);
 // nullopt for an unknown name (and for "ALL").
 std::optional<int> capability_number(std::string_view name);
 
-// The Docker spelling of a known name ("net_admin" -> "CAP_NET_ADMIN");
-// nullopt for an unknown one.
-std::optional<std::string> normalize_capability(std::string_view name);
-
 }  // namespace shim::security

@@ -17,7 +17,7 @@ const std::string* find(const LabelMap& labels, std::string_view k) {
 // True for the keys cri-dockerd reserves for itself, on an object of `kind`.
 bool is_internal_key(std::string_view k, DockerObjectKind kind) {
   return k == label::kDockerType || k == label::kSandboxId || k == label::kLogPath ||
-         (kind == DockerObjectKind::kSandbox && k == label::kContainerName);
+         (kind == DockerObjectKind::kSandbox && k == common::kube::kContainerNameLabel);
 }
 
 // The labels every object gets: CRI labels (escaped where needed), CRI
@@ -54,9 +54,9 @@ std::optional<PodMetadata> our_pod_metadata(const LabelMap& labels) {
 std::optional<DockerNameParts> legacy_metadata(const LabelMap& labels, std::string_view docker_name,
                                                const std::string* container_name) {
   if (!docker_name.empty() && docker_name.front() == '/') docker_name.remove_prefix(1);
-  const auto* pod_name = find(labels, label::kKubeletPodName);
-  const auto* pod_namespace = find(labels, label::kKubeletPodNamespace);
-  const auto* pod_uid = find(labels, label::kKubeletPodUid);
+  const auto* pod_name = find(labels, common::kube::kPodNameLabel);
+  const auto* pod_namespace = find(labels, common::kube::kPodNamespaceLabel);
+  const auto* pod_uid = find(labels, common::kube::kPodUidLabel);
 
   if (container_name && pod_name && pod_namespace && pod_uid) {
     DockerNameParts parts{*container_name, *pod_name, *pod_namespace, *pod_uid, 0};
@@ -92,7 +92,7 @@ LabelMap sandbox_docker_labels(const PodMetadata& pod, const LabelMap& cri_label
                                const LabelMap& cri_annotations) {
   LabelMap labels = common_labels(DockerObjectKind::kSandbox, pod, cri_labels, cri_annotations);
   labels[key(label::kDockerType)] = label::kDockerTypeSandbox;
-  labels[key(label::kContainerName)] = kSandboxContainerName;
+  labels[key(common::kube::kContainerNameLabel)] = kSandboxContainerName;
   return labels;
 }
 
@@ -148,7 +148,7 @@ std::optional<ContainerIdentity> container_metadata(const LabelMap& docker_label
   if (name && attempt_text && pod) {
     if (const auto attempt = parse_attempt(*attempt_text)) return ContainerIdentity{{*name, *attempt}, *pod};
   }
-  const auto legacy = legacy_metadata(docker_labels, docker_name, find(docker_labels, label::kContainerName));
+  const auto legacy = legacy_metadata(docker_labels, docker_name, find(docker_labels, common::kube::kContainerNameLabel));
   if (!legacy) return std::nullopt;
   return ContainerIdentity{{legacy->container_name, legacy->attempt},
                            {legacy->pod_name, legacy->pod_uid, legacy->pod_namespace, 0}};

@@ -36,6 +36,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/kubernetes_keys.h"
 #include "shim/state/naming.h"
 
 namespace shim {
@@ -51,11 +52,9 @@ inline constexpr std::string_view kDockerTypeContainer = "container";
 inline constexpr std::string_view kSandboxId = "io.kubernetes.sandbox.id";
 inline constexpr std::string_view kLogPath = "io.kubernetes.container.logpath";
 inline constexpr std::string_view kAnnotationPrefix = "annotation.";
-// Set by kubelet as CRI labels; cri-dockerd also puts kContainerName on sandboxes.
-inline constexpr std::string_view kKubeletPodName = "io.kubernetes.pod.name";
-inline constexpr std::string_view kKubeletPodNamespace = "io.kubernetes.pod.namespace";
-inline constexpr std::string_view kKubeletPodUid = "io.kubernetes.pod.uid";
-inline constexpr std::string_view kContainerName = "io.kubernetes.container.name";
+// kubelet's CRI labels (common/kubernetes_keys.h) are read as metadata of
+// cri-dockerd's containers; cri-dockerd also puts the container-name label
+// on sandboxes.
 // cri-shim's own.
 inline constexpr std::string_view kShimPrefix = "io.cri-shim.";
 inline constexpr std::string_view kShimVersion = "io.cri-shim.version";

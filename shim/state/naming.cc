@@ -39,12 +39,6 @@ std::string container_docker_name(const ContainerMetadata& container, const PodM
   return make_name(container.name, pod, container.attempt);
 }
 
-std::string with_random_suffix(std::string_view name, std::uint32_t random) {
-  char suffix[10];
-  std::snprintf(suffix, sizeof suffix, "_%08x", static_cast<unsigned>(random));
-  return std::string(name) + suffix;
-}
-
 std::optional<std::uint32_t> parse_attempt(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::uint64_t value = 0;

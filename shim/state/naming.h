@@ -45,10 +45,6 @@ inline constexpr std::string_view kSandboxContainerName = "POD";
 std::string sandbox_docker_name(const PodMetadata& pod);
 std::string container_docker_name(const ContainerMetadata& container, const PodMetadata& pod);
 
-// `name` + "_" + 8 lowercase hex digits of `random`: cri-dockerd's way out
-// when Docker keeps a name reserved for a container that is already gone.
-std::string with_random_suffix(std::string_view name, std::uint32_t random);
-
 // What cri-dockerd reads out of a name: split on '_' into 6 parts, or 7 when
 // a random suffix was added; the first must be "k8s", the sixth the attempt.
 // A leading '/' (as Docker lists names) is ignored. nullopt otherwise, e.g.

@@ -6,7 +6,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "shim/server/logging.h"
+#include "common/logging.h"
 #include "shim/server/options.h"
 
 using shim::ParsedCommandLine;
@@ -94,9 +94,9 @@ TEST_CASE("config file errors name the file and key") {
 }
 
 TEST_CASE("json_escape makes log payloads safe inside JSON strings") {
-  CHECK(shim::json_escape("plain") == "plain");
-  CHECK(shim::json_escape("a\"b\\c\nd\te") == "a\\\"b\\\\c\\nd\\te");
-  CHECK(shim::json_escape(std::string("\x01", 1)) == "\\u0001");
+  CHECK(common::json_escape("plain") == "plain");
+  CHECK(common::json_escape("a\"b\\c\nd\te") == "a\\\"b\\\\c\\nd\\te");
+  CHECK(common::json_escape(std::string("\x01", 1)) == "\\u0001");
 }
 
 TEST_CASE("network flags: Docker's bridge by default, cni with its dirs") {

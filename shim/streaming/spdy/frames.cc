@@ -251,13 +251,6 @@ std::string serialize(const Frame& frame) {
   return std::visit([](const auto& f) { return encode(f); }, frame);
 }
 
-std::string_view frame_name(const Frame& frame) {
-  static constexpr std::string_view names[] = {"SYN_STREAM", "SYN_REPLY", "RST_STREAM",
-                                               "SETTINGS",   "PING",      "GOAWAY",
-                                               "HEADERS",    "WINDOW_UPDATE", "DATA"};
-  return names[frame.index()];
-}
-
 void FrameParser::feed(std::string_view bytes) {
   // Drop what was consumed before appending, so the buffer stays as large
   // as one frame plus one read, not as large as the connection's history.

@@ -176,7 +176,4 @@ class FrameParser {
   std::optional<std::string> failure_;
 };
 
-// A short name for logs and errors: "SYN_STREAM", "DATA", ...
-std::string_view frame_name(const Frame& frame);
-
 }  // namespace shim::streaming::spdy

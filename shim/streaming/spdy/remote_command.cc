@@ -22,8 +22,6 @@ int protocol_version(std::string_view protocol) {
 
 }  // namespace
 
-bool is_remote_command_protocol(std::string_view protocol) { return protocol_version(protocol) != 0; }
-
 RemoteCommandStreams accept_remote_command(Session& session, std::string_view protocol,
                                            RemoteCommandRequest request,
                                            std::chrono::milliseconds timeout) {

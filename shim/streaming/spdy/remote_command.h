@@ -41,11 +41,6 @@ class StreamCreationTimeout : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// True for the protocols this adapter speaks: "v5.channel.k8s.io" (as v4),
-// "v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
-// "channel.k8s.io" and "" (v1, as kubelet falls back to it).
-bool is_remote_command_protocol(std::string_view protocol);
-
 // Waits up to `timeout` for the expected streams. RemoteCommandStreams::
 // protocol is the one given ("" becomes "channel.k8s.io"). Throws
 // std::invalid_argument for an unknown protocol, StreamCreationTimeout,

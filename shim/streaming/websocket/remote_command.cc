@@ -5,28 +5,8 @@
 #include "shim/streaming/websocket/channel_codec.h"
 #include "shim/streaming/websocket/channel_session.h"
 #include "shim/streaming/websocket/channel_streams.h"
-#include "shim/streaming/websocket/query.h"
 
 namespace shim::streaming::websocket {
-namespace {
-
-bool query_flag(std::string_view target, std::string_view key) {
-  const auto values = query_values(target, key);
-  // Go's FormValue: the first value counts.
-  return !values.empty() && values.front() == "1";
-}
-
-}  // namespace
-
-RemoteCommandOptions remote_command_options_from_query(std::string_view target) {
-  return RemoteCommandOptions{
-      .stdin = query_flag(target, "stdin"),
-      .stdout = query_flag(target, "stdout"),
-      .stderr = query_flag(target, "stderr"),
-      .tty = query_flag(target, "tty"),
-  };
-}
-
 RemoteCommandStreams accept_remote_command(int fd, const UpgradeRequest& request,
                                            std::string_view already_read,
                                            const RemoteCommandOptions& options) {

@@ -19,9 +19,6 @@ struct RemoteCommandOptions {
   bool tty = false;
 };
 
-// kubelet's reading of the query: a parameter is on when its value is "1".
-RemoteCommandOptions remote_command_options_from_query(std::string_view target);
-
 // Takes `fd` (a connected TCP socket) whose upgrade `request` was read,
 // with `already_read` the bytes read past it; answers the WebSocket
 // handshake with one of remote_command_protocols() (the client's first

@@ -43,11 +43,10 @@ TEST_CASE("a container that ran longer than the reset time starts over at the in
 TEST_CASE("since-update back-off (image pulls) counts from the last failure") {
   Backoff backoff(10s, 300s, 24h);
   int64_t t = 1000 * kSecond;
-  CHECK_FALSE(backoff.in_backoff_since_update("img", t));
+  CHECK(backoff.remaining_since_update("img", t) == 0s);
   backoff.next("img", t, t);
-  CHECK(backoff.in_backoff_since_update("img", t + 5 * kSecond));
   CHECK(backoff.remaining_since_update("img", t + 4 * kSecond) == 6s);
-  CHECK_FALSE(backoff.in_backoff_since_update("img", t + 10 * kSecond));
+  CHECK(backoff.remaining_since_update("img", t + 10 * kSecond) == 0s);
 }
 
 TEST_CASE("forget_prefix drops a pod's entries only") {

@@ -109,13 +109,3 @@ TEST_CASE("port-forward ports from the query, as kubelet parses them") {
   CHECK_THROWS_WITH(ws::port_forward_ports_from_query("/pf?port=80,x"), "unable to parse \"80,x\" as a port");
   CHECK_THROWS_AS(ws::port_forward_ports_from_query("/pf?port=-1"), std::invalid_argument);
 }
-
-TEST_CASE("remote command options from the query: on when \"1\"") {
-  const auto options = ws::remote_command_options_from_query("/exec/t?stdin=1&stdout=1&stderr=true&tty=1");
-  CHECK(options.stdin);
-  CHECK(options.stdout);
-  CHECK_FALSE(options.stderr);
-  CHECK(options.tty);
-  const auto none = ws::remote_command_options_from_query("/exec/t");
-  CHECK_FALSE((none.stdin || none.stdout || none.stderr || none.tty));
-}

@@ -1,4 +1,4 @@
-#include "shim/server/logging.h"
+#include "common/logging.h"
 
 #include <chrono>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-namespace shim {
+namespace common {
 namespace {
 
 // {"time":"2026-11-29T01:02:03.123456Z","level":"info","msg":"..."}
@@ -82,4 +82,4 @@ void init_logging(const std::string& level, const std::string& format, const std
   spdlog::set_default_logger(std::move(logger));
 }
 
-}  // namespace shim
+}  // namespace common

@@ -1,4 +1,4 @@
-#include "shim/server/memory_trim.h"
+#include "common/memory_trim.h"
 
 #include <malloc.h>
 #include <sys/mman.h>
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-namespace shim {
+namespace common {
 namespace {
 
 struct Mapping {
@@ -71,4 +71,4 @@ void limit_malloc_retention() {
   ::mallopt(M_TRIM_THRESHOLD, 128 << 10);
 }
 
-}  // namespace shim
+}  // namespace common

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace shim {
+namespace common {
 
 // Throws std::invalid_argument for an unknown level or format. `name` is
 // the logger's (cri-shim, node-agent).
@@ -13,4 +13,4 @@ void init_logging(const std::string& level, const std::string& format, const std
 // Escapes `text` for use inside a JSON string literal (no quotes added).
 std::string json_escape(const std::string& text);
 
-}  // namespace shim
+}  // namespace common

@@ -8,7 +8,7 @@
 
 #include <cstddef>
 
-namespace shim {
+namespace common {
 
 // Drops the resident pages of every read-only, file-backed mapping that
 // holds no private (copy-on-write) pages. Returns the KiB dropped.
@@ -21,4 +21,4 @@ std::size_t drop_startup_code_pages();
 // stay in the heap) and a 128 KiB trim threshold. Call before any thread.
 void limit_malloc_retention();
 
-}  // namespace shim
+}  // namespace common

@@ -4,7 +4,7 @@
 
 #include <signal.h>
 
-namespace shim {
+namespace common {
 
 // Blocks the stop signals in this thread and every thread started after it,
 // so that only the thread calling sigwait() on the returned set receives
@@ -12,4 +12,4 @@ namespace shim {
 // death). Call first in main, before any thread starts.
 sigset_t block_stop_signals();
 
-}  // namespace shim
+}  // namespace common

@@ -1,8 +1,8 @@
-#include "shim/server/stop_signals.h"
+#include "common/stop_signals.h"
 
 #include <pthread.h>
 
-namespace shim {
+namespace common {
 
 sigset_t block_stop_signals() {
   sigset_t set;
@@ -14,4 +14,4 @@ sigset_t block_stop_signals() {
   return set;
 }
 
-}  // namespace shim
+}  // namespace common
