@@ -1,5 +1,4 @@
-// Small text encodings the Docker API needs: base64 (X-Registry-Auth),
-// URL query escaping, image reference splitting, API version comparison,
+// Small text encodings the Docker API needs: URL query escaping, image reference splitting, API version comparison,
 // and splitting a streamed body into JSON lines.
 #pragma once
 
@@ -9,12 +8,6 @@
 #include <utility>
 
 namespace docker::detail {
-
-// RFC 4648 base64 with padding; `url_safe` selects the "-_" alphabet that
-// Go's base64.URLEncoding (Docker's X-Registry-Auth) uses.
-std::string base64_encode(std::string_view data, bool url_safe);
-// Accepts both alphabets, with or without padding; throws std::invalid_argument.
-std::string base64_decode(std::string_view text);
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);

@@ -6,6 +6,7 @@
 
 #include <string_view>
 
+#include "common/base64.h"
 #include "docker-client/encoding.h"
 
 namespace docker {
@@ -255,15 +256,13 @@ json to_json(const RegistryAuth& a) {
   std::string user = a.username, pass = a.password;
   if (!a.auth.empty() && user.empty() && pass.empty()) {
     // "auth" is base64("user:password"), as in ~/.docker/config.json.
-    try {
-      std::string decoded = detail::base64_decode(a.auth);
-      auto colon = decoded.find(':');
+    // Not base64: passed on as is, for the registry to judge.
+    if (const auto decoded = common::base64_decode(a.auth)) {
+      const auto colon = decoded->find(':');
       if (colon != std::string::npos) {
-        user = decoded.substr(0, colon);
-        pass = decoded.substr(colon + 1);
+        user = decoded->substr(0, colon);
+        pass = decoded->substr(colon + 1);
       }
-    } catch (const std::invalid_argument&) {
-      // Not base64: pass it on as is and let the registry judge it.
     }
   }
   json j = json::object();
@@ -277,7 +276,7 @@ json to_json(const RegistryAuth& a) {
 }
 
 std::string encode_registry_auth(const RegistryAuth& auth) {
-  return detail::base64_encode(to_json(auth).dump(), /*url_safe=*/true);
+  return common::base64_encode(to_json(auth).dump(), common::Base64Alphabet::kUrl);
 }
 
 std::string encode_filters(const Filters& filters) {

@@ -4,7 +4,7 @@
 // each keeps the whole reply in `raw` for verbose CRI answers. Request types
 // are serialised by to_json; a field left empty/zero is omitted so that
 // dockerd applies its own default. Times are kept as Docker sends them
-// (RFC 3339 with nanoseconds) and converted by time_util.h.
+// (RFC 3339 with nanoseconds) and converted by common/rfc3339.h.
 #pragma once
 
 #include <cstdint>

@@ -1,18 +1,10 @@
 #include "agent/runtime/env_vars.h"
 
 #include <stdexcept>
+#include "common/strings.h"
 
 namespace agent::runtime {
 namespace {
-
-std::string join(const std::vector<std::string>& list, char sep) {
-  std::string out;
-  for (const auto& s : list) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
 
 const std::string* find_env(const std::vector<std::pair<std::string, std::string>>& env, const std::string& name) {
   for (const auto& [k, v] : env)
@@ -61,7 +53,7 @@ std::string field_ref_value(const pod::Pod& pod, const std::string& field_path, 
   if (field_path == "spec.nodeName") return pod.spec.node_name.empty() ? env.node_name : pod.spec.node_name;
   if (field_path == "spec.serviceAccountName") return "";  // node-agent pods have no service account
   if (field_path == "status.podIP") return env.pod_ip.empty() && !env.pod_ips.empty() ? env.pod_ips.front() : env.pod_ip;
-  if (field_path == "status.podIPs") return env.pod_ips.empty() ? env.pod_ip : join(env.pod_ips, ',');
+  if (field_path == "status.podIPs") return env.pod_ips.empty() ? env.pod_ip : common::join(env.pod_ips, ",");
   if (field_path == "status.hostIP" || field_path == "status.hostIPs") return env.host_ip;
   throw std::invalid_argument("env fieldRef \"" + field_path + "\" is not supported by node-agent");
 }

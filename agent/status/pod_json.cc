@@ -2,30 +2,20 @@
 // the shape the Kubernetes API serialises it. Field names, which fields are
 // always present and which are omitted when empty follow core/v1's JSON
 // tags (`omitempty`), so tools that read a kubelet's /pods read ours.
-#include <ctime>
-
 #include "agent/status/status_manager.h"
+#include "common/rfc3339.h"
 
 namespace agent::status {
 namespace {
 
 using nlohmann::json;
 
-// RFC 3339 in UTC, second precision, as metav1.Time marshals.
-std::string rfc3339(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 void put_string(json& j, const char* key, const std::string& value) {
   if (!value.empty()) j[key] = value;
 }
 void put_time(json& j, const char* key, int64_t unix_seconds) {
-  if (unix_seconds != 0) j[key] = rfc3339(unix_seconds);
+  // Whole seconds print without a fraction: RFC 3339 as metav1.Time marshals.
+  if (unix_seconds != 0) j[key] = common::format_rfc3339_nanos(unix_seconds * 1'000'000'000);
 }
 template <typename T>
 void put_optional(json& j, const char* key, const std::optional<T>& value) {

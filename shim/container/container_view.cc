@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 #include "shim/container/resources.h"
 #include "shim/container/start_failure.h"
 #include "shim/server/call.h"
@@ -41,7 +41,7 @@ bool names_image_id(std::string_view image) {
 }
 
 std::int64_t created_nanos(const docker::ContainerInspect& inspect) {
-  return created_at_from(inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0));
+  return created_at_from(inspect.config.labels, common::try_parse_rfc3339_nanos(inspect.created).value_or(0));
 }
 
 std::string reason_for(const docker::ContainerState& state) {
@@ -123,7 +123,7 @@ void fill_container_status_from_inspect(const docker::ContainerInspect& inspect,
   status->set_state(state);
   const std::int64_t created_at = created_nanos(inspect);
   status->set_created_at(created_at);
-  status->set_started_at(docker::try_parse_rfc3339_nanos(inspect.state.started_at).value_or(0));
+  status->set_started_at(common::try_parse_rfc3339_nanos(inspect.state.started_at).value_or(0));
   if (failed_to_start(inspect.state)) {
     // It never ran, so it has no times of its own; dockershim's choice,
     // which kubelet expects: the run began and ended when it was created.
@@ -133,7 +133,7 @@ void fill_container_status_from_inspect(const docker::ContainerInspect& inspect,
     status->set_reason(std::string(kContainerCannotRun));
     status->set_message(inspect.state.error);
   } else if (state == cri::CONTAINER_EXITED) {
-    status->set_finished_at(docker::try_parse_rfc3339_nanos(inspect.state.finished_at).value_or(0));
+    status->set_finished_at(common::try_parse_rfc3339_nanos(inspect.state.finished_at).value_or(0));
     status->set_exit_code(inspect.state.exit_code);
     status->set_reason(reason_for(inspect.state));
     status->set_message(inspect.state.error);

@@ -1,6 +1,6 @@
 #include "shim/logs/cri_log_record.h"
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 
 namespace shim {
 
@@ -13,7 +13,7 @@ std::string_view to_string(LogTag tag) { return tag == LogTag::kPartial ? "P" : 
 void append_cri_log_record(UnixNanos time, LogStream stream, LogTag tag, std::string_view content,
                            std::string& out) {
   // Docker and the CRI log format share Go's RFC3339Nano layout.
-  out += docker::format_rfc3339_nanos(time);
+  out += common::format_rfc3339_nanos(time);
   out += ' ';
   out += to_string(stream);
   out += ' ';
@@ -39,7 +39,7 @@ std::optional<CriLogRecord> parse_cri_log_line(std::string_view line) {
   if (!next_field(time_text) || !next_field(stream_text) || !next_field(tag_text)) return std::nullopt;
 
   CriLogRecord record;
-  const auto time = docker::try_parse_rfc3339_nanos(time_text);
+  const auto time = common::try_parse_rfc3339_nanos(time_text);
   if (!time) return std::nullopt;
   record.time = *time;
 

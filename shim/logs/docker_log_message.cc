@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 
 namespace shim {
 
@@ -10,7 +10,7 @@ std::optional<DockerLogMessage> parse_docker_log_message(std::string_view frame)
   // Docker uses a fixed layout, but accept any RFC3339Nano up to the space.
   const auto space = frame.find(' ');
   if (space == std::string_view::npos || space == 0) return std::nullopt;
-  const auto time = docker::try_parse_rfc3339_nanos(frame.substr(0, space));
+  const auto time = common::try_parse_rfc3339_nanos(frame.substr(0, space));
   if (!time) return std::nullopt;
   return DockerLogMessage{*time, frame.substr(space + 1)};
 }

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/strings.h"
 #include "shim/network/cni_plugin_exec.h"
 
 namespace shim::network {
@@ -19,15 +20,8 @@ std::string cni_args_for(const PodNetworkRequest& request) {
 }  // namespace
 
 std::vector<std::string> split_dir_list(const std::string& list) {
-  std::vector<std::string> dirs;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const auto end = list.find(':', start);
-    auto part = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!part.empty()) dirs.push_back(part);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
+  auto dirs = common::split(list, ':');
+  std::erase_if(dirs, [](const std::string& dir) { return dir.empty(); });
   return dirs;
 }
 

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "common/strings.h"
 #include "shim/network/cni_result.h"
 
 extern char** environ;
@@ -55,11 +56,6 @@ std::vector<std::string> plugin_environment(const PluginCall& call) {
   env.push_back("CNI_ARGS=" + call.args);
   env.push_back("CNI_PATH=" + path);
   return env;
-}
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
 }
 
 }  // namespace
@@ -178,7 +174,7 @@ std::string exec_plugin(const std::string& path, const PluginCall& call) {
   }
   std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
                                       : "was killed by signal " + std::to_string(WTERMSIG(status));
-  std::string said = trimmed(err.empty() ? out : err);
+  const std::string said(common::trim(err.empty() ? out : err, " \n"));
   throw CniPluginError(0, "CNI plugin " + path + " (" + call.command + ") " + how +
                               (said.empty() ? "" : ": " + said));
 }

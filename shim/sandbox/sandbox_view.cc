@@ -1,6 +1,6 @@
 #include "shim/sandbox/sandbox_view.h"
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 #include "shim/server/call.h"
 #include "shim/state/cri_metadata.h"
 #include "shim/state/labels.h"
@@ -50,7 +50,7 @@ void fill_sandbox_status(const docker::ContainerInspect& inspect, cri::PodSandbo
   copy_to_proto(*metadata, status->mutable_metadata());
   status->set_state(sandbox_state(inspect.state));
   status->set_created_at(created_at_from(
-      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
+      inspect.config.labels, common::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
 
   const bool host_network = inspect.host_config.network_mode == "host";
   if (!host_network && inspect.state.running) {
@@ -78,7 +78,7 @@ bool fill_pod_sandbox(const docker::ContainerInspect& inspect, cri::PodSandbox* 
   copy_to_proto(*metadata, out->mutable_metadata());
   out->set_state(sandbox_state(inspect.state));
   out->set_created_at(created_at_from(
-      inspect.config.labels, docker::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
+      inspect.config.labels, common::try_parse_rfc3339_nanos(inspect.created).value_or(0)));
   const CriLabels cri = split_docker_labels(inspect.config.labels);
   copy_to_proto(cri.labels, out->mutable_labels());
   copy_to_proto(cri.annotations, out->mutable_annotations());

@@ -1,20 +1,10 @@
 #include "shim/stats/cgroup_paths.h"
 
 #include <sstream>
+#include "common/strings.h"
 
 namespace shim::stats {
 namespace {
-
-std::vector<std::string> split(std::string_view text, char separator) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const auto end = text.find(separator, start);
-    parts.emplace_back(text.substr(start, end == std::string_view::npos ? text.npos : end - start));
-    if (end == std::string_view::npos) return parts;
-    start = end + 1;
-  }
-}
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
 std::string unescape_octal(const std::string& field) {
@@ -48,7 +38,7 @@ std::string dir_under(const CgroupMount& mount, const std::string& path) {
 
 std::map<std::string, std::string> parse_proc_cgroup(std::string_view content) {
   std::map<std::string, std::string> out;
-  for (const auto& line : split(content, '\n')) {
+  for (const auto& line : common::split(content, '\n')) {
     const auto first = line.find(':');
     if (first == std::string::npos) continue;
     const auto second = line.find(':', first + 1);
@@ -59,14 +49,14 @@ std::map<std::string, std::string> parse_proc_cgroup(std::string_view content) {
       out[""] = path;
       continue;
     }
-    for (const auto& controller : split(controllers, ',')) out[controller] = path;
+    for (const auto& controller : common::split(controllers, ',')) out[controller] = path;
   }
   return out;
 }
 
 std::vector<CgroupMount> parse_cgroup_mounts(std::string_view mountinfo) {
   std::vector<CgroupMount> mounts;
-  for (const auto& line : split(mountinfo, '\n')) {
+  for (const auto& line : common::split(mountinfo, '\n')) {
     // id parent major:minor root mount-point options [optional...] - fstype source super-options
     const auto dash = line.find(" - ");
     if (dash == std::string::npos) continue;
@@ -81,7 +71,7 @@ std::vector<CgroupMount> parse_cgroup_mounts(std::string_view mountinfo) {
     mount.mount_point = unescape_octal(mount_point);
     mount.v2 = fstype == "cgroup2";
     if (!mount.v2)
-      for (const auto& option : split(super_options, ','))
+      for (const auto& option : common::split(super_options, ','))
         if (option != "rw" && option != "ro" && !option.empty()) mount.controllers.push_back(option);
     mounts.push_back(std::move(mount));
   }

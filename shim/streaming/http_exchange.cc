@@ -12,6 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
+#include "common/strings.h"
 
 namespace shim::streaming {
 namespace {
@@ -82,13 +83,6 @@ bool send_all(int fd, std::string_view data) {
   return true;
 }
 
-std::string trim(std::string_view text) {
-  const auto begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return {};
-  const auto end = text.find_last_not_of(" \t");
-  return std::string(text.substr(begin, end - begin + 1));
-}
-
 }  // namespace
 
 IncomingRequest read_http_request(int fd, std::chrono::milliseconds timeout) {
@@ -136,15 +130,8 @@ std::vector<std::string> header_values(const websocket::UpgradeRequest& request,
   const auto range = request.equal_range(boost::beast::string_view(name.data(), name.size()));
   for (auto it = range.first; it != range.second; ++it) {
     const std::string_view all(it->value().data(), it->value().size());
-    std::size_t start = 0;
-    while (start <= all.size()) {
-      const auto comma = all.find(',', start);
-      const auto piece = trim(all.substr(start, comma == std::string_view::npos ? all.npos
-                                                                                : comma - start));
-      if (!piece.empty()) values.push_back(piece);
-      if (comma == std::string_view::npos) break;
-      start = comma + 1;
-    }
+    for (const auto& piece : common::split(all, ','))
+      if (const auto value = common::trim(piece); !value.empty()) values.emplace_back(value);
   }
   return values;
 }

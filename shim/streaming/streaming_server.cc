@@ -17,6 +17,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/strings.h"
 #include "shim/streaming/http_exchange.h"
 #include "shim/streaming/spdy/port_forward.h"
 #include "shim/streaming/spdy/remote_command.h"
@@ -70,12 +71,6 @@ std::string negotiate(const std::vector<std::string>& offered,
     if (std::find(supported.begin(), supported.end(), protocol) != supported.end())
       return protocol;
   return {};
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
 }
 
 }  // namespace
@@ -269,8 +264,8 @@ void StreamingServer::Shared::serve_spdy(int fd, IncomingRequest incoming, Strea
                         offered.empty() ? "unable to upgrade: " + std::string(kProtocolHeader) +
                                               " is required\n"
                                         : "unable to upgrade: unable to negotiate protocol: client "
-                                          "supports [" + join(offered) + "], server accepts [" +
-                                              join(supported) + "]\n",
+                                          "supports [" + common::join(offered, ", ") + "], server accepts [" +
+                                              common::join(supported, ", ") + "]\n",
                         headers);
     ::close(fd);
     return;

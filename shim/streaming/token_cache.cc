@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "common/base64.h"
+
 namespace shim::streaming {
 
 std::string make_token() {
@@ -19,21 +21,8 @@ std::string make_token() {
     }
     got += static_cast<std::size_t>(n);
   }
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string token;
-  std::uint32_t bits = 0;
-  int held = 0;
-  for (const unsigned char byte : bytes) {
-    bits = (bits << 8) | byte;
-    held += 8;
-    while (held >= 6) {
-      held -= 6;
-      token += kAlphabet[(bits >> held) & 63];
-    }
-  }
-  if (held > 0) token += kAlphabet[(bits << (6 - held)) & 63];
-  return token;
+  return common::base64_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                               common::Base64Alphabet::kUrl, /*padded=*/false);
 }
 
 void TokenCache::drop_expired(Clock::time_point now) {

@@ -15,7 +15,7 @@
 
 #include "docker-client/client.h"
 #include "docker-client/encoding.h"
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 
 using namespace docker;
 using namespace std::chrono_literals;
@@ -209,7 +209,7 @@ TEST_CASE("container lifecycle: create, start, wait, logs, inspect, stop, remove
   auto before = c.inspect_container(created.id);
   CHECK(before.state.status == "created");
   CHECK(before.name == req.name);
-  CHECK(parse_rfc3339_nanos(before.state.started_at) == 0);
+  CHECK(common::parse_rfc3339_nanos(before.state.started_at) == 0);
   CHECK(before.config.labels.at("cri-shim-test") == run_id());
 
   c.start_container(created.id);
@@ -221,8 +221,8 @@ TEST_CASE("container lifecycle: create, start, wait, logs, inspect, stop, remove
   CHECK(after.state.exit_code == 3);
   // Not finished >= started: dockerd stamps StartedAt after the start
   // completes, so a process that exits at once can "finish" before it "started".
-  CHECK(parse_rfc3339_nanos(after.state.finished_at) > 0);
-  CHECK(parse_rfc3339_nanos(after.state.started_at) > 0);
+  CHECK(common::parse_rfc3339_nanos(after.state.finished_at) > 0);
+  CHECK(common::parse_rfc3339_nanos(after.state.started_at) > 0);
 
   for (std::optional<bool> tty : {std::optional<bool>{}, std::optional<bool>{false}}) {
     LogOptions lo;

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "docker-client/json_mapping.h"
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 #include "docker-client/types.h"
 
 using namespace docker;
@@ -63,7 +63,7 @@ TEST_CASE("image list and inspect with nulls") {
   CHECK(img.size == 1982256);
   CHECK(img.config.cmd.empty());  // null
   CHECK(img.config.volumes.empty());
-  CHECK(parse_rfc3339_nanos(img.created) > 0);
+  CHECK(common::parse_rfc3339_nanos(img.created) > 0);
 
   auto full = json::parse(R"({"Id":"sha256:x","Config":{"User":"1003:1004","Env":["PATH=/bin"],
       "Entrypoint":"/entry.sh","Cmd":["a","b"],"WorkingDir":"/w","Labels":{"l":"v"},
@@ -79,7 +79,7 @@ TEST_CASE("image list and inspect with nulls") {
 TEST_CASE("container inspect: created and running") {
   auto created = sample("container_created.json").get<ContainerInspect>();
   CHECK(created.state.status == "created");
-  CHECK(parse_rfc3339_nanos(created.state.started_at) == 0);
+  CHECK(common::parse_rfc3339_nanos(created.state.started_at) == 0);
   CHECK(created.host_config.binds.empty());  // null
   CHECK(created.host_config.cap_add.empty());
   CHECK(created.host_config.oom_score_adj == 0);
@@ -100,8 +100,8 @@ TEST_CASE("container inspect: created and running") {
   CHECK(c.name == "sample-3843");
   CHECK(c.state.running);
   CHECK(c.state.pid == 6797);
-  CHECK(parse_rfc3339_nanos(c.state.started_at) == 1795917090696687283LL);
-  CHECK(parse_rfc3339_nanos(c.state.finished_at) == 0);
+  CHECK(common::parse_rfc3339_nanos(c.state.started_at) == 1795917090696687283LL);
+  CHECK(common::parse_rfc3339_nanos(c.state.finished_at) == 0);
   CHECK(c.config.labels.at("io.kubernetes.pod.name") == "web");
   CHECK(c.config.cmd == std::vector<std::string>{"/bin/sleep", "30"});
   CHECK(c.host_config.network_mode == "none");

@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "docker-client/client.h"
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 #include "shim/logs/cri_log_record.h"
 #include "shim/logs/log_manager.h"
 #include "shim/server/call.h"
@@ -116,7 +116,7 @@ std::vector<DockerMessage> docker_messages(const std::string& id) {
   options.timestamps = true;
   docker_client().container_logs(id, options, [&](const docker::OutputChunk& chunk) {
     const auto space = chunk.data.find(' ');
-    out.push_back({docker::parse_rfc3339_nanos(chunk.data.substr(0, space)),
+    out.push_back({common::parse_rfc3339_nanos(chunk.data.substr(0, space)),
                    chunk.stream == docker::StreamKind::Stderr ? LogStream::kStderr
                                                               : LogStream::kStdout,
                    chunk.data.substr(space + 1)});

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <vector>
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 #include "shim/logs/docker_log_message.h"
 #include "shim/logs/log_position.h"
 
@@ -18,7 +18,7 @@ using namespace shim;
 
 namespace {
 
-UnixNanos t(const char* text) { return docker::parse_rfc3339_nanos(text); }
+UnixNanos t(const char* text) { return common::parse_rfc3339_nanos(text); }
 
 std::string temp_dir() {
   static int counter = 0;

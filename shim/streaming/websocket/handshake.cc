@@ -4,20 +4,12 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include "common/strings.h"
 
 namespace shim::streaming::websocket {
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace {
-
-std::string join(const auto& items) {
-  std::string out = "[";
-  for (const auto& item : items) {
-    if (out.size() > 1) out += ' ';
-    out += item;
-  }
-  return out + "]";
-}
 
 // Answers 400 with `reason` as the body, closes, throws HandshakeError.
 [[noreturn]] void refuse(boost::asio::io_context& io, WebSocketStream& ws,
@@ -49,8 +41,8 @@ std::string negotiate_handshake(boost::asio::io_context& io, WebSocketStream& ws
   const auto chosen = choose_protocol(offered, supported);
   if (!chosen) {
     refuse(io, ws, request,
-           "requested protocol(s) are not supported: " + join(offered) + "; supports " +
-               join(supported));
+           "requested protocol(s) are not supported: [" + common::join(offered, " ") + "]; supports [" +
+               common::join(supported, " ") + "]");
   }
 
   beast::websocket::stream_base::timeout timeouts;

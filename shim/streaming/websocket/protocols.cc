@@ -4,6 +4,7 @@
 #include <array>
 
 #include <boost/beast/http/field.hpp>
+#include "common/strings.h"
 
 namespace shim::streaming::websocket {
 namespace {
@@ -11,13 +12,6 @@ namespace {
 constexpr std::array<std::string_view, 5> kRemoteCommand = {
     kChannelV5, kChannelV4, kBase64ChannelV4, kChannelV1, kBase64ChannelV1};
 constexpr std::array<std::string_view, 2> kPortForward = {kChannelV4, kBase64ChannelV4};
-
-std::string_view trim(std::string_view s) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
-  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 }  // namespace
 
@@ -28,13 +22,8 @@ std::vector<std::string> offered_protocols(const UpgradeRequest& request) {
   std::vector<std::string> offered;
   auto [first, last] = request.equal_range(boost::beast::http::field::sec_websocket_protocol);
   for (auto it = first; it != last; ++it) {
-    std::string_view list(it->value().data(), it->value().size());
-    while (!list.empty()) {
-      const auto comma = list.find(',');
-      const auto item = trim(list.substr(0, comma));
-      if (!item.empty()) offered.emplace_back(item);
-      list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    }
+    for (const auto& piece : common::split(std::string_view(it->value().data(), it->value().size()), ','))
+      if (const auto item = common::trim(piece); !item.empty()) offered.emplace_back(item);
   }
   return offered;
 }

@@ -1,10 +1,10 @@
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 
-namespace docker {
+namespace common {
 
 namespace {
 
@@ -144,4 +144,4 @@ std::string format_rfc3339_nanos(std::int64_t unix_nanos) {
   return out;
 }
 
-}  // namespace docker
+}  // namespace common

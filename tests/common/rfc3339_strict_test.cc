@@ -2,10 +2,10 @@
 
 #include <cstdint>
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 
-using docker::format_rfc3339_nanos;
-using docker::try_parse_rfc3339_nanos;
+using common::format_rfc3339_nanos;
+using common::try_parse_rfc3339_nanos;
 
 namespace {
 constexpr std::int64_t kSecond = 1'000'000'000;

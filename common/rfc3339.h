@@ -1,4 +1,5 @@
-// Docker's timestamps <-> unix nanoseconds.
+// RFC 3339 times <-> unix nanoseconds, as Docker and the Kubernetes API
+// write them.
 //
 // dockerd writes times as Go's RFC3339Nano: "2026-11-29T01:15:41.551099732Z",
 // sometimes with an offset ("+00:00", "-07:00") and fewer fraction digits.
@@ -10,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace docker {
+namespace common {
 
 // Unix nanoseconds; 0 for "" and for Go's zero time. nullopt when malformed.
 std::optional<std::int64_t> try_parse_rfc3339_nanos(std::string_view text);
@@ -22,4 +23,4 @@ std::int64_t parse_rfc3339_nanos(std::string_view text);
 // no fraction at all for whole seconds ("2026-11-29T01:15:41.5510997Z").
 std::string format_rfc3339_nanos(std::int64_t unix_nanos);
 
-}  // namespace docker
+}  // namespace common

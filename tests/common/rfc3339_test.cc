@@ -2,9 +2,9 @@
 
 #include <stdexcept>
 
-#include "docker-client/time_util.h"
+#include "common/rfc3339.h"
 
-using namespace docker;
+using namespace common;
 
 TEST_CASE("RFC 3339 with nanoseconds parses to unix nanos") {
   CHECK(parse_rfc3339_nanos("1970-01-01T00:00:00Z") == 0);
