@@ -22,7 +22,9 @@
 // 256 MiB of random bytes, pushed to the test registry at start) and
 // removes it, again and again. ListPodSandbox and ListContainers on cri-shim
 // are each timed interleaved with the raw GET /containers/json of the same
-// kind, quiet first, then busy (CRI_SHIM_BENCH_BUSY_SECONDS, 30 s).
+// kind, quiet first, then busy (CRI_SHIM_BENCH_BUSY_SECONDS, 30 s), and so
+// is the same ListContainers answered by replay-cri-server, a server that
+// does no work: the floor of any gRPC answer on a machine that busy.
 //
 // Goal (issue 12): under load, list p99 <= 5 ms while the raw list slows
 // down. (The quiet list goal, p50 <= 1 ms, is lifecycle-bench's: here the
@@ -47,6 +49,7 @@
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
 #include "bench/raw_pods.h"
+#include "bench/replay_answers.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
 
@@ -434,8 +437,22 @@ int main(int argc, char** argv) {
       cri::ListContainersResponse containers;
       bench::check(runtime->ListContainers(bench::context().get(), {}, &containers), "ListContainers");
     };
+    // The same list from replay-cri-server (replay_answers.h): what any
+    // gRPC server's answer costs while dockerd keeps the cores busy.
+    for (int i = 0; i < 10; ++i) {  // the new shim's entries built once
+      list_sandboxes();
+      list_containers();
+    }
+    const std::string recorded = run_scope.dir() + "/replay";
+    bench::record_replay_answers(*runtime, "", recorded);
+    support::ShimProcess replay(bench::replay_server_binary(), run_scope.endpoint(), {"--replay", recorded});
+    const auto replay_runtime = replay.runtime();
+    const auto replay_list_containers = [&] {
+      cri::ListContainersResponse containers;
+      bench::check(replay_runtime->ListContainers(bench::context().get(), {}, &containers), "ListContainers");
+    };
     struct Lists {
-      bench::Comparison sandboxes, containers, floor;
+      bench::Comparison sandboxes, containers, floor, replay;
     };
     // Each CRI list beside the raw list of the same kind, 20 ms apart.
     const auto measure = [&](int for_seconds) {
@@ -448,13 +465,11 @@ int main(int argc, char** argv) {
                             std::chrono::milliseconds(20));
         // The floor: a CRI call that does no work, beside Docker's ping.
         bench::measure_pair(l.floor, i, [&] { bench::round_trip_without_work(*runtime); }, [&] { docker.ping(); }, std::chrono::milliseconds(20));
+        bench::measure_pair(l.replay, i, replay_list_containers, [&] { raw_list("container"); },
+                            std::chrono::milliseconds(20));
       }
       return l;
     };
-    for (int i = 0; i < 10; ++i) {  // the new shim's entries built once
-      list_sandboxes();
-      list_containers();
-    }
     const auto quiet = measure(std::max(5, busy_seconds / 3));
     std::atomic<bool> stop{false};
     std::atomic<int> made{0}, pulls{0};
@@ -510,9 +525,11 @@ int main(int argc, char** argv) {
     line("ListPodSandbox, quiet dockerd", quiet.sandboxes);
     line("ListContainers, quiet dockerd", quiet.containers);
     line("round trip, quiet (raw: ping)", quiet.floor);
+    line("ListContainers from replay, quiet", quiet.replay);
     line("ListPodSandbox, busy dockerd", busy.sandboxes);
     line("ListContainers, busy dockerd", busy.containers);
     line("round trip, busy (raw: ping)", busy.floor);
+    line("ListContainers from replay, busy", busy.replay);
     const double busy_p99 = std::max(busy.sandboxes.shim.percentile(99), busy.containers.shim.percentile(99));
     std::printf("  goal: busy list p99 <= %.0f us: %s (%.0f us); raw list p99 slowed by %.1fx\n",
                 kBusyListGoalMicros, busy_p99 <= kBusyListGoalMicros ? "met" : "NOT met", busy_p99,

@@ -36,6 +36,7 @@
 #include "bench/cri_call.h"
 #include "bench/cri_pods.h"
 #include "bench/raw_pods.h"
+#include "bench/replay_answers.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
 
@@ -65,36 +66,6 @@ double seconds_since(std::chrono::steady_clock::time_point begin) {
 struct ShimPod {
   std::string sandbox, container;
 };
-
-// Another program built beside this one.
-std::string sibling_binary(const std::string& name) {
-  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / name).string();
-}
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream file(path, std::ios::binary);
-  file << bytes;
-  if (!file) throw std::runtime_error("cannot write " + path);
-}
-
-// cri-shim's answers to the calls replay-cri-server replays, into `dir`.
-void record_answers(cri::RuntimeService::Stub& runtime, const std::string& container, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  cri::VersionResponse version;
-  bench::check(runtime.Version(bench::context().get(), {}, &version), "Version");
-  write_file(dir + "/version.bin", version.SerializeAsString());
-  cri::ListPodSandboxResponse sandboxes;
-  bench::check(runtime.ListPodSandbox(bench::context().get(), {}, &sandboxes), "ListPodSandbox");
-  write_file(dir + "/list_pod_sandbox.bin", sandboxes.SerializeAsString());
-  cri::ListContainersResponse containers;
-  bench::check(runtime.ListContainers(bench::context().get(), {}, &containers), "ListContainers");
-  write_file(dir + "/list_containers.bin", containers.SerializeAsString());
-  cri::ContainerStatusRequest request;
-  request.set_container_id(container);
-  cri::ContainerStatusResponse status;
-  bench::check(runtime.ContainerStatus(bench::context().get(), request, &status), "ContainerStatus");
-  write_file(dir + "/container_status.bin", status.SerializeAsString());
-}
 
 }  // namespace
 
@@ -170,8 +141,8 @@ int main(int argc, char** argv) {
     // machine whatever the server does, and how much of it is cri-shim's.
     {
       const std::string recorded = dir + "/replay";
-      record_answers(*runtime, pods[0].container, recorded);
-      support::ShimProcess replay(sibling_binary("replay-cri-server"), run_scope.endpoint(), {"--replay", recorded});
+      bench::record_replay_answers(*runtime, pods[0].container, recorded);
+      support::ShimProcess replay(bench::replay_server_binary(), run_scope.endpoint(), {"--replay", recorded});
       auto ideal = replay.runtime();
       bench::CriPods ideal_cri(*ideal, run, dir + "/logs", image);
       const std::string same = "the same answer from replay-cri-server (a gRPC server that does no work)";

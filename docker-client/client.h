@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/endpoint.h"
 #include "docker-client/call_options.h"
 #include "docker-client/error.h"
 #include "docker-client/hijacked_stream.h"
@@ -28,14 +29,11 @@ namespace docker {
 inline constexpr const char* kNewestApiVersion = "1.45";
 inline constexpr const char* kOldestApiVersion = "1.40";
 
-// "unix:///var/run/docker.sock", "/var/run/docker.sock", "tcp://127.0.0.1:2375".
-struct Endpoint {
-  enum class Kind { Unix, Tcp } kind = Kind::Unix;
-  std::string path;  // unix
-  std::string host;  // tcp
-  std::string port;  // tcp
+// dockerd's address in the forms DOCKER_HOST and cri-dockerd's
+// --docker-endpoint take (common/endpoint.h): "unix:///var/run/docker.sock",
+// "/var/run/docker.sock", "tcp://127.0.0.1:2375", "http://host" (port 2375).
+struct Endpoint : common::Endpoint {
   static Endpoint parse(const std::string& uri);  // throws std::invalid_argument
-  std::string to_string() const;
 };
 
 struct ClientOptions {

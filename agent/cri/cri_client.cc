@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "agent/metrics/registry.h"
+#include "common/endpoint.h"
 
 namespace agent::cri {
 
@@ -11,10 +12,11 @@ namespace {
 
 constexpr int kMaxMessageBytes = 16 * 1024 * 1024;  // as kubelet
 
+// kubelet's --container-runtime-endpoint forms: unix:///path, /path or
+// tcp://host:port (common/endpoint.h), in gRPC's form.
 std::string grpc_target(const std::string& endpoint) {
-  if (endpoint.rfind("unix://", 0) == 0) return endpoint;
-  if (!endpoint.empty() && endpoint.front() == '/') return "unix://" + endpoint;
-  return endpoint;
+  const auto parsed = common::Endpoint::parse(endpoint, {.what = "runtime endpoint", .bare_path = true});
+  return parsed.kind == common::Endpoint::Kind::Unix ? parsed.to_string() : parsed.host_port();
 }
 
 const char* code_name(grpc::StatusCode code) {

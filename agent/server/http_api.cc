@@ -22,6 +22,7 @@
 #include "agent/pod/manifest_parser.h"
 #include "agent/pod/pod_manager.h"
 #include "agent/status/status_manager.h"
+#include "agent/server/api_address.h"
 
 namespace agent::server {
 
@@ -40,20 +41,10 @@ void reply_error(httplib::Response& res, int status, const std::string& message)
   reply_json(res, status, {{"error", message}});
 }
 
-// "host:port", "[v6]:port" -> {host, port}; throws naming the address.
+// The API's address (api_address.h) as httplib takes it.
 std::pair<std::string, int> split_listen(const std::string& listen) {
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos || colon + 1 == listen.size())
-    throw std::runtime_error("--listen \"" + listen + "\": expected host:port");
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string port_text = listen.substr(colon + 1);
-  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5)
-    throw std::runtime_error("--listen \"" + listen + "\": bad port \"" + port_text + "\"");
-  int port = std::stoi(port_text);
-  if (port > 65535) throw std::runtime_error("--listen \"" + listen + "\": port out of range");
-  if (host.empty()) host = "0.0.0.0";
-  return {host, port};
+  const auto endpoint = common::Endpoint::parse(listen, kApiListenForms);
+  return {endpoint.host.empty() ? "0.0.0.0" : endpoint.host, std::stoi(endpoint.port)};
 }
 
 bool from_api(const pod::Pod& p) { return pod::came_from(p, pod::PodSource::Kind::Api); }

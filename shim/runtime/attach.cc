@@ -1,6 +1,6 @@
 // Attach: checks the request and the container, then hands the client a
 // one-time URL on the streaming server where the attach runs once the
-// client connects (streaming/remote_command.h).
+// client connects (streaming/exec_attach_runner.h).
 #include "shim/runtime/runtime_service.h"
 #include "shim/runtime/streaming_checks.h"
 #include "shim/server/call.h"

@@ -1,6 +1,6 @@
 // Exec: checks the request and the container, then hands the client a
 // one-time URL on the streaming server (streaming/streaming_server.h), where
-// the command runs once the client connects (streaming/remote_command.h).
+// the command runs once the client connects (streaming/exec_attach_runner.h).
 #include "shim/runtime/runtime_service.h"
 #include "shim/runtime/streaming_checks.h"
 #include "shim/server/call.h"

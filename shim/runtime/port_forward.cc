@@ -1,6 +1,6 @@
 // PortForward: checks the sandbox and the ports, then hands the client a
 // one-time URL on the streaming server; each connection the client opens
-// there reaches localhost:<port> inside the pod (streaming/port_forward.h).
+// there reaches localhost:<port> inside the pod (streaming/pod_port_forwarder.h).
 #include "shim/runtime/runtime_service.h"
 #include "shim/server/call.h"
 #include "shim/state/object_lookup.h"

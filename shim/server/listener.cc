@@ -29,16 +29,12 @@ bool someone_listens(const std::string& path) {
 }  // namespace
 
 Listener::Listener(const std::string& uri) {
-  constexpr std::string_view unix_scheme = "unix://", tcp_scheme = "tcp://";
-  if (uri.rfind(tcp_scheme, 0) == 0) {
-    grpc_address_ = uri.substr(tcp_scheme.size());
+  const auto endpoint = common::Endpoint::parse(uri, kListenForms);
+  if (endpoint.kind == common::Endpoint::Kind::Tcp) {
+    grpc_address_ = endpoint.host_port();
     return;
   }
-  if (uri.rfind(unix_scheme, 0) != 0)
-    throw std::runtime_error("listen address '" + uri + "' must start with unix:// or tcp://");
-  socket_path_ = uri.substr(unix_scheme.size());
-  if (socket_path_.empty() || socket_path_.front() != '/')
-    throw std::runtime_error("listen address '" + uri + "' needs an absolute socket path");
+  socket_path_ = endpoint.path;
   if (socket_path_.size() >= sizeof(sockaddr_un{}.sun_path))
     throw std::runtime_error("socket path " + socket_path_ + " is too long for a unix socket");
 

@@ -6,11 +6,17 @@
 
 #include <string>
 
+#include "common/endpoint.h"
+
 namespace shim {
+
+// What --listen takes: unix:///path or tcp://host:port (common/endpoint.h).
+inline constexpr common::EndpointForms kListenForms{.what = "listen address"};
 
 class Listener {
  public:
-  // Throws std::runtime_error naming the path when it cannot be prepared.
+  // Throws std::invalid_argument for an address not in kListenForms, and
+  // std::runtime_error naming the path when it cannot be prepared.
   explicit Listener(const std::string& uri);
 
   // The address in gRPC's form ("unix:/path" or "host:port").

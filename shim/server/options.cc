@@ -3,62 +3,83 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <climits>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
 
+#include "common/flags.h"
+#include "docker-client/client.h"
+#include "shim/server/listener.h"
+
 namespace shim {
 namespace {
 
-using Setter = std::function<void(Options&, const std::string&)>;
+using Flag = common::Flag<Options>;
 
-int parse_int(const std::string& key, const std::string& value) {
-  try {
-    std::size_t used = 0;
-    int parsed = std::stoi(value, &used);
-    if (used == value.size()) return parsed;
-  } catch (const std::exception&) {
-  }
-  throw std::invalid_argument(key + ": not an integer: '" + value + "'");
+// A string member whose value `check` accepts (it throws otherwise).
+Flag checked_flag(std::string name, std::string value_name, std::string help, std::string Options::*field,
+                  std::function<void(const std::string&)> check) {
+  return {std::move(name), std::move(value_name), std::move(help),
+          [field, check](Options& o, const std::string& v) {
+            check(v);
+            o.*field = v;
+          },
+          [field](const Options& o) { return o.*field; }};
 }
 
-// One table serves both flags and config keys, so the two never drift apart.
-const std::map<std::string, Setter>& settable_keys() {
-  static const std::map<std::string, Setter> keys = {
-      {"listen", [](Options& o, const std::string& v) { o.listen = v; }},
-      {"docker-endpoint", [](Options& o, const std::string& v) { o.docker_endpoint = v; }},
-      {"log-level", [](Options& o, const std::string& v) { o.log_level = v; }},
-      {"log-format", [](Options& o, const std::string& v) { o.log_format = v; }},
-      {"pod-infra-container-image",
-       [](Options& o, const std::string& v) { o.pod_infra_container_image = v; }},
-      {"root-dir", [](Options& o, const std::string& v) { o.root_dir = v; }},
-      {"streaming-address", [](Options& o, const std::string& v) { o.streaming_address = v; }},
-      {"streaming-port",
-       [](Options& o, const std::string& v) {
-         o.streaming_port = parse_int("streaming-port", v);
-       }},
-      {"shutdown-grace-seconds",
-       [](Options& o, const std::string& v) {
-         o.shutdown_grace_seconds = parse_int("shutdown-grace-seconds", v);
-       }},
-      {"network-plugin", [](Options& o, const std::string& v) { o.network_plugin = v; }},
-      {"cni-bin-dir", [](Options& o, const std::string& v) { o.cni_bin_dir = v; }},
-      {"cni-conf-dir", [](Options& o, const std::string& v) { o.cni_conf_dir = v; }},
-  };
-  return keys;
+Flag int_flag(std::string name, std::string help, int Options::*field, int min, int max) {
+  return {std::move(name), "N", std::move(help),
+          [field, min, max](Options& o, const std::string& v) {
+            o.*field = static_cast<int>(common::parse_integer(v, min, max));
+          },
+          [field](const Options& o) { return std::to_string(o.*field); }};
 }
 
-bool is_one_of(const std::string& value, std::initializer_list<const char*> allowed) {
-  for (const char* a : allowed)
-    if (value == a) return true;
-  return false;
-}
+constexpr std::array<std::string_view, 2> kNetworkPlugins = {"", "cni"};
 
-bool has_scheme(const std::string& uri, const char* scheme) {
-  return uri.rfind(scheme, 0) == 0;
+// One table serves flags and config keys, so the two never drift apart.
+const common::FlagSet<Options>& flags() {
+  using common::string_flag;
+  static const common::FlagSet<Options> kFlags({
+      checked_flag("listen", "URI", "where to serve CRI (unix:///path or tcp://host:port)", &Options::listen,
+                   [](const std::string& v) { common::Endpoint::parse(v, kListenForms); }),
+      checked_flag("docker-endpoint", "URI", "dockerd's API (unix:///path, /path or tcp://host:port)",
+                   &Options::docker_endpoint, [](const std::string& v) { docker::Endpoint::parse(v); }),
+      common::choice_flag("log-level", "trace, debug, info, warn, error, critical or off", &Options::log_level,
+                          common::kLogLevels),
+      common::choice_flag("log-format", "text or json", &Options::log_format, common::kLogFormats),
+      int_flag("shutdown-grace-seconds", "time in-flight calls get on SIGTERM", &Options::shutdown_grace_seconds, 0,
+               INT_MAX),
+      string_flag("pod-infra-container-image", "IMAGE",
+                  "the sandboxes' infra image; the default is built in and imported when absent",
+                  &Options::pod_infra_container_image),
+      checked_flag("root-dir", "DIR", "state Docker cannot hold (log positions, CNI attachments)",
+                   &Options::root_dir,
+                   [](const std::string& v) {
+                     if (v.empty() || v.front() != '/')
+                       throw std::invalid_argument("must be an absolute path, got \"" + v + "\"");
+                   }),
+      checked_flag("streaming-address", "IP",
+                   "where the exec/attach/port-forward URLs point; a public address only if you ask",
+                   &Options::streaming_address,
+                   [](const std::string& v) {
+                     in6_addr ignored;
+                     if (inet_pton(AF_INET, v.c_str(), &ignored) != 1 && inet_pton(AF_INET6, v.c_str(), &ignored) != 1)
+                       throw std::invalid_argument("\"" + v + "\" is not a numeric IPv4 or IPv6 address");
+                   }),
+      int_flag("streaming-port", "its port; 0 = a free one", &Options::streaming_port, 0, 65535),
+      Flag{"network-plugin", "NAME", "\"\" for Docker's bridge network, or cni",
+           [](Options& o, const std::string& v) { o.network_plugin = common::one_of(v, kNetworkPlugins); },
+           [](const Options& o) { return o.network_plugin.empty() ? "\"\"" : o.network_plugin; }},
+      string_flag("cni-bin-dir", "DIRS", "where CNI plugins are, colon-separated", &Options::cni_bin_dir),
+      string_flag("cni-conf-dir", "DIR", "the CNI network configs", &Options::cni_conf_dir),
+      string_flag("config", "FILE", "YAML file with the same keys as the flags (without dashes); flags override it",
+                  &Options::config_file),
+  });
+  return kFlags;
 }
 
 }  // namespace
@@ -75,139 +96,48 @@ void apply_config_file(const std::string& path, Options& options) {
   if (root.IsNull()) return;  // an empty file changes nothing
   if (!root.IsMap())
     throw std::invalid_argument("config file " + path + ": expected a mapping of keys to values");
-  const auto& keys = settable_keys();
   for (const auto& entry : root) {
     const auto key = entry.first.as<std::string>();
-    auto setter = keys.find(key);
-    if (setter == keys.end())
+    if (key == "config" || !flags().has(key))
       throw std::invalid_argument("config file " + path + ": unknown key '" + key + "'");
     if (!entry.second.IsScalar())
-      throw std::invalid_argument("config file " + path + ": key '" + key +
-                                  "' needs a single value");
-    setter->second(options, entry.second.as<std::string>());
+      throw std::invalid_argument("config file " + path + ": key '" + key + "' needs a single value");
+    try {
+      flags().set(options, key, entry.second.as<std::string>());
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument("config file " + path + ": " + e.what());
+    }
   }
 }
 
 void validate(const Options& options) {
-  if (!is_one_of(options.log_level, {"trace", "debug", "info", "warn", "error", "critical", "off"}))
-    throw std::invalid_argument("log-level: '" + options.log_level +
-                                "' is not one of trace, debug, info, warn, error, critical, off");
-  if (!is_one_of(options.log_format, {"text", "json"}))
-    throw std::invalid_argument("log-format: '" + options.log_format +
-                                "' is not one of text, json");
-  if (!has_scheme(options.listen, "unix://") && !has_scheme(options.listen, "tcp://"))
-    throw std::invalid_argument("listen: '" + options.listen +
-                                "' must start with unix:// or tcp://");
-  if (has_scheme(options.listen, "unix://") && options.listen.size() <= 7)
-    throw std::invalid_argument("listen: the unix socket path is empty");
-  if (options.docker_endpoint.empty())
-    throw std::invalid_argument("docker-endpoint: empty");
-  if (options.shutdown_grace_seconds < 0)
-    throw std::invalid_argument("shutdown-grace-seconds: must not be negative");
-  if (options.pod_infra_container_image.empty())
-    throw std::invalid_argument("pod-infra-container-image: empty");
-  if (options.root_dir.empty() || options.root_dir.front() != '/')
-    throw std::invalid_argument("root-dir: must be an absolute path, got '" + options.root_dir + "'");
-  if (options.streaming_port < 0 || options.streaming_port > 65535)
-    throw std::invalid_argument("streaming-port: must be 0..65535, got " +
-                                std::to_string(options.streaming_port));
-  if (!is_one_of(options.network_plugin, {"", "cni"}))
-    throw std::invalid_argument("network-plugin: '" + options.network_plugin +
-                                "' is not one of \"\" (Docker's bridge network), cni");
-  if (options.network_plugin == "cni" && options.cni_conf_dir.empty())
-    throw std::invalid_argument("cni-conf-dir: empty");
-  if (options.network_plugin == "cni" &&
-      options.cni_bin_dir.find_first_not_of(':') == std::string::npos)
-    throw std::invalid_argument("cni-bin-dir: no directory given");
-  in6_addr ignored;
-  if (inet_pton(AF_INET, options.streaming_address.c_str(), &ignored) != 1 &&
-      inet_pton(AF_INET6, options.streaming_address.c_str(), &ignored) != 1)
-    throw std::invalid_argument("streaming-address: '" + options.streaming_address +
-                                "' is not a numeric IPv4 or IPv6 address");
+  if (options.network_plugin == "cni" && options.cni_bin_dir.find_first_not_of(':') == std::string::npos)
+    throw std::invalid_argument("--cni-bin-dir: no directory given");
 }
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
   ParsedCommandLine parsed;
-  // Flags win over the config file, so remember them and apply them last.
-  std::vector<std::pair<std::string, std::string>> flags;
-  std::string config_file;
-  const auto& keys = settable_keys();
-
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      parsed.action = ParsedCommandLine::Action::PrintHelp;
-      return parsed;
-    }
-    if (arg == "--version") {
-      parsed.action = ParsedCommandLine::Action::PrintVersion;
-      return parsed;
-    }
-    if (arg.rfind("--", 0) != 0)
-      throw std::invalid_argument("unexpected argument '" + arg + "' (see --help)");
-    std::string name = arg.substr(2);
-    std::string value;
-    if (auto eq = name.find('='); eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    } else {
-      if (i + 1 >= args.size()) throw std::invalid_argument("--" + name + " needs a value");
-      value = args[++i];
-    }
-    if (name == "config") {
-      config_file = value;
-    } else if (keys.count(name)) {
-      flags.emplace_back(name, value);
-    } else {
-      throw std::invalid_argument("unknown flag --" + name + " (see --help)");
-    }
-  }
-
-  if (!config_file.empty()) {
-    apply_config_file(config_file, parsed.options);
-    parsed.options.config_file = config_file;
-  }
-  for (const auto& [name, value] : flags) keys.at(name)(parsed.options, value);
+  const auto read = flags().read(args);
+  if (read.action == common::FlagValues::Action::PrintHelp) parsed.action = ParsedCommandLine::Action::PrintHelp;
+  if (read.action == common::FlagValues::Action::PrintVersion) parsed.action = ParsedCommandLine::Action::PrintVersion;
+  if (read.action != common::FlagValues::Action::Run) return parsed;
+  // Flags win over the config file: the file first, then the other flags.
+  for (const auto& [name, value] : read.values)
+    if (name == "config") flags().set(parsed.options, name, value);
+  if (!parsed.options.config_file.empty()) apply_config_file(parsed.options.config_file, parsed.options);
+  for (const auto& [name, value] : read.values)
+    if (name != "config") flags().set(parsed.options, name, value);
   validate(parsed.options);
   return parsed;
 }
 
 std::string help_text() {
-  const Options defaults;
   return "cri-shim: a Kubernetes CRI v1 runtime service for Docker Engine.\n"
          "\n"
          "Usage: cri-shim [flags]\n"
          "\n"
-         "Flags:\n"
-         "  --listen URI              where to serve CRI (unix:///path or tcp://host:port)\n"
-         "                            [" + defaults.listen + "]\n"
-         "  --docker-endpoint URI     dockerd's API (unix:///path or tcp://host:port)\n"
-         "                            [" + defaults.docker_endpoint + "]\n"
-         "  --log-level LEVEL         trace, debug, info, warn, error, critical, off [" +
-         defaults.log_level + "]\n"
-         "  --log-format FORMAT       text or json [" + defaults.log_format + "]\n"
-         "  --shutdown-grace-seconds N  time in-flight calls get on SIGTERM [" +
-         std::to_string(defaults.shutdown_grace_seconds) + "]\n"
-         "  --pod-infra-container-image IMAGE  the sandboxes' infra image; the default\n"
-         "                            is built in and imported when absent [" +
-         defaults.pod_infra_container_image + "]\n"
-         "  --root-dir DIR            state Docker cannot hold (log positions, CNI\n"
-         "                            attachments) [" +
-         defaults.root_dir + "]\n"
-         "  --streaming-address IP    where the exec/attach/port-forward URLs point; a\n"
-         "                            public address only if you ask [" +
-         defaults.streaming_address + "]\n"
-         "  --streaming-port N        its port; 0 = a free one [" +
-         std::to_string(defaults.streaming_port) + "]\n"
-         "  --network-plugin NAME     \"\" for Docker's bridge network, or cni [" +
-         defaults.network_plugin + "]\n"
-         "  --cni-bin-dir DIRS        where CNI plugins are, colon-separated [" +
-         defaults.cni_bin_dir + "]\n"
-         "  --cni-conf-dir DIR        the CNI network configs [" + defaults.cni_conf_dir + "]\n"
-         "  --config FILE             YAML file with the same keys as the flags\n"
-         "                            (without dashes); flags override it\n"
-         "  --version                 print the version and exit\n"
-         "  --help                    print this help and exit\n";
+         "Flags (--flag value or --flag=value):\n" +
+         flags().help(Options{});
 }
 
 }  // namespace shim

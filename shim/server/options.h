@@ -20,7 +20,7 @@ inline constexpr std::string_view kDefaultPauseImage = "cri-shim.local/pause:" C
 struct Options {
   std::string listen = "unix:///run/cri-shim/cri-shim.sock";
   std::string docker_endpoint = "unix:///var/run/docker.sock";
-  std::string log_level = "info";   // trace, debug, info, warn, error, off
+  std::string log_level = "info";   // common::kLogLevels
   std::string log_format = "text";  // text | json
   std::string config_file;          // "" = none
   // Grace for in-flight calls on SIGTERM/SIGINT before they are cancelled.
@@ -56,7 +56,8 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args);
 // std::invalid_argument for unknown keys, bad values or an unreadable file.
 void apply_config_file(const std::string& path, Options& options);
 
-// Checks values that both sources can set (log level, format, endpoints).
+// Checks what depends on several settings (each value alone is checked as
+// it is set, from a flag or the config file).
 void validate(const Options& options);
 
 std::string help_text();

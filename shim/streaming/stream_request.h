@@ -4,8 +4,8 @@
 
 #include <variant>
 
-#include "shim/streaming/port_forward.h"
-#include "shim/streaming/remote_command.h"
+#include "shim/streaming/pod_port_forwarder.h"
+#include "shim/streaming/exec_attach_runner.h"
 
 namespace shim::streaming {
 

@@ -19,11 +19,11 @@
 
 #include "common/strings.h"
 #include "shim/streaming/http_exchange.h"
-#include "shim/streaming/spdy/port_forward.h"
-#include "shim/streaming/spdy/remote_command.h"
+#include "shim/streaming/spdy/port_forward_streams.h"
+#include "shim/streaming/spdy/remote_command_streams.h"
 #include "shim/streaming/spdy/session.h"
-#include "shim/streaming/websocket/port_forward.h"
-#include "shim/streaming/websocket/remote_command.h"
+#include "shim/streaming/websocket/port_forward_channels.h"
+#include "shim/streaming/websocket/remote_command_channels.h"
 
 namespace shim::streaming {
 namespace {

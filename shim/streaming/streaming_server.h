@@ -3,7 +3,7 @@
 // one-time URL (token_cache.h); the client opens it with an upgrade to
 // SPDY/3.1 or WebSocket, and the request then runs over the negotiated
 // protocol (spdy/, websocket/) behind the byte streams of byte_streams.h
-// (remote_command.h, port_forward.h).
+// (exec_attach_runner.h, pod_port_forwarder.h).
 //
 // URLs: http://<address>:<port>/{exec,attach,portforward}/<token>, as
 // kubelet's streaming server lays them out; absolute, so a client needs no

@@ -1,4 +1,4 @@
-// The streaming runners (shim/streaming/remote_command.h, port_forward.h)
+// The streaming runners (shim/streaming/exec_attach_runner.h, pod_port_forwarder.h)
 // in-process against the real dockerd, on pods made through the real
 // cri-shim. The protocol side is played by in-memory pipes: what a SPDY or
 // WebSocket session would hand the runner, minus the wire.
@@ -21,8 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "shim/streaming/port_forward.h"
-#include "shim/streaming/remote_command.h"
+#include "shim/streaming/pod_port_forwarder.h"
+#include "shim/streaming/exec_attach_runner.h"
 #include "tests/integration/pod_fixture.h"
 
 using namespace itest;

@@ -88,4 +88,5 @@ TEST_CASE("options: bad input names the flag") {
   CHECK(error_of({"--pleg-relist-period-ms=99999999999"}).find("--pleg-relist-period-ms") != std::string::npos);
   CHECK(error_of({"--log-level", "loud"}).find("--log-level") != std::string::npos);
   CHECK(error_of({"--log-format=xml"}).find("--log-format") != std::string::npos);
+  CHECK(error_of({"--listen", "unix:///run/a.sock"}).rfind("--listen: ", 0) == 0);  // TCP only
 }

@@ -223,7 +223,7 @@ TEST_CASE("http api: a port in use is a clear error; stop is idempotent") {
   Registry metrics;
   HttpApi second("127.0.0.1:" + std::to_string(f.api.port()), HttpApiDeps{pods, statuses, metrics, "", {}, {}});
   CHECK_THROWS_AS(second.start(), std::runtime_error);
-  CHECK_THROWS_AS(HttpApi("no-port", HttpApiDeps{pods, statuses, metrics, "", {}, {}}), std::runtime_error);
+  CHECK_THROWS_AS(HttpApi("no-port", HttpApiDeps{pods, statuses, metrics, "", {}, {}}), std::invalid_argument);
   f.api.stop();
   f.api.stop();
 }

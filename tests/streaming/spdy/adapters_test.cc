@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "shim/streaming/spdy/port_forward.h"
-#include "shim/streaming/spdy/remote_command.h"
+#include "shim/streaming/spdy/port_forward_streams.h"
+#include "shim/streaming/spdy/remote_command_streams.h"
 #include "tests/streaming/spdy/test_client.h"
 
 using namespace shim::streaming;

@@ -6,9 +6,9 @@
 #include <variant>
 
 #include "shim/streaming/websocket/channel_codec.h"
-#include "shim/streaming/websocket/port_forward.h"
+#include "shim/streaming/websocket/port_forward_channels.h"
 #include "shim/streaming/websocket/protocols.h"
-#include "shim/streaming/websocket/remote_command.h"
+#include "shim/streaming/websocket/remote_command_channels.h"
 
 namespace ws = shim::streaming::websocket;
 using namespace std::string_literals;

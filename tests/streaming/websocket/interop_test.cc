@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "shim/streaming/websocket/handshake.h"
-#include "shim/streaming/websocket/port_forward.h"
-#include "shim/streaming/websocket/remote_command.h"
+#include "shim/streaming/websocket/port_forward_channels.h"
+#include "shim/streaming/websocket/remote_command_channels.h"
 #include "tests/streaming/websocket/upgrade_listener.h"
 #include "websocket/interop_paths.h"
 

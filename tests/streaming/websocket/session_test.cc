@@ -14,8 +14,8 @@
 
 #include "shim/streaming/websocket/channel_session.h"
 #include "shim/streaming/websocket/handshake.h"
-#include "shim/streaming/websocket/port_forward.h"
-#include "shim/streaming/websocket/remote_command.h"
+#include "shim/streaming/websocket/port_forward_channels.h"
+#include "shim/streaming/websocket/remote_command_channels.h"
 #include "tests/streaming/websocket/upgrade_listener.h"
 #include "tests/streaming/websocket/ws_client.h"
 

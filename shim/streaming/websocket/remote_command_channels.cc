@@ -1,4 +1,4 @@
-#include "shim/streaming/websocket/remote_command.h"
+#include "shim/streaming/websocket/remote_command_channels.h"
 
 #include <memory>
 

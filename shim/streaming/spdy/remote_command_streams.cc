@@ -1,4 +1,4 @@
-#include "shim/streaming/spdy/remote_command.h"
+#include "shim/streaming/spdy/remote_command_streams.h"
 
 #include <spdlog/spdlog.h>
 

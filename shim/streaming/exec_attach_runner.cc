@@ -1,4 +1,4 @@
-#include "shim/streaming/remote_command.h"
+#include "shim/streaming/exec_attach_runner.h"
 
 #include <chrono>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "shim/streaming/spdy/port_forward.h"
+#include "shim/streaming/spdy/port_forward_streams.h"
 
 #include <spdlog/spdlog.h>
 

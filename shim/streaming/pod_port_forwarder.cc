@@ -1,4 +1,4 @@
-#include "shim/streaming/port_forward.h"
+#include "shim/streaming/pod_port_forwarder.h"
 
 #include <sys/socket.h>
 

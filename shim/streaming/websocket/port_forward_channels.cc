@@ -1,4 +1,4 @@
-#include "shim/streaming/websocket/port_forward.h"
+#include "shim/streaming/websocket/port_forward_channels.h"
 
 #include <unistd.h>
 
