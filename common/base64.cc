@@ -45,10 +45,7 @@ std::string base64_encode(std::string_view data, Base64Alphabet alphabet, bool p
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 == 0 && !text.empty() && text.back() == '=') {
-    text.remove_suffix(1);
-    if (text.back() == '=') text.remove_suffix(1);
-  }
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
   if (text.size() % 4 == 1) return std::nullopt;
   std::string out;
   out.reserve(text.size() * 3 / 4);

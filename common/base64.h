@@ -18,9 +18,10 @@ enum class Base64Alphabet {
 std::string base64_encode(std::string_view data, Base64Alphabet alphabet = Base64Alphabet::kStandard,
                           bool padded = true);
 
-// Either alphabet, padded or not; nullopt for anything else (a character
-// outside both alphabets, padding inside the text, a length no encoding
-// gives).
+// Either alphabet, padded or not (any run of trailing '=' is padding, as
+// users write registry credentials by hand); nullopt for anything else (a
+// character outside both alphabets, '=' inside the text, a length no
+// encoding gives).
 std::optional<std::string> base64_decode(std::string_view text);
 
 // Go's base64.StdEncoding: the standard alphabet only, padded to a

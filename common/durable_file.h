@@ -13,7 +13,9 @@ namespace common {
 
 // Replaces `path` with `bytes` (file mode `mode` when it is created),
 // creating its directory. Throws std::system_error naming the step that
-// failed; the temporary file is then gone and `path` untouched.
+// failed; the temporary file is then gone and `path` untouched, except when
+// only the last step (syncing the directory) failed: `path` then holds the
+// new bytes, which a crash may still undo.
 void write_file_durably(const std::string& path, std::string_view bytes, unsigned mode = 0644);
 
 // The last steps, for a writer that made `temporary` itself (a stream):

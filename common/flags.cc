@@ -30,9 +30,12 @@ long long parse_integer(const std::string& value, long long min, long long max) 
   const auto digits = value.find_first_not_of("0123456789", value.empty() || value[0] != '-' ? 0 : 1);
   if (value.empty() || value == "-" || digits != std::string::npos || value.size() > 19)
     throw std::invalid_argument("expected " + range + ", got \"" + value + "\"");
-  const long long parsed = std::stoll(value);
-  if (parsed < min || parsed > max) throw std::invalid_argument("expected " + range + ", got \"" + value + "\"");
-  return parsed;
+  try {
+    const long long parsed = std::stoll(value);
+    if (parsed >= min && parsed <= max) return parsed;
+  } catch (const std::out_of_range&) {
+  }
+  throw std::invalid_argument("expected " + range + ", got \"" + value + "\"");
 }
 
 void throw_unknown_flag(const std::string& name) {

@@ -5,6 +5,7 @@
 #include <climits>
 #include <stdexcept>
 
+#include "agent/cri/runtime_endpoint.h"
 #include "agent/server/api_address.h"
 #include "build_version.h"
 #include "common/flags.h"
@@ -39,8 +40,12 @@ void add_cluster_dns(Options& o, const std::string& value) {
 const common::FlagSet<Options>& flags() {
   using common::string_flag;
   static const common::FlagSet<Options> kFlags({
-      string_flag("runtime-endpoint", "URI", "the CRI runtime (unix:///path, /path or tcp://host:port)",
-                  &Options::runtime_endpoint),
+      Flag{"runtime-endpoint", "URI", "the CRI runtime (unix:///path, /path, tcp://host:port or host:port)",
+           [](Options& o, const std::string& v) {
+             common::Endpoint::parse(v, cri::kRuntimeEndpointForms);
+             o.runtime_endpoint = v;
+           },
+           [](const Options& o) { return o.runtime_endpoint; }},
       string_flag("manifest-dir", "DIR", "directory of Pod manifests to run (watched)", &Options::manifest_dir),
       string_flag("manifest-url", "URL", "URL of Pod manifests to run (polled)", &Options::manifest_url),
       string_flag("root-dir", "DIR", "state and pod log directory", &Options::root_dir),

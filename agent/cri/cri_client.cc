@@ -4,7 +4,7 @@
 #include <chrono>
 
 #include "agent/metrics/registry.h"
-#include "common/endpoint.h"
+#include "agent/cri/runtime_endpoint.h"
 
 namespace agent::cri {
 
@@ -12,10 +12,9 @@ namespace {
 
 constexpr int kMaxMessageBytes = 16 * 1024 * 1024;  // as kubelet
 
-// kubelet's --container-runtime-endpoint forms: unix:///path, /path or
-// tcp://host:port (common/endpoint.h), in gRPC's form.
+// The endpoint (runtime_endpoint.h) in gRPC's form.
 std::string grpc_target(const std::string& endpoint) {
-  const auto parsed = common::Endpoint::parse(endpoint, {.what = "runtime endpoint", .bare_path = true});
+  const auto parsed = common::Endpoint::parse(endpoint, kRuntimeEndpointForms);
   return parsed.kind == common::Endpoint::Kind::Unix ? parsed.to_string() : parsed.host_port();
 }
 

@@ -30,6 +30,12 @@ Flag checked_flag(std::string name, std::string value_name, std::string help, st
           [field](const Options& o) { return o.*field; }};
 }
 
+// A string member that may be empty.
+Flag any_string_flag(std::string name, std::string value_name, std::string help, std::string Options::*field) {
+  return {std::move(name), std::move(value_name), std::move(help),
+          [field](Options& o, const std::string& v) { o.*field = v; }, [field](const Options& o) { return o.*field; }};
+}
+
 Flag int_flag(std::string name, std::string help, int Options::*field, int min, int max) {
   return {std::move(name), "N", std::move(help),
           [field, min, max](Options& o, const std::string& v) {
@@ -74,10 +80,12 @@ const common::FlagSet<Options>& flags() {
       Flag{"network-plugin", "NAME", "\"\" for Docker's bridge network, or cni",
            [](Options& o, const std::string& v) { o.network_plugin = common::one_of(v, kNetworkPlugins); },
            [](const Options& o) { return o.network_plugin.empty() ? "\"\"" : o.network_plugin; }},
-      string_flag("cni-bin-dir", "DIRS", "where CNI plugins are, colon-separated", &Options::cni_bin_dir),
-      string_flag("cni-conf-dir", "DIR", "the CNI network configs", &Options::cni_conf_dir),
-      string_flag("config", "FILE", "YAML file with the same keys as the flags (without dashes); flags override it",
-                  &Options::config_file),
+      // Checked by validate(), and only for --network-plugin=cni.
+      any_string_flag("cni-bin-dir", "DIRS", "where CNI plugins are, colon-separated", &Options::cni_bin_dir),
+      any_string_flag("cni-conf-dir", "DIR", "the CNI network configs", &Options::cni_conf_dir),
+      any_string_flag("config", "FILE",
+                      "YAML file with the same keys as the flags (without dashes); flags override it; \"\" = none",
+                      &Options::config_file),
   });
   return kFlags;
 }
@@ -111,8 +119,10 @@ void apply_config_file(const std::string& path, Options& options) {
 }
 
 void validate(const Options& options) {
-  if (options.network_plugin == "cni" && options.cni_bin_dir.find_first_not_of(':') == std::string::npos)
+  if (options.network_plugin != "cni") return;
+  if (options.cni_bin_dir.find_first_not_of(':') == std::string::npos)
     throw std::invalid_argument("--cni-bin-dir: no directory given");
+  if (options.cni_conf_dir.empty()) throw std::invalid_argument("--cni-conf-dir: empty");
 }
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {

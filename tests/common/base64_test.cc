@@ -29,7 +29,7 @@ TEST_CASE("base64: what no encoding gives is refused") {
   CHECK_FALSE(base64_decode("a*bc"));
   CHECK_FALSE(base64_decode("Zm9vY"));    // a length no encoding has
   CHECK_FALSE(base64_decode("Zm=8"));     // padding inside
-  CHECK_FALSE(base64_decode("Zg==="));
+  CHECK(base64_decode("Zg===") == "f");  // hand-written padding, as the old decoder took it
   // The strict decoder: the standard alphabet, padded.
   CHECK_FALSE(base64_decode_standard("Zm8"));
   CHECK_FALSE(base64_decode_standard("-_-_"));

@@ -89,4 +89,6 @@ TEST_CASE("options: bad input names the flag") {
   CHECK(error_of({"--log-level", "loud"}).find("--log-level") != std::string::npos);
   CHECK(error_of({"--log-format=xml"}).find("--log-format") != std::string::npos);
   CHECK(error_of({"--listen", "unix:///run/a.sock"}).rfind("--listen: ", 0) == 0);  // TCP only
+  CHECK(error_of({"--runtime-endpoint", "unix://relative.sock"}).rfind("--runtime-endpoint: ", 0) == 0);
+  CHECK(error_of({"--sync-frequency-ms=9999999999999999999"}).rfind("--sync-frequency-ms: ", 0) == 0);
 }
