@@ -9,7 +9,7 @@
 #include "agent/server/api_address.h"
 #include "build_version.h"
 #include "common/flags.h"
-#include "common/strings.h"
+#include "common/string_helpers.h"
 
 namespace agent {
 

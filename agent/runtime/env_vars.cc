@@ -1,7 +1,7 @@
 #include "agent/runtime/env_vars.h"
 
 #include <stdexcept>
-#include "common/strings.h"
+#include "common/string_helpers.h"
 
 namespace agent::runtime {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/strings.h"
+#include "common/string_helpers.h"
 #include "shim/network/cni_plugin_exec.h"
 
 namespace shim::network {

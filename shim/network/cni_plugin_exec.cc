@@ -11,7 +11,7 @@
 #include <cstring>
 #include <system_error>
 
-#include "common/strings.h"
+#include "common/string_helpers.h"
 #include "shim/network/cni_result.h"
 
 extern char** environ;

@@ -1,7 +1,7 @@
 #include "shim/stats/cgroup_paths.h"
 
 #include <sstream>
-#include "common/strings.h"
+#include "common/string_helpers.h"
 
 namespace shim::stats {
 namespace {

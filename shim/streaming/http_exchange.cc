@@ -12,7 +12,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
-#include "common/strings.h"
+#include "common/string_helpers.h"
 
 namespace shim::streaming {
 namespace {

@@ -17,7 +17,7 @@
 #include <boost/algorithm/string/predicate.hpp>
 #include <spdlog/spdlog.h>
 
-#include "common/strings.h"
+#include "common/string_helpers.h"
 #include "shim/streaming/http_exchange.h"
 #include "shim/streaming/spdy/port_forward_streams.h"
 #include "shim/streaming/spdy/remote_command_streams.h"

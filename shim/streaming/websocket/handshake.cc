@@ -4,7 +4,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include "common/strings.h"
+#include "common/string_helpers.h"
 
 namespace shim::streaming::websocket {
 namespace beast = boost::beast;

@@ -4,7 +4,7 @@
 #include <array>
 
 #include <boost/beast/http/field.hpp>
-#include "common/strings.h"
+#include "common/string_helpers.h"
 
 namespace shim::streaming::websocket {
 namespace {
