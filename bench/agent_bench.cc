@@ -47,7 +47,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 

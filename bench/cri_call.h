@@ -27,9 +27,9 @@ inline std::unique_ptr<grpc::ClientContext> context() {
 // A Version call: the cost of a CRI round trip itself, the floor under
 // every call's figure (cri-shim answers it from memory while its event
 // connection to dockerd lasts).
-inline void round_trip_without_work(::runtime::v1::RuntimeService::Stub& runtime) {
-  ::runtime::v1::VersionRequest request;
-  ::runtime::v1::VersionResponse response;
+inline void round_trip_without_work(cri::RuntimeService::Stub& runtime) {
+  cri::VersionRequest request;
+  cri::VersionResponse response;
   check(runtime.Version(context().get(), request, &response), "Version");
 }
 

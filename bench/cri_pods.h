@@ -9,8 +9,6 @@
 
 namespace bench {
 
-namespace cri = ::runtime::v1;
-
 class CriPods {
  public:
   // Pods are named bench-<n> in namespace "bench" with uid <run>-<n>; their

@@ -46,12 +46,12 @@ int main(int argc, char** argv) {
     cri.start_container(container);
 
     auto shim_exec = [&] {
-      ::runtime::v1::ExecSyncRequest request;
+      cri::ExecSyncRequest request;
       request.set_container_id(container);
       request.add_cmd("echo");
       request.add_cmd("hi");
       request.set_timeout(10);  // as kubelet's probes always set one
-      ::runtime::v1::ExecSyncResponse response;
+      cri::ExecSyncResponse response;
       bench::check(runtime->ExecSync(bench::context().get(), request, &response), "ExecSync");
       expect_hi(response.stdout(), response.exit_code(), "ExecSync");
     };

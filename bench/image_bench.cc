@@ -17,8 +17,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
-
 using bench::check;
 using bench::context;
 using bench::env_or;

@@ -55,7 +55,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kStablePods = 110;

@@ -42,8 +42,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
-
 constexpr double kLifecycleGoal = 1.10;
 constexpr double kStatusGoal = 0.6;       // x one inspect: answered from memory
 constexpr double kListGoalMicros = 1000;  // p50, whatever the raw list costs

@@ -9,8 +9,6 @@
 namespace bench {
 namespace {
 
-namespace cri = ::runtime::v1;
-
 void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream file(path, std::ios::binary);
   file << bytes;

@@ -15,7 +15,7 @@ std::string replay_server_binary();
 // Records cri-shim's answers to Version, the unfiltered ListPodSandbox and
 // ListContainers, and ContainerStatus of `container` (the first listed one
 // when empty) into `dir`, for replay-cri-server --replay `dir`.
-void record_replay_answers(::runtime::v1::RuntimeService::Stub& runtime, const std::string& container,
+void record_replay_answers(cri::RuntimeService::Stub& runtime, const std::string& container,
                            const std::string& dir);
 
 }  // namespace bench

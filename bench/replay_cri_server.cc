@@ -28,8 +28,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
-
 std::string read_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw std::runtime_error("cannot read " + path);

@@ -34,22 +34,22 @@ namespace {
 
 constexpr double kListGoalMs = 50;
 
-int list_container_stats(bench::cri::RuntimeService::Stub& runtime) {
-  bench::cri::ListContainerStatsResponse response;
+int list_container_stats(cri::RuntimeService::Stub& runtime) {
+  cri::ListContainerStatsResponse response;
   bench::check(runtime.ListContainerStats(bench::context().get(), {}, &response), "ListContainerStats");
   return response.stats_size();
 }
 
-int list_pod_sandbox_stats(bench::cri::RuntimeService::Stub& runtime) {
-  bench::cri::ListPodSandboxStatsResponse response;
+int list_pod_sandbox_stats(cri::RuntimeService::Stub& runtime) {
+  cri::ListPodSandboxStatsResponse response;
   bench::check(runtime.ListPodSandboxStats(bench::context().get(), {}, &response), "ListPodSandboxStats");
   return response.stats_size();
 }
 
-void container_stats(bench::cri::RuntimeService::Stub& runtime, const std::string& id) {
-  bench::cri::ContainerStatsRequest request;
+void container_stats(cri::RuntimeService::Stub& runtime, const std::string& id) {
+  cri::ContainerStatsRequest request;
   request.set_container_id(id);
-  bench::cri::ContainerStatsResponse response;
+  cri::ContainerStatsResponse response;
   bench::check(runtime.ContainerStats(bench::context().get(), request, &response), "ContainerStats");
 }
 

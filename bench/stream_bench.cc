@@ -90,14 +90,14 @@ double median(std::vector<double> values) {
   return n == 0 ? 0 : n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-std::string exec_url(::runtime::v1::RuntimeService::Stub& runtime, const std::string& container,
+std::string exec_url(cri::RuntimeService::Stub& runtime, const std::string& container,
                      const std::vector<std::string>& cmd) {
-  ::runtime::v1::ExecRequest request;
+  cri::ExecRequest request;
   request.set_container_id(container);
   for (const auto& arg : cmd) request.add_cmd(arg);
   request.set_stdout(true);
   request.set_stderr(true);
-  ::runtime::v1::ExecResponse response;
+  cri::ExecResponse response;
   bench::check(runtime.Exec(bench::context().get(), request, &response), "Exec");
   return response.url();
 }
@@ -111,7 +111,7 @@ struct Path {
   double mib = 0;               // what those runs streamed
 };
 
-std::vector<Path> measure_throughput(pid_t shim_pid, ::runtime::v1::RuntimeService::Stub& runtime,
+std::vector<Path> measure_throughput(pid_t shim_pid, cri::RuntimeService::Stub& runtime,
                                      docker::Client& docker, const std::string& container,
                                      std::uint64_t bytes, int rounds) {
   const std::vector<std::string> cmd = {"head", "-c", std::to_string(bytes), "/dev/zero"};
@@ -214,7 +214,7 @@ double raw_concurrent_execs(docker::Client& docker, const std::string& container
 }
 
 ConcurrencyFigures run_concurrent_sessions(support::ShimProcess& shim,
-                                           ::runtime::v1::RuntimeService::Stub& runtime,
+                                           cri::RuntimeService::Stub& runtime,
                                            const std::string& container, int sessions) {
   const auto& cmd = kConcurrentCommand;
   ConcurrencyFigures figures;

@@ -37,10 +37,10 @@ missing_packages() {
 }
 
 # The streaming tests' interop clients (Node's spdy-transport and ws, pinned
-# by tests/streaming/interop/package-lock.json) come from the npm registry.
+# by tests/shim/streaming/interop/package-lock.json) come from the npm registry.
 # Node itself comes from Debian unless a Node.js with npm is already there
 # (e.g. NodeSource's, which conflicts with Debian's npm package).
-interop_dir=$CRI_SHIM_ROOT/tests/streaming/interop
+interop_dir=$CRI_SHIM_ROOT/tests/shim/streaming/interop
 install_interop_clients() {
   local stamp=$interop_dir/node_modules/.installed-from-lock
   cmp -s "$interop_dir/package-lock.json" "$stamp" 2>/dev/null && return 0

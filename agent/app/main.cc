@@ -46,12 +46,20 @@ int main(int argc, char** argv) {
 
   try {
     agent::NodeAgent node_agent(command_line.options);
-    node_agent.start();
+    int signal = 0;
+    const bool started = node_agent.start([&](std::chrono::milliseconds wait) {
+      signal = common::wait_for_stop_signal(stop_signals, wait);
+      return signal == 0;
+    });
+    if (!started) {
+      spdlog::info("node-agent: {} received while waiting for the runtime; stopping",
+                   signal == SIGTERM ? "SIGTERM" : "SIGINT");
+      return 0;
+    }
     // Loading code (gRPC's registrations, yaml-cpp, the TLS library) ran
     // once; its pages come back only if something runs it again.
     const std::size_t dropped_kib = common::drop_startup_code_pages();
     spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
-    int signal = 0;
     sigwait(&stop_signals, &signal);
     spdlog::info("node-agent: {} received; stopping (pods keep running)", signal == SIGTERM ? "SIGTERM" : "SIGINT");
     node_agent.stop();

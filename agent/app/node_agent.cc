@@ -14,7 +14,7 @@
 #include "agent/pod/manifest_parser.h"
 #include "agent/config/file_source.h"
 #include "agent/config/url_source.h"
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 #include "agent/flowcontrol/backoff.h"
 #include "agent/images/image_puller.h"
 #include "agent/metrics/registry.h"
@@ -54,7 +54,7 @@ struct NodeAgent::Parts {
         workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)) {}
 
   metrics::Registry metrics;
-  cri::CriClient cri;
+  remote::CriClient cri;
   runtime::AgentPaths paths;
   runtime::NodeContext node;
   runtime::PodStateReader reader;
@@ -102,11 +102,11 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
 
 NodeAgent::~NodeAgent() { stop(); }
 
-void NodeAgent::start() {
+bool NodeAgent::start(const Pause& pause) {
   auto& p = *parts_;
   // The runtime first: its name prefixes container IDs in every status.
   for (int attempt = 0;; ++attempt) {
-    ::runtime::v1::VersionResponse version;
+    cri::VersionResponse version;
     auto status = p.cri.version(version);
     if (status.ok()) {
       std::lock_guard lock(p.runtime_mutex);
@@ -119,7 +119,7 @@ void NodeAgent::start() {
     if (attempt == 0)
       spdlog::warn("CRI runtime at {} does not answer yet ({}); waiting for it", p.cri.endpoint(),
                    status.error_message());
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+    if (!pause(std::chrono::seconds(1))) return false;
     if (attempt > 3600) throw std::runtime_error("the CRI runtime at " + p.cri.endpoint() + " never answered");
   }
 
@@ -152,6 +152,7 @@ void NodeAgent::start() {
   p.pleg->start([this](const pleg::PodLifecycleEvent& event) { parts_->workers.wake(event.pod_uid); });
   housekeeping_ = std::thread([this] { run_housekeeping(); });
   spdlog::info("node-agent on node {} serving its API on port {}", options_.node_name, p.http->port());
+  return true;
 }
 
 void NodeAgent::remove_orphans() {
@@ -222,8 +223,13 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
       std::lock_guard lock(parts_->runtime_mutex);
       runtime_name = parts_->runtime_name;
     }
-    parts_->statuses.set(pod, status::generate_pod_status(pod, runtime::PodRuntimeState{}, runtime::SyncResult{},
-                                                          runtime_name, parts_->node.host_ip, unix_now()));
+    // What the runtime already runs of it: after a restart of the agent, a
+    // pod it adopts keeps its containers and restart counts in the status
+    // its worker's first sync replaces, instead of going back to Pending.
+    runtime::PodRuntimeState state;
+    if (!parts_->reader.read(pod.metadata.uid, state).ok()) state = runtime::PodRuntimeState{};
+    parts_->statuses.set(pod, status::generate_pod_status(pod, state, runtime::SyncResult{}, runtime_name,
+                                                          parts_->node.host_ip, unix_now()));
   }
   parts_->workers.update(pod);
 }

@@ -12,7 +12,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -29,8 +31,12 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
   explicit NodeAgent(const Options& options);
   ~NodeAgent() override;
 
-  // Throws std::runtime_error when the HTTP API cannot listen.
-  void start();
+  // Waits `pause` between tries while the CRI runtime does not answer; a
+  // pause that returns false (a stop signal came) ends start() at once,
+  // with false and nothing started. Throws std::runtime_error when the
+  // HTTP API cannot listen.
+  using Pause = std::function<bool(std::chrono::milliseconds)>;
+  bool start(const Pause& pause);
   void stop();
 
   // PodManagerListener

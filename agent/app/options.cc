@@ -5,7 +5,7 @@
 #include <climits>
 #include <stdexcept>
 
-#include "agent/cri/runtime_endpoint.h"
+#include "agent/remote/runtime_endpoint.h"
 #include "agent/server/api_address.h"
 #include "build_version.h"
 #include "common/flags.h"
@@ -42,7 +42,7 @@ const common::FlagSet<Options>& flags() {
   static const common::FlagSet<Options> kFlags({
       Flag{"runtime-endpoint", "URI", "the CRI runtime (unix:///path, /path, tcp://host:port or host:port)",
            [](Options& o, const std::string& v) {
-             common::Endpoint::parse(v, cri::kRuntimeEndpointForms);
+             common::Endpoint::parse(v, remote::kRuntimeEndpointForms);
              o.runtime_endpoint = v;
            },
            [](const Options& o) { return o.runtime_endpoint; }},

@@ -1,7 +1,5 @@
 #include "agent/flowcontrol/backoff.h"
 
-#include <algorithm>
-
 namespace agent::flowcontrol {
 
 namespace {
@@ -9,7 +7,7 @@ int64_t ns(std::chrono::milliseconds ms) { return std::chrono::duration_cast<std
 }  // namespace
 
 Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::chrono::milliseconds reset)
-    : initial_ns_(ns(initial)), max_ns_(ns(max)), reset_ns_(ns(reset)) {}
+    : initial_(initial), max_(max), reset_ns_(ns(reset)) {}
 
 Backoff::Nanos Backoff::now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -24,14 +22,14 @@ bool Backoff::in_backoff_since(const std::string& key, Nanos event_time, Nanos n
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end() || expired(it->second, event_time)) return false;
-  return now - event_time < it->second.delay_ns;
+  return now - event_time < it->second.backoff.delay().count();
 }
 
 std::chrono::milliseconds Backoff::remaining_since_update(const std::string& key, Nanos now) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end() || expired(it->second, now)) return std::chrono::milliseconds(0);
-  const Nanos left = it->second.last_update_ns + it->second.delay_ns - now;
+  const Nanos left = it->second.last_update_ns + it->second.backoff.delay().count() - now;
   return left > 0 ? std::chrono::ceil<std::chrono::milliseconds>(std::chrono::nanoseconds(left))
                   : std::chrono::milliseconds(0);
 }
@@ -40,26 +38,26 @@ std::chrono::milliseconds Backoff::delay(const std::string& key) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::chrono::milliseconds(0);
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(it->second.delay_ns));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(it->second.backoff.delay());
 }
 
 void Backoff::next(const std::string& key, Nanos event_time, Nanos now) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end() || expired(it->second, event_time)) {
-    entries_[key] = Entry{initial_ns_, now};
+    entries_.insert_or_assign(key, Entry{fresh(), now});
     return;
   }
-  it->second.delay_ns = std::min(it->second.delay_ns * 2, max_ns_);
+  it->second.backoff.grow();
   it->second.last_update_ns = now;
 }
 
 void Backoff::seed(const std::string& key, unsigned doublings, Nanos at) {
   std::lock_guard lock(mutex_);
   if (entries_.count(key)) return;
-  Nanos delay = initial_ns_;
-  for (unsigned i = 0; i < doublings && delay < max_ns_; ++i) delay *= 2;
-  entries_[key] = Entry{std::min(delay, max_ns_), at};
+  Entry entry{fresh(), at};
+  entry.backoff.grow(doublings);
+  entries_.emplace(key, entry);
 }
 
 void Backoff::reset(const std::string& key) {

@@ -6,7 +6,7 @@
 // - in_backoff_since(key, t): an entry exists, has not expired, and less than
 //   its delay has passed since t (the container's finish, the pull's failure);
 // - next(key, t): the first time, or once expired, the delay starts at
-//   `initial`; otherwise it doubles up to `max`;
+//   `initial`; otherwise it doubles up to `max` (common/backoff.h);
 // - an entry expires when t is more than `reset` after its last update (the
 //   container ran well that long).
 // Thread-safe. Times are steady-clock-free: callers pass wall-clock
@@ -18,6 +18,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+
+#include "common/backoff.h"
 
 namespace agent::flowcontrol {
 
@@ -47,12 +49,14 @@ class Backoff {
 
  private:
   struct Entry {
-    Nanos delay_ns = 0;
+    common::ExponentialBackoff backoff;
     Nanos last_update_ns = 0;
   };
   bool expired(const Entry& entry, Nanos event_time) const;
+  common::ExponentialBackoff fresh() const { return {initial_, max_}; }
 
-  Nanos initial_ns_, max_ns_, reset_ns_;
+  std::chrono::milliseconds initial_, max_;
+  Nanos reset_ns_;
   mutable std::mutex mutex_;
   std::map<std::string, Entry> entries_;
 };

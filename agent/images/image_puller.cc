@@ -2,21 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 
 namespace agent::images {
 
-namespace v1 = ::runtime::v1;
-
-ImagePuller::ImagePuller(cri::CriClient& cri, std::chrono::milliseconds backoff_initial,
+ImagePuller::ImagePuller(remote::CriClient& cri, std::chrono::milliseconds backoff_initial,
                          std::chrono::milliseconds backoff_max)
     // Pull back-off never resets by itself: a fixed image makes the next pull succeed.
     : cri_(cri), backoff_(backoff_initial, backoff_max, std::chrono::hours(24 * 365)) {}
 
 bool ImagePuller::present(const std::string& image, std::string& ref, runtime::ImageUser& user, std::string& error) {
-  v1::ImageSpec spec;
+  cri::ImageSpec spec;
   spec.set_image(image);
-  v1::ImageStatusResponse response;
+  cri::ImageStatusResponse response;
   auto status = cri_.image_status(spec, response);
   if (!status.ok()) {
     error = "ImageStatus " + image + ": " + status.error_message();
@@ -60,10 +58,10 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
     result.retry_after = left;
     return result;
   }
-  v1::PullImageRequest request;
+  cri::PullImageRequest request;
   request.mutable_image()->set_image(image);
   request.mutable_sandbox_config();  // kubelet passes the sandbox config; runtimes accept none
-  v1::PullImageResponse response;
+  cri::PullImageResponse response;
   spdlog::info("pod {}/{}: pulling image {} for container {}", pod.metadata.namespace_, pod.metadata.name, image,
                container.name);
   auto status = cri_.pull_image(request, response);

@@ -17,7 +17,7 @@
 #include "agent/runtime/cri_configs.h"
 #include "agent/flowcontrol/backoff.h"
 
-namespace agent::cri {
+namespace agent::remote {
 class CriClient;
 }
 
@@ -34,7 +34,7 @@ struct EnsureResult {
 
 class ImagePuller {
  public:
-  ImagePuller(cri::CriClient& cri, std::chrono::milliseconds backoff_initial, std::chrono::milliseconds backoff_max);
+  ImagePuller(remote::CriClient& cri, std::chrono::milliseconds backoff_initial, std::chrono::milliseconds backoff_max);
 
   EnsureResult ensure(const pod::Pod& pod, const pod::Container& container);
   void forget_pod(const std::string& uid) { backoff_.forget_prefix(uid + "/"); }
@@ -43,7 +43,7 @@ class ImagePuller {
   // The runtime's reference of `image` when present, "" when absent.
   bool present(const std::string& image, std::string& ref, runtime::ImageUser& user, std::string& error);
 
-  cri::CriClient& cri_;
+  remote::CriClient& cri_;
   flowcontrol::Backoff backoff_;
 };
 

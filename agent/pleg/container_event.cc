@@ -5,12 +5,11 @@
 namespace agent::pleg {
 namespace {
 
-namespace v1 = ::runtime::v1;
 using Type = PodLifecycleEvent::Type;
 
 }  // namespace
 
-std::optional<PodLifecycleEvent> event_from_cri(const v1::ContainerEventResponse& event) {
+std::optional<PodLifecycleEvent> event_from_cri(const cri::ContainerEventResponse& event) {
   if (event.container_id().empty()) return std::nullopt;
 
   std::string uid;
@@ -34,10 +33,10 @@ std::optional<PodLifecycleEvent> event_from_cri(const v1::ContainerEventResponse
     return out;
   }
   switch (event.container_event_type()) {
-    case v1::CONTAINER_CREATED_EVENT: out.type = Type::ContainerChanged; break;
-    case v1::CONTAINER_STARTED_EVENT: out.type = Type::ContainerStarted; break;
-    case v1::CONTAINER_STOPPED_EVENT: out.type = Type::ContainerDied; break;
-    case v1::CONTAINER_DELETED_EVENT: out.type = Type::ContainerRemoved; break;
+    case cri::CONTAINER_CREATED_EVENT: out.type = Type::ContainerChanged; break;
+    case cri::CONTAINER_STARTED_EVENT: out.type = Type::ContainerStarted; break;
+    case cri::CONTAINER_STOPPED_EVENT: out.type = Type::ContainerDied; break;
+    case cri::CONTAINER_DELETED_EVENT: out.type = Type::ContainerRemoved; break;
     default: out.type = Type::ContainerChanged; break;
   }
   return out;

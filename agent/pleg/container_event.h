@@ -15,6 +15,6 @@ namespace agent::pleg {
 // nullopt when the event is not about a node-agent pod: neither the sandbox
 // status nor the container's status in the event carries
 // io.node-agent.managed=true (the relist catches what this drops).
-std::optional<PodLifecycleEvent> event_from_cri(const ::runtime::v1::ContainerEventResponse& event);
+std::optional<PodLifecycleEvent> event_from_cri(const cri::ContainerEventResponse& event);
 
 }  // namespace agent::pleg

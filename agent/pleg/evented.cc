@@ -2,12 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/cri/cri_client.h"
 #include "agent/pleg/container_event.h"
+#include "agent/remote/cri_client.h"
+#include "common/backoff.h"
 
 namespace agent::pleg {
 
-EventedPleg::EventedPleg(cri::CriClient& cri, EventedOptions options) : cri_(cri), options_(options) {}
+EventedPleg::EventedPleg(remote::CriClient& cri, EventedOptions options) : cri_(cri), options_(options) {}
 
 EventedPleg::~EventedPleg() { stop(); }
 
@@ -47,7 +48,7 @@ EventedPleg::Clock::duration EventedPleg::watch_once() {
     got_event_ = false;
     opened_at_ = opened;
   }
-  const grpc::Status st = cri_.watch_container_events(context, [this](const ::runtime::v1::ContainerEventResponse& e) {
+  const grpc::Status st = cri_.watch_container_events(context, [this](const cri::ContainerEventResponse& e) {
     {
       std::lock_guard lock(mutex_);
       got_event_ = true;
@@ -82,15 +83,14 @@ EventedPleg::Clock::duration EventedPleg::watch_once() {
 }
 
 void EventedPleg::run() {
-  auto backoff = options_.retry_min;
+  common::ExponentialBackoff retry(options_.retry_min, options_.retry_max);
   for (;;) {
     const auto lived = watch_once();
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (lived > options_.retry_max) backoff = options_.retry_min;  // it had been healthy
-    cv_.wait_for(lock, backoff, [this] { return stopping_; });
+    if (lived > options_.retry_max) retry.reset();  // it had been healthy
+    cv_.wait_for(lock, retry.next(), [this] { return stopping_; });
     if (stopping_) return;
-    backoff = std::min(backoff * 2, options_.retry_max);
   }
 }
 

@@ -35,7 +35,7 @@ class EventedPleg {
   using Clock = std::chrono::steady_clock;
   using Emit = std::function<void(const PodLifecycleEvent&)>;
 
-  EventedPleg(cri::CriClient& cri, EventedOptions options);
+  EventedPleg(remote::CriClient& cri, EventedOptions options);
   ~EventedPleg();  // stop()
 
   void start(Emit emit, std::function<void()> on_down);
@@ -47,7 +47,7 @@ class EventedPleg {
   // One stream, until it ends or is cancelled; returns how long it lived.
   Clock::duration watch_once();
 
-  cri::CriClient& cri_;
+  remote::CriClient& cri_;
   EventedOptions options_;
   Emit emit_;
   std::function<void()> on_down_;

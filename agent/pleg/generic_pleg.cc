@@ -2,13 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 #include "agent/metrics/registry.h"
 #include "agent/pleg/snapshot.h"
 
 namespace agent::pleg {
 
-GenericPleg::GenericPleg(cri::CriClient& cri, metrics::Registry& metrics) : cri_(cri), metrics_(metrics) {}
+GenericPleg::GenericPleg(remote::CriClient& cri, metrics::Registry& metrics) : cri_(cri), metrics_(metrics) {}
 
 GenericPleg::~GenericPleg() { stop(); }
 
@@ -46,8 +46,8 @@ std::optional<GenericPleg::Clock::time_point> GenericPleg::last_success() const 
 
 bool GenericPleg::relist_once() {
   const auto started = Clock::now();
-  ::runtime::v1::ListPodSandboxResponse sandboxes;
-  ::runtime::v1::ListContainersResponse containers;
+  cri::ListPodSandboxResponse sandboxes;
+  cri::ListContainersResponse containers;
   grpc::Status st = cri_.list_pod_sandbox(managed_sandbox_filter(), sandboxes);
   if (st.ok()) st = cri_.list_containers(managed_container_filter(), containers);
   metrics_.observe_seconds("node_agent_pleg_relist_duration_seconds", {},

@@ -20,7 +20,7 @@ constexpr const char* kEventedGauge = "node_agent_pleg_evented";
 }
 
 struct Pleg::Impl {
-  Impl(cri::CriClient& cri, metrics::Registry& metrics_, PlegOptions options_)
+  Impl(remote::CriClient& cri, metrics::Registry& metrics_, PlegOptions options_)
       : metrics(metrics_),
         options(options_),
         generic(cri, metrics_),
@@ -59,7 +59,7 @@ struct Pleg::Impl {
   }
 };
 
-Pleg::Pleg(cri::CriClient& cri, metrics::Registry& metrics, PlegOptions options)
+Pleg::Pleg(remote::CriClient& cri, metrics::Registry& metrics, PlegOptions options)
     : impl_(std::make_unique<Impl>(cri, metrics, options)) {
   metrics.describe("node_agent_pleg_relist_duration_seconds", "histogram",
                    "Duration of one PLEG relist (ListPodSandbox + ListContainers).");

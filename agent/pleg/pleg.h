@@ -22,7 +22,7 @@
 #include <memory>
 #include <string>
 
-namespace agent::cri {
+namespace agent::remote {
 class CriClient;
 }
 namespace agent::metrics {
@@ -46,7 +46,7 @@ struct PlegOptions {
 
 class Pleg {
  public:
-  Pleg(cri::CriClient& cri, metrics::Registry& metrics, PlegOptions options);
+  Pleg(remote::CriClient& cri, metrics::Registry& metrics, PlegOptions options);
   ~Pleg();  // stop()
   void start(std::function<void(const PodLifecycleEvent&)> on_event);
   void stop();

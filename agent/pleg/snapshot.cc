@@ -5,38 +5,36 @@
 namespace agent::pleg {
 namespace {
 
-namespace v1 = ::runtime::v1;
-
-EntityState container_state(v1::ContainerState s) {
+EntityState container_state(cri::ContainerState s) {
   switch (s) {
-    case v1::CONTAINER_RUNNING: return EntityState::Running;
-    case v1::CONTAINER_EXITED: return EntityState::Exited;
+    case cri::CONTAINER_RUNNING: return EntityState::Running;
+    case cri::CONTAINER_EXITED: return EntityState::Exited;
     default: return EntityState::Unknown;  // Created counts as Unknown, as in kubelet
   }
 }
 
 }  // namespace
 
-v1::PodSandboxFilter managed_sandbox_filter() {
-  v1::PodSandboxFilter f;
+cri::PodSandboxFilter managed_sandbox_filter() {
+  cri::PodSandboxFilter f;
   runtime::select_managed(f);
   return f;
 }
 
-v1::ContainerFilter managed_container_filter() {
-  v1::ContainerFilter f;
+cri::ContainerFilter managed_container_filter() {
+  cri::ContainerFilter f;
   runtime::select_managed(f);
   return f;
 }
 
-Snapshot make_snapshot(const v1::ListPodSandboxResponse& sandboxes, const v1::ListContainersResponse& containers) {
+Snapshot make_snapshot(const cri::ListPodSandboxResponse& sandboxes, const cri::ListContainersResponse& containers) {
   Snapshot snap;
   for (const auto& sb : sandboxes.items()) {
     if (!runtime::is_managed(sb.labels())) continue;
     std::string uid = runtime::label_value(sb.labels(), runtime::kPodUidLabel);
     if (uid.empty()) uid = sb.metadata().uid();
     snap.sandboxes[sb.id()] =
-        Entity{uid, sb.state() == v1::SANDBOX_READY ? EntityState::Running : EntityState::Exited};
+        Entity{uid, sb.state() == cri::SANDBOX_READY ? EntityState::Running : EntityState::Exited};
   }
   for (const auto& c : containers.containers()) {
     if (!runtime::is_managed(c.labels())) continue;

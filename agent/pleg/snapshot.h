@@ -9,13 +9,13 @@ namespace agent::pleg {
 
 // The filters that ask the runtime for node-agent's own objects only
 // (label io.node-agent.managed=true).
-::runtime::v1::PodSandboxFilter managed_sandbox_filter();
-::runtime::v1::ContainerFilter managed_container_filter();
+cri::PodSandboxFilter managed_sandbox_filter();
+cri::ContainerFilter managed_container_filter();
 
 // Only objects labelled io.node-agent.managed=true are kept, whatever the
 // runtime did with the filter (a runtime may ignore label selectors). A
 // container's pod is its io.kubernetes.pod.uid label, else its sandbox's.
-Snapshot make_snapshot(const ::runtime::v1::ListPodSandboxResponse& sandboxes,
-                       const ::runtime::v1::ListContainersResponse& containers);
+Snapshot make_snapshot(const cri::ListPodSandboxResponse& sandboxes,
+                       const cri::ListContainersResponse& containers);
 
 }  // namespace agent::pleg

@@ -8,7 +8,6 @@
 #include "agent/runtime/security_context.h"
 
 namespace agent::runtime {
-namespace cri = ::runtime::v1;
 
 cri::ContainerConfig make_container_config(const pod::Pod& pod, const pod::Container& container,
                                            uint32_t restart_count, bool init, const std::string& image_ref,

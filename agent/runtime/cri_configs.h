@@ -51,7 +51,7 @@ struct NodeContext {
 // (runtime_labels.h), the pod's security context (security_context.h).
 // A Pod the manifest parser accepted always translates; the contract keeps
 // std::invalid_argument for a spec CRI cannot express.
-::runtime::v1::PodSandboxConfig make_sandbox_config(const pod::Pod& pod, uint32_t attempt,
+cri::PodSandboxConfig make_sandbox_config(const pod::Pod& pod, uint32_t attempt,
                                                     const AgentPaths& paths, const NodeContext& node);
 
 // The values fieldRef env vars may name (status.podIP is known only once
@@ -89,7 +89,7 @@ struct ImageUser {
 // runAsUser 0 is refused.
 // Throws std::invalid_argument (runAsNonRoot broken, runAsGroup without any
 // user, a fieldRef the agent cannot resolve, a bad Localhost seccomp path).
-::runtime::v1::ContainerConfig make_container_config(const pod::Pod& pod, const pod::Container& container,
+cri::ContainerConfig make_container_config(const pod::Pod& pod, const pod::Container& container,
                                                      uint32_t restart_count, bool init,
                                                      const std::string& image_ref, const AgentPaths& paths,
                                                      const PodEnvContext& env,
@@ -98,7 +98,7 @@ struct ImageUser {
 // Requests and limits as kubelet converts them (milliCPUToShares,
 // milliCPUToQuota with a 100 ms period, memory limit bytes). No
 // oom_score_adj: that depends on the whole pod (container_oom_score_adj).
-::runtime::v1::LinuxContainerResources make_linux_resources(const pod::ResourceRequirements& resources);
+cri::LinuxContainerResources make_linux_resources(const pod::ResourceRequirements& resources);
 
 // Kubernetes' pod QoS class (v1.PodQOSClass, qos.GetPodQOS) over init and
 // app containers.

@@ -66,7 +66,7 @@ Strings fit_searches(Strings searches) {
 
 }  // namespace
 
-::runtime::v1::DNSConfig make_dns_config(const pod::Pod& pod, const NodeContext& node) {
+cri::DNSConfig make_dns_config(const pod::Pod& pod, const NodeContext& node) {
   Strings servers = node.host_nameservers, searches = node.host_searches, options = node.host_options;
   const DnsType type = dns_type(pod);
   if (type == DnsType::None) {
@@ -101,7 +101,7 @@ Strings fit_searches(Strings searches) {
   if (servers.size() > kMaxNameservers) servers.resize(kMaxNameservers);
   searches = fit_searches(std::move(searches));
 
-  ::runtime::v1::DNSConfig dns;
+  cri::DNSConfig dns;
   for (auto& s : servers) dns.add_servers(s);
   for (auto& s : searches) dns.add_searches(s);
   for (auto& s : options) dns.add_options(s);

@@ -20,6 +20,6 @@ namespace agent::runtime {
 // duplicates, options merged by name (the pod's win). Finally the limits:
 // 3 nameservers, 32 search domains, none longer than 253 characters, the
 // search line at most 2048 characters (domains cut from the end).
-::runtime::v1::DNSConfig make_dns_config(const pod::Pod& pod, const NodeContext& node);
+cri::DNSConfig make_dns_config(const pod::Pod& pod, const NodeContext& node);
 
 }  // namespace agent::runtime

@@ -35,8 +35,8 @@ int64_t milli_cpu_to_quota(int64_t milli, int64_t period) {
 
 }  // namespace
 
-::runtime::v1::LinuxContainerResources make_linux_resources(const pod::ResourceRequirements& resources) {
-  ::runtime::v1::LinuxContainerResources out;
+cri::LinuxContainerResources make_linux_resources(const pod::ResourceRequirements& resources) {
+  cri::LinuxContainerResources out;
   // kubelet: shares from the request, or from the limit when there is no
   // request (the manifest parser already defaulted requests from limits).
   const int64_t cpu_request = resources.requests.cpu_milli.value_or(0);

@@ -4,22 +4,20 @@
 #include <fstream>
 #include <set>
 
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 #include "agent/runtime/runtime_labels.h"
 
 namespace agent::runtime {
-
-namespace v1 = ::runtime::v1;
 
 namespace {
 
 constexpr std::size_t kMaxTerminationMessage = 4096;
 
-ContainerPhase phase_of(v1::ContainerState state) {
+ContainerPhase phase_of(cri::ContainerState state) {
   switch (state) {
-    case v1::CONTAINER_CREATED: return ContainerPhase::Created;
-    case v1::CONTAINER_RUNNING: return ContainerPhase::Running;
-    case v1::CONTAINER_EXITED: return ContainerPhase::Exited;
+    case cri::CONTAINER_CREATED: return ContainerPhase::Created;
+    case cri::CONTAINER_RUNNING: return ContainerPhase::Running;
+    case cri::CONTAINER_EXITED: return ContainerPhase::Exited;
     default: return ContainerPhase::Unknown;
   }
 }
@@ -47,15 +45,15 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   out = PodRuntimeState{};
   out.uid = uid;
 
-  v1::PodSandboxFilter sandbox_filter;
+  cri::PodSandboxFilter sandbox_filter;
   select_managed(sandbox_filter, node_name_, uid);
-  v1::ListPodSandboxResponse sandboxes;
+  cri::ListPodSandboxResponse sandboxes;
   if (auto status = cri_.list_pod_sandbox(sandbox_filter, sandboxes); !status.ok()) return status;
   for (const auto& s : sandboxes.items()) {
     SandboxState state;
     state.id = s.id();
     state.attempt = s.metadata().attempt();
-    state.ready = s.state() == v1::SANDBOX_READY;
+    state.ready = s.state() == cri::SANDBOX_READY;
     state.created_at_ns = s.created_at();
     out.name = s.metadata().name();
     out.namespace_ = s.metadata().namespace_();
@@ -64,22 +62,22 @@ grpc::Status PodStateReader::read(const std::string& uid, PodRuntimeState& out) 
   std::sort(out.sandboxes.begin(), out.sandboxes.end(),
             [](const SandboxState& a, const SandboxState& b) { return a.created_at_ns > b.created_at_ns; });
   if (!out.sandboxes.empty() && out.sandboxes.front().ready) {
-    v1::PodSandboxStatusResponse status;
+    cri::PodSandboxStatusResponse status;
     auto rpc = cri_.pod_sandbox_status(out.sandboxes.front().id, status);
     if (rpc.ok()) {
       out.sandboxes.front().ip = status.status().network().ip();
       for (const auto& ip : status.status().network().additional_ips())
         out.sandboxes.front().additional_ips.push_back(ip.ip());
       // The sandbox may have stopped between the list and the status.
-      out.sandboxes.front().ready = status.status().state() == v1::SANDBOX_READY;
+      out.sandboxes.front().ready = status.status().state() == cri::SANDBOX_READY;
     } else if (rpc.error_code() != grpc::StatusCode::NOT_FOUND) {
       return rpc;
     }
   }
 
-  v1::ContainerFilter container_filter;
+  cri::ContainerFilter container_filter;
   select_managed(container_filter, node_name_, uid);
-  v1::ListContainersResponse containers;
+  cri::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
   std::set<std::string> listed;
   for (const auto& c : containers.containers()) {
@@ -114,7 +112,7 @@ grpc::Status PodStateReader::read_container(const std::string& id, const PodRunt
       }
     }
   }
-  v1::ContainerStatusResponse response;
+  cri::ContainerStatusResponse response;
   if (auto status = cri_.container_status(id, response); !status.ok()) return status;
   const auto& s = response.status();
   out.id = s.id();
@@ -151,14 +149,14 @@ grpc::Status PodStateReader::read_container(const std::string& id, const PodRunt
 
 grpc::Status PodStateReader::list_pod_uids(std::vector<std::string>& out) {
   std::set<std::string> uids;
-  v1::PodSandboxFilter sandbox_filter;
+  cri::PodSandboxFilter sandbox_filter;
   select_managed(sandbox_filter, node_name_);
-  v1::ListPodSandboxResponse sandboxes;
+  cri::ListPodSandboxResponse sandboxes;
   if (auto status = cri_.list_pod_sandbox(sandbox_filter, sandboxes); !status.ok()) return status;
   for (const auto& s : sandboxes.items()) uids.insert(s.metadata().uid());
-  v1::ContainerFilter container_filter;
+  cri::ContainerFilter container_filter;
   select_managed(container_filter, node_name_);
-  v1::ListContainersResponse containers;
+  cri::ListContainersResponse containers;
   if (auto status = cri_.list_containers(container_filter, containers); !status.ok()) return status;
   for (const auto& c : containers.containers()) uids.insert(label_value(c.labels(), kPodUidLabel));
   uids.erase("");

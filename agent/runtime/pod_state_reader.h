@@ -19,7 +19,7 @@
 #include "agent/runtime/cri_configs.h"
 #include "agent/runtime/pod_runtime_state.h"
 
-namespace agent::cri {
+namespace agent::remote {
 class CriClient;
 }
 
@@ -28,7 +28,7 @@ namespace agent::runtime {
 class PodStateReader {
  public:
   // Only objects labelled with `node_name` (runtime_labels.h) are read.
-  PodStateReader(cri::CriClient& cri, AgentPaths paths, std::string node_name)
+  PodStateReader(remote::CriClient& cri, AgentPaths paths, std::string node_name)
       : cri_(cri), paths_(std::move(paths)), node_name_(std::move(node_name)) {}
 
   // Fills `out` for the pod with `uid`; a failing CRI call is returned as is.
@@ -41,7 +41,7 @@ class PodStateReader {
  private:
   grpc::Status read_container(const std::string& id, const PodRuntimeState& pod, ContainerState& out);
 
-  cri::CriClient& cri_;
+  remote::CriClient& cri_;
   AgentPaths paths_;
   std::string node_name_;
   std::mutex mutex_;

@@ -12,7 +12,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 #include "agent/flowcontrol/backoff.h"
 #include "agent/images/image_puller.h"
 #include "agent/runtime/host_facts.h"
@@ -23,7 +23,6 @@
 
 namespace agent::runtime {
 
-namespace v1 = ::runtime::v1;
 namespace fs = std::filesystem;
 
 namespace {
@@ -71,7 +70,7 @@ void keep_soonest(SyncOutcome& outcome, std::chrono::milliseconds wait) {
 
 }  // namespace
 
-PodSyncer::PodSyncer(cri::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
+PodSyncer::PodSyncer(remote::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
                      flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node)
     : cri_(cri), reader_(reader), images_(images), crash_backoff_(crash_backoff), paths_(std::move(paths)),
       node_(std::move(node)) {
@@ -136,7 +135,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
   std::string sandbox_id = actions.sandbox_id;
   SandboxState sandbox;
   if (const SandboxState* latest = state.latest_sandbox(); latest && !actions.create_sandbox) sandbox = *latest;
-  v1::PodSandboxConfig sandbox_config;
+  cri::PodSandboxConfig sandbox_config;
   if (!actions.finished || actions.create_sandbox) {
     try {
       sandbox_config = make_sandbox_config(pod, actions.create_sandbox ? actions.sandbox_attempt : sandbox.attempt,
@@ -166,9 +165,9 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
     acted = true;
     std::error_code ec;
     fs::create_directories(sandbox_config.log_directory(), ec);
-    v1::RunPodSandboxRequest request;
+    cri::RunPodSandboxRequest request;
     *request.mutable_config() = sandbox_config;
-    v1::RunPodSandboxResponse response;
+    cri::RunPodSandboxResponse response;
     spdlog::info("pod {}: creating sandbox (attempt {})", pod_ref(pod), actions.sandbox_attempt);
     auto status = cri_.run_pod_sandbox(request, response);
     if (!status.ok()) {
@@ -183,7 +182,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
       sandbox.id = sandbox_id;
       sandbox.attempt = actions.sandbox_attempt;
       sandbox.ready = true;
-      v1::PodSandboxStatusResponse sandbox_status;
+      cri::PodSandboxStatusResponse sandbox_status;
       if (cri_.pod_sandbox_status(sandbox_id, sandbox_status).ok()) {
         sandbox.ip = sandbox_status.status().network().ip();
         for (const auto& ip : sandbox_status.status().network().additional_ips())
@@ -214,7 +213,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
 }
 
 void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& container, const ContainerToStart& what,
-                                const std::string& sandbox_id, const v1::PodSandboxConfig& sandbox_config,
+                                const std::string& sandbox_id, const cri::PodSandboxConfig& sandbox_config,
                                 const SandboxState& sandbox, SyncOutcome& outcome) {
   auto fail = [&](const std::string& reason, const std::string& message) {
     outcome.result.waiting[container.name] = WaitingReason{reason, message};
@@ -266,7 +265,7 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
   env.host_ip = node_.host_ip;
   env.node_name = node_.node_name;
   env.node_memory_bytes = node_memory_bytes_;
-  v1::CreateContainerRequest request;
+  cri::CreateContainerRequest request;
   request.set_pod_sandbox_id(sandbox_id);
   *request.mutable_sandbox_config() = sandbox_config;
   try {
@@ -277,7 +276,7 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
     fail("CreateContainerConfigError", e.what());
     return;
   }
-  v1::CreateContainerResponse created;
+  cri::CreateContainerResponse created;
   if (auto status = cri_.create_container(request, created); !status.ok()) {
     fail("CreateContainerError", status.error_message());
     keep_soonest(outcome, kRetryAfterFailure);
@@ -296,8 +295,8 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
 void PodSyncer::start_failed(const pod::Pod& pod, const std::string& name, const std::string& id,
                              SyncOutcome& outcome) {
   const std::string start_key = start_backoff_key(pod, name);
-  v1::ContainerStatusResponse status;
-  if (cri_.container_status(id, status).ok() && status.status().state() == v1::CONTAINER_EXITED) {
+  cri::ContainerStatusResponse status;
+  if (cri_.container_status(id, status).ok() && status.status().state() == cri::CONTAINER_EXITED) {
     // As kubelet: the container stays. The runtime reports it EXITED
     // (ContainerCannotRun, as dockershim and cri-shim do), so the next sync
     // counts it as a run that ended (restartCount + 1, lastState) and

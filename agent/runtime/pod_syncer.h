@@ -27,7 +27,7 @@
 #include "agent/runtime/pod_runtime_state.h"
 #include "agent/runtime/sync_result.h"
 
-namespace agent::cri {
+namespace agent::remote {
 class CriClient;
 }
 namespace agent::images {
@@ -51,7 +51,7 @@ struct SyncOutcome {
 
 class PodSyncer {
  public:
-  PodSyncer(cri::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
+  PodSyncer(remote::CriClient& cri, PodStateReader& reader, images::ImagePuller& images,
             flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node);
 
   SyncOutcome sync(const pod::Pod& pod);
@@ -64,7 +64,7 @@ class PodSyncer {
 
  private:
   void start_container(const pod::Pod& pod, const pod::Container& container, const struct ContainerToStart& what,
-                       const std::string& sandbox_id, const ::runtime::v1::PodSandboxConfig& sandbox_config,
+                       const std::string& sandbox_id, const cri::PodSandboxConfig& sandbox_config,
                        const SandboxState& sandbox, SyncOutcome& outcome);
   // After StartContainer of `id` failed: kept when the runtime reports it
   // EXITED (the crash-loop path restarts it), else removed under the
@@ -79,7 +79,7 @@ class PodSyncer {
   std::set<std::string> stopped_sandboxes() const;
   std::chrono::milliseconds crash_backoff_wait(const pod::Pod& pod, const ContainerState& exited);
 
-  cri::CriClient& cri_;
+  remote::CriClient& cri_;
   PodStateReader& reader_;
   images::ImagePuller& images_;
   flowcontrol::Backoff& crash_backoff_;

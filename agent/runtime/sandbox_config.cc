@@ -9,7 +9,6 @@
 #include "agent/runtime/security_context.h"
 
 namespace agent::runtime {
-namespace cri = ::runtime::v1;
 namespace {
 
 constexpr std::size_t kMaxHostnameLength = 63;  // a DNS label

@@ -4,7 +4,6 @@
 #include <string>
 
 namespace agent::runtime {
-namespace cri = ::runtime::v1;
 namespace {
 
 // kubelet's securitycontext defaultMaskedPaths / defaultReadonlyPaths (procMount

@@ -14,7 +14,7 @@ namespace agent::runtime {
 
 // network NODE with hostNetwork else POD; ipc NODE with hostIPC else POD;
 // pid NODE with hostPID else CONTAINER (no shareProcessNamespace yet).
-::runtime::v1::NamespaceOption pod_namespace_options(const pod::Pod& pod);
+cri::NamespaceOption pod_namespace_options(const pod::Pod& pod);
 
 // True when any init or app container asks for privileged.
 bool has_privileged_container(const pod::Pod& pod);
@@ -23,7 +23,7 @@ bool has_privileged_container(const pod::Pod& pod);
 // container's group alone cannot be expressed and matters to nothing),
 // fsGroup then supplementalGroups, the namespaces, privileged when any
 // container is, seccomp always RuntimeDefault (kubelet, issue 84623).
-::runtime::v1::LinuxSandboxSecurityContext make_sandbox_security_context(const pod::Pod& pod);
+cri::LinuxSandboxSecurityContext make_sandbox_security_context(const pod::Pod& pod);
 
 // The container's context over the pod's: runAsUser, runAsGroup and
 // runAsNonRoot from the container, else the pod; capabilities, privileged,
@@ -34,7 +34,7 @@ bool has_privileged_container(const pod::Pod& pod);
 // default masked and read-only /proc and /sys paths.
 // Throws std::invalid_argument when runAsNonRoot cannot hold (see
 // make_container_config) or runAsGroup is set with no user at all.
-::runtime::v1::LinuxContainerSecurityContext make_container_security_context(
+cri::LinuxContainerSecurityContext make_container_security_context(
     const pod::Pod& pod, const pod::Container& container, const AgentPaths& paths,
     const std::optional<ImageUser>& image_user);
 

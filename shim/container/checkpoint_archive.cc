@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include "common/durable_file.h"
@@ -110,7 +111,7 @@ void write_directory_archive(const std::string& directory, const std::string& ar
     out.close();
     if (!out) throw std::runtime_error("checkpoint archive: cannot write " + temporary);
     common::replace_durably(temporary, archive_path);
-  } catch (const fs::filesystem_error& e) {
+  } catch (const std::system_error& e) {  // the filesystem's, and replace_durably's
     std::error_code ignored;
     fs::remove(temporary, ignored);
     throw std::runtime_error(std::string("checkpoint archive: ") + e.what());

@@ -37,8 +37,6 @@
 
 namespace shim {
 
-namespace cri = ::runtime::v1;
-
 struct ContainerSpecInputs {
   PodMetadata pod;              // the sandbox's, read from its labels
   std::string sandbox_id;       // full Docker ID

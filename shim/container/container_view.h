@@ -25,12 +25,10 @@
 
 namespace shim {
 
-namespace cri = ::runtime::v1;
-
 cri::ContainerState container_state(const std::string& docker_state);
 
 // The first repository tag ("name:tag") of the image with ID `image_id`, if
-// it has one (image/image_store.h answers it from memory).
+// it has one (state/image_store.h answers it from memory).
 using RepoTagLookup = std::function<std::optional<std::string>(const std::string& image_id)>;
 
 // The name a container reports as its image (ImageSpec.image), which

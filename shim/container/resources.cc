@@ -13,7 +13,7 @@ std::int64_t non_negative(std::int64_t value, std::string_view field, std::strin
 }
 }  // namespace
 
-docker::Resources docker_resources(const ::runtime::v1::LinuxContainerResources& resources,
+docker::Resources docker_resources(const cri::LinuxContainerResources& resources,
                                    std::string_view field) {
   docker::Resources out;
   out.cpu_period = non_negative(resources.cpu_period(), field, "cpu_period");
@@ -43,7 +43,7 @@ docker::Resources docker_resources(const ::runtime::v1::LinuxContainerResources&
 }
 
 void fill_cri_resources(const docker::HostConfigView& host,
-                        ::runtime::v1::LinuxContainerResources* out) {
+                        cri::LinuxContainerResources* out) {
   out->set_cpu_period(host.cpu_period);
   out->set_cpu_quota(host.cpu_quota);
   out->set_cpu_shares(host.cpu_shares);

@@ -21,10 +21,10 @@
 
 namespace shim {
 
-docker::Resources docker_resources(const ::runtime::v1::LinuxContainerResources& resources,
+docker::Resources docker_resources(const cri::LinuxContainerResources& resources,
                                    std::string_view field);
 
 void fill_cri_resources(const docker::HostConfigView& host,
-                        ::runtime::v1::LinuxContainerResources* out);
+                        cri::LinuxContainerResources* out);
 
 }  // namespace shim

@@ -32,7 +32,7 @@ const char* event_name(cri::ContainerEventType type) {
 }  // namespace
 
 ContainerEventSource::ContainerEventSource(docker::Client& docker, std::size_t queue_capacity,
-                                           Backoff backoff)
+                                           ReconnectBackoff backoff)
     : docker_(docker), backoff_(backoff), broadcaster_(queue_capacity) {}
 
 docker::CallOptions ContainerEventSource::docker_options() const {

@@ -48,7 +48,7 @@ namespace shim::events {
 class ContainerEventSource {
  public:
   explicit ContainerEventSource(docker::Client& docker, std::size_t queue_capacity = 1024,
-                                Backoff backoff = {});
+                                ReconnectBackoff backoff = {});
   ~ContainerEventSource();  // ends every stream, stops and joins the watch
   ContainerEventSource(const ContainerEventSource&) = delete;
   ContainerEventSource& operator=(const ContainerEventSource&) = delete;
@@ -79,7 +79,7 @@ class ContainerEventSource {
   docker::CallOptions docker_options() const;
 
   docker::Client& docker_;
-  const Backoff backoff_;
+  const ReconnectBackoff backoff_;
   EventBroadcaster broadcaster_;
 
   // Watch thread only.

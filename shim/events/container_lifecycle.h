@@ -21,8 +21,6 @@
 
 namespace shim::events {
 
-namespace cri = ::runtime::v1;
-
 enum class Phase { kCreated, kRunning, kExited };
 
 // What the shim knows about one container at one moment.

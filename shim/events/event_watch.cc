@@ -1,13 +1,13 @@
 #include "shim/events/event_watch.h"
 
-#include <algorithm>
-
 #include <spdlog/spdlog.h>
+
+#include "common/backoff.h"
 
 namespace shim {
 
 EventWatch::EventWatch(docker::Client& docker, docker::Filters filters,
-                       EventWatchHandlers handlers, Backoff backoff)
+                       EventWatchHandlers handlers, ReconnectBackoff backoff)
     : docker_(docker),
       filters_(std::move(filters)),
       handlers_(std::move(handlers)),
@@ -27,13 +27,13 @@ void EventWatch::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool EventWatch::pause(std::chrono::milliseconds delay) {
+bool EventWatch::pause(std::chrono::nanoseconds delay) {
   std::unique_lock lock(stop_mutex_);
   return !stop_cv_.wait_for(lock, delay, [this] { return stopping_.load(); });
 }
 
 void EventWatch::run() {
-  auto delay = backoff_.initial;
+  common::ExponentialBackoff retry(backoff_.initial, backoff_.max);
   while (!stopping_) {
     const auto began = std::chrono::steady_clock::now();
     try {
@@ -52,10 +52,8 @@ void EventWatch::run() {
     }
     const bool asked_to_reconnect = reconnect_requested_.load();
     if (handlers_.on_disconnect) handlers_.on_disconnect();
-    if (asked_to_reconnect || std::chrono::steady_clock::now() - began >= backoff_.healthy)
-      delay = backoff_.initial;
-    if (!pause(delay)) break;
-    delay = std::min(delay * 2, backoff_.max);
+    if (asked_to_reconnect || std::chrono::steady_clock::now() - began >= backoff_.healthy) retry.reset();
+    if (!pause(retry.next())) break;
   }
 }
 

@@ -15,8 +15,9 @@
 //   on_connect again: how an owner that lost track asks to resynchronise).
 // - on_disconnect() runs after every connection that was made (or whose
 //   on_connect() ran), before the backoff.
-// - Backoff: `initial` after the first failure, doubled per failure up to
-//   `max`; a connection that lasted `healthy` or longer resets it.
+// - ReconnectBackoff: `initial` after the first failure, doubled per failure
+//   up to `max` (common/backoff.h); a connection that lasted `healthy` or
+//   longer resets it.
 // - The destructor (or stop()) ends the current call and joins the thread;
 //   Docker calls the handlers make with options() are cancelled by it too.
 // - reconnect() ends the current connection (or on_connect's Docker calls)
@@ -47,7 +48,7 @@ struct EventWatchHandlers {
 // without a watch is a second of lists answered by Docker. Hence a short
 // ceiling; `healthy` keeps a stream that breaks at once (each connection
 // costs its owner a resynchronisation) from turning into a busy loop.
-struct Backoff {
+struct ReconnectBackoff {
   std::chrono::milliseconds initial{250};
   std::chrono::milliseconds max{2000};
   std::chrono::milliseconds healthy{1000};
@@ -56,7 +57,7 @@ struct Backoff {
 class EventWatch {
  public:
   EventWatch(docker::Client& docker, docker::Filters filters, EventWatchHandlers handlers,
-             Backoff backoff = {});
+             ReconnectBackoff backoff = {});
   ~EventWatch();
   EventWatch(const EventWatch&) = delete;
   EventWatch& operator=(const EventWatch&) = delete;
@@ -72,12 +73,12 @@ class EventWatch {
  private:
   void run();
   // Sleeps `delay` unless stop() comes first; false when stopping.
-  bool pause(std::chrono::milliseconds delay);
+  bool pause(std::chrono::nanoseconds delay);
 
   docker::Client& docker_;
   const docker::Filters filters_;
   const EventWatchHandlers handlers_;
-  const Backoff backoff_;
+  const ReconnectBackoff backoff_;
   docker::CallOptions options_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> reconnect_requested_{false};

@@ -15,8 +15,6 @@
 
 namespace shim::events {
 
-namespace cri = ::runtime::v1;
-
 struct PodState {
   std::optional<cri::PodSandboxStatus> sandbox;  // nullopt: the sandbox is gone
   std::vector<cri::ContainerStatus> containers;  // those that exist now

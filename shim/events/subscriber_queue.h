@@ -19,8 +19,6 @@
 
 namespace shim::events {
 
-namespace cri = ::runtime::v1;
-
 class SubscriberQueue {
  public:
   explicit SubscriberQueue(std::size_t capacity) : capacity_(capacity) {}

@@ -26,7 +26,7 @@ grpc::Status ImageService::ImageFsInfo(grpc::ServerContext* context,
   return run("ImageFsInfo", [&] {
     const auto [root, driver] = storage_location(call_options(context));
     const std::string storage = root + "/" + driver;
-    const FsUsage usage = fs_usage_.get({storage, root + "/image"});
+    const stats::FsUsage usage = fs_usage_.get({storage, root + "/image"});
     auto* fs = response->add_image_filesystems();
     fs->set_timestamp(usage.timestamp_ns);
     fs->mutable_fs_id()->set_mountpoint(storage);

@@ -1,6 +1,6 @@
 #include "shim/image/image_service.h"
 
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 #include "shim/server/call.h"
 
 namespace shim {

@@ -13,12 +13,10 @@
 
 #include "docker-client/client.h"
 #include "runtime/v1/api.h"
-#include "shim/image/fs_usage.h"
-#include "shim/image/image_store.h"
+#include "shim/stats/fs_usage.h"
+#include "shim/state/image_store.h"
 
 namespace shim {
-
-namespace cri = ::runtime::v1;
 
 class ImageService final : public cri::ImageService::Service {
  public:
@@ -52,7 +50,7 @@ class ImageService final : public cri::ImageService::Service {
 
   docker::Client& docker_;
   ImageStore& store_;
-  FsUsageCache fs_usage_;
+  stats::FsUsageCache fs_usage_;
   std::mutex storage_mutex_;
   std::string storage_root_, storage_driver_;
 };

@@ -1,7 +1,7 @@
 // ImageStatus: one image by reference or ID; an unknown image is an empty
 // reply, not an error, as CRI specifies.
-#include "shim/image/image_convert.h"
-#include "shim/image/image_reference.h"
+#include "shim/state/image_view.h"
+#include "shim/registry/image_reference.h"
 #include "shim/image/image_service.h"
 #include "shim/server/call.h"
 

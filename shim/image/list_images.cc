@@ -1,8 +1,8 @@
 // ListImages: Docker's image list, optionally narrowed by a reference.
 #include <algorithm>
 
-#include "shim/image/image_convert.h"
-#include "shim/image/image_reference.h"
+#include "shim/state/image_view.h"
+#include "shim/registry/image_reference.h"
 #include "shim/image/image_service.h"
 #include "shim/server/call.h"
 

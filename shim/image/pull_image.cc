@@ -6,10 +6,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 #include "shim/image/image_service.h"
-#include "shim/image/pull_error.h"
-#include "shim/image/registry_auth.h"
+#include "shim/registry/pull_error.h"
+#include "shim/registry/registry_auth.h"
 #include "shim/server/call.h"
 
 namespace shim {

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 #include "shim/image/image_service.h"
 #include "shim/server/call.h"
 

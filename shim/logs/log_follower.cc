@@ -10,12 +10,12 @@ namespace shim {
 namespace {
 
 constexpr auto kSaveInterval = std::chrono::seconds(1);
-constexpr auto kFirstRetry = std::chrono::milliseconds(100);
-constexpr auto kMaxRetry = std::chrono::milliseconds(5000);
 // Bounds each blocking Docker request made on the pump thread (inspect,
 // opening the stream, the final read): a stuck dockerd must not hold every
 // other log forever.
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
+
+long long in_ms(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 
 LogStream cri_stream(docker::StreamKind kind) {
   return kind == docker::StreamKind::Stderr ? LogStream::kStderr : LogStream::kStdout;
@@ -45,7 +45,7 @@ void LogFollower::start() {
   }
   pump_.post([self = shared_from_this(), generation] {
     self->recheck_file_ = true;
-    self->delay_ = kFirstRetry;
+    self->retry_.reset();
     self->connect(generation);
   });
 }
@@ -259,10 +259,10 @@ void LogFollower::on_failure(unsigned generation, std::exception_ptr failure) {
       return finish();
     }
     spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, e.message(),
-                 delay_.count());
+                 in_ms(retry_.delay()));
   } catch (const std::exception& e) {
     spdlog::error("container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
-                  e.what(), delay_.count());
+                  e.what(), in_ms(retry_.delay()));
     recheck_file_ = true;  // a failed write may have torn the last line
   }
   retry_later(generation);
@@ -270,10 +270,9 @@ void LogFollower::on_failure(unsigned generation, std::exception_ptr failure) {
 
 void LogFollower::retry_later(unsigned generation) {
   if (stop_) return finish();
-  if (!(position() == attempt_start_)) delay_ = kFirstRetry;  // it made progress
-  pump_.post_at(std::chrono::steady_clock::now() + delay_,
+  if (!(position() == attempt_start_)) retry_.reset();  // it made progress
+  pump_.post_at(std::chrono::steady_clock::now() + retry_.next(),
                 [self = shared_from_this(), generation] { self->connect(generation); });
-  delay_ = std::min(delay_ * 2, std::chrono::milliseconds(kMaxRetry));
 }
 
 void LogFollower::halt(unsigned generation) {

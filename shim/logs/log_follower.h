@@ -35,6 +35,7 @@
 #include <optional>
 #include <string>
 
+#include "common/backoff.h"
 #include "docker-client/client.h"
 #include "docker-client/log_stream.h"
 #include "shim/logs/docker_log_message.h"
@@ -124,7 +125,9 @@ class LogFollower : public std::enable_shared_from_this<LogFollower> {
   LogPosition attempt_start_;
   std::string batch_;
   bool recheck_file_ = true;
-  std::chrono::milliseconds delay_{0};
+  // Reconnects: 100 ms doubling to 5 s; back to 100 ms after a pass that
+  // made progress.
+  common::ExponentialBackoff retry_{std::chrono::milliseconds(100), std::chrono::seconds(5)};
 };
 
 }  // namespace shim

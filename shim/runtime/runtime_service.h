@@ -16,7 +16,7 @@
 #include "runtime/v1/api.h"
 #include "shim/container/container_view.h"
 #include "shim/container/hugepages.h"
-#include "shim/image/image_store.h"
+#include "shim/state/image_store.h"
 #include "shim/events/container_event_source.h"
 #include "shim/logs/log_manager.h"
 #include "shim/network/cni_network.h"
@@ -31,8 +31,6 @@
 #include "shim/streaming/streaming_server.h"
 
 namespace shim {
-
-namespace cri = ::runtime::v1;
 
 // What the runtime side is configured with (from options.h).
 struct RuntimeSettings {

@@ -22,8 +22,6 @@
 
 namespace shim {
 
-namespace cri = ::runtime::v1;
-
 struct StatsSources {
   docker::Client& docker;
   ContainerStore& store;

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 #include "shim/pause/embedded_pause.h"
 #include "shim/pause/pause_image.h"
 #include "shim/server/options.h"

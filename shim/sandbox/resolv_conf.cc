@@ -9,11 +9,11 @@
 
 namespace shim {
 
-bool has_dns_settings(const ::runtime::v1::DNSConfig& dns) {
+bool has_dns_settings(const cri::DNSConfig& dns) {
   return dns.servers_size() > 0 || dns.searches_size() > 0 || dns.options_size() > 0;
 }
 
-std::string resolv_conf_text(const ::runtime::v1::DNSConfig& dns) {
+std::string resolv_conf_text(const cri::DNSConfig& dns) {
   std::string text;
   auto line = [&text](const char* keyword, const auto& values) {
     if (values.empty()) return;

@@ -15,8 +15,8 @@
 
 namespace shim {
 
-bool has_dns_settings(const ::runtime::v1::DNSConfig& dns);
-std::string resolv_conf_text(const ::runtime::v1::DNSConfig& dns);
+bool has_dns_settings(const cri::DNSConfig& dns);
+std::string resolv_conf_text(const cri::DNSConfig& dns);
 
 // Replaces the file at `path` (Docker's ResolvConfPath of the sandbox) by
 // `text`. Throws std::runtime_error naming the path and errno.

@@ -27,8 +27,6 @@
 
 namespace shim {
 
-namespace cri = ::runtime::v1;
-
 struct SandboxSpecInputs {
   std::string image;                     // the infra image
   std::string runtime_handler;           // as asked ("" or "docker")

@@ -9,8 +9,6 @@
 
 namespace shim {
 
-namespace cri = ::runtime::v1;
-
 // READY while the pause container runs, NOTREADY otherwise (also while
 // Docker restarts it or removes it).
 cri::PodSandboxState sandbox_state(const docker::ContainerState& state);

@@ -53,7 +53,6 @@
 #include "shim/security/host_security.h"
 
 namespace shim {
-namespace cri = ::runtime::v1;
 }
 
 namespace shim::security {

@@ -71,7 +71,7 @@ class ContainerStore {
     // How long all() and find() wait for a resynchronisation under way
     // before they ask Docker themselves.
     std::chrono::milliseconds resync_wait{std::chrono::seconds(5)};
-    Backoff backoff{};
+    ReconnectBackoff backoff{};
     bool watch = true;  // false: no watch and no audit, never live (unit tests)
   };
 

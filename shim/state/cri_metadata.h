@@ -14,8 +14,6 @@
 
 namespace shim {
 
-namespace cri = ::runtime::v1;
-
 using ProtoStringMap = google::protobuf::Map<std::string, std::string>;
 
 LabelMap to_label_map(const ProtoStringMap& map);

@@ -11,8 +11,6 @@
 
 namespace shim::stats {
 
-namespace cri = ::runtime::v1;
-
 // Attributes from what ListContainers / ContainerStatus answer.
 void fill_attributes(const cri::Container& container, cri::ContainerAttributes* out);
 void fill_attributes(const cri::ContainerStatus& status, cri::ContainerAttributes* out);

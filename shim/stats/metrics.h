@@ -19,8 +19,6 @@
 
 namespace shim::stats {
 
-namespace cri = ::runtime::v1;
-
 std::vector<cri::MetricDescriptor> metric_descriptors();
 
 void fill_container_metrics(const ContainerReading& reading, const cri::Container& container,

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "shim/image/fs_usage.h"
+#include "shim/stats/fs_usage.h"
 #include "shim/stats/cgroup_paths.h"
 #include "shim/stats/cgroup_sample.h"
 #include "shim/stats/proc_net.h"

@@ -1,5 +1,5 @@
 // Disk use of containers' writable layers (overlay2's UpperDir), walked as
-// `du` does (image/fs_usage.h) and remembered for a short time: kubelet
+// `du` does (fs_usage.h) and remembered for a short time: kubelet
 // asks every 10 s, a benchmark or several clients far more often, and a
 // walk costs in proportion to the files the container wrote.
 // Thread-safe; concurrent callers for different layers walk in parallel.
@@ -10,7 +10,7 @@
 #include <string>
 #include <unordered_map>
 
-#include "shim/image/fs_usage.h"
+#include "shim/stats/fs_usage.h"
 
 namespace shim::stats {
 

@@ -16,8 +16,6 @@
 
 namespace itest {
 
-namespace cri = ::runtime::v1;
-
 // An environment variable the test set-up must provide; fails the test
 // with a message pointing at scripts/test.sh when it is missing.
 std::string required_env(const char* name);

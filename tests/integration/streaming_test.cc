@@ -1,7 +1,7 @@
 // The streaming server through the real cri-shim binary, held against
 // clients not written here: CRI Exec, Attach and PortForward hand out URLs,
 // and Node's spdy-transport (SPDY/3.1) and ws (WebSocket) open them the way
-// kubectl and client-go do (tests/streaming/interop/cri_stream_client.js),
+// kubectl and client-go do (tests/shim/streaming/interop/cri_stream_client.js),
 // then report what they received as JSON for these checks.
 //
 // After every case whose client left normally, nothing the exec started is

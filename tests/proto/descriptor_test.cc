@@ -44,7 +44,7 @@ ReferenceLocation locate_reference() {
 
 pb::FileDescriptorProto our_file() {
   pb::FileDescriptorProto file;
-  runtime::v1::VersionRequest::descriptor()->file()->CopyTo(&file);
+  cri::VersionRequest::descriptor()->file()->CopyTo(&file);
   return file;
 }
 
@@ -83,9 +83,9 @@ TEST_CASE("our compiled-in CRI v1 descriptor matches the reference") {
 
 TEST_CASE("the generated code carries the expected names") {
   CHECK(our_file().name() == "runtime/v1/api.proto");
-  CHECK(std::string(runtime::v1::RuntimeService::service_full_name()) ==
+  CHECK(std::string(cri::RuntimeService::service_full_name()) ==
         "runtime.v1.RuntimeService");
-  CHECK(std::string(runtime::v1::ImageService::service_full_name()) ==
+  CHECK(std::string(cri::ImageService::service_full_name()) ==
         "runtime.v1.ImageService");
 }
 

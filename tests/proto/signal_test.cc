@@ -15,8 +15,8 @@ TEST_CASE("api.h compiles after <csignal> and keeps its macros") {
 }
 
 TEST_CASE("Signal values are reachable by name despite the macros") {
-  runtime::v1::Signal kill{};
-  REQUIRE(runtime::v1::Signal_Parse("SIGKILL", &kill));
+  cri::Signal kill{};
+  REQUIRE(cri::Signal_Parse("SIGKILL", &kill));
   CHECK(static_cast<int>(kill) == 13);
-  CHECK(runtime::v1::Signal_Name(kill) == "SIGKILL");
+  CHECK(cri::Signal_Name(kill) == "SIGKILL");
 }

@@ -15,8 +15,6 @@
 #include "shim/server/call.h"
 #include "shim/state/list_filter.h"
 
-namespace cri = ::runtime::v1;
-
 namespace {
 const std::string kSandbox(64, 'a');
 

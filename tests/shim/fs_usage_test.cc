@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "shim/image/fs_usage.h"
+#include "shim/stats/fs_usage.h"
 
 namespace fs = std::filesystem;
 
@@ -21,16 +21,16 @@ TEST_CASE("disk usage counts inodes once per hard link and sums blocks") {
   fs::create_hard_link(root / "a" / "file", root / "a" / "b" / "link");
   fs::create_symlink("file", root / "a" / "symlink");
 
-  auto usage = shim::measure_disk_usage({root.string()});
+  auto usage = shim::stats::measure_disk_usage({root.string()});
   // root, a, a/b, file (counted once), symlink
   CHECK(usage.inodes_used == 5);
   CHECK(usage.used_bytes >= 10000);
   CHECK(usage.timestamp_ns > 0);
 
-  auto missing = shim::measure_disk_usage({(root / "missing").string()});
+  auto missing = shim::stats::measure_disk_usage({(root / "missing").string()});
   CHECK(missing.inodes_used == 0);
 
-  shim::FsUsageCache cache(std::chrono::seconds(60));
+  shim::stats::FsUsageCache cache(std::chrono::seconds(60));
   auto first = cache.get({root.string()});
   std::ofstream(root / "new") << "y";
   auto second = cache.get({root.string()});

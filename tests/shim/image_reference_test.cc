@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 
 using shim::parse_image_reference;
 

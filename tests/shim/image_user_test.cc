@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "shim/image/image_user.h"
+#include "shim/state/image_user.h"
 
 TEST_CASE("image users as critest checks them") {
   auto uid = shim::parse_image_user("1002");

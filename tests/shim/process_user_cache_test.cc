@@ -12,8 +12,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
-
 // A fake /proc whose processes the test writes.
 struct FakeProc {
   std::filesystem::path root =

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "shim/image/pull_error.h"
+#include "shim/registry/pull_error.h"
 
 using grpc::StatusCode;
 using shim::classify_pull_error;

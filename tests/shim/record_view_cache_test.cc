@@ -10,8 +10,6 @@
 
 namespace {
 
-namespace cri = ::runtime::v1;
-
 shim::ContainerStore::Record record_of(const std::string& id, const std::string& status) {
   docker::ContainerInspect inspect;
   inspect.id = id;

@@ -5,8 +5,6 @@
 #include "shim/sandbox/sandbox_spec.h"
 #include "shim/server/call.h"
 
-namespace cri = ::runtime::v1;
-
 namespace {
 cri::PodSandboxConfig pod_config() {
   cri::PodSandboxConfig config;

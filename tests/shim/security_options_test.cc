@@ -13,7 +13,6 @@
 #include "shim/server/call.h"
 
 using namespace shim::security;
-namespace cri = ::runtime::v1;
 namespace fs = std::filesystem;
 
 // The deprecated seccomp_profile_path and apparmor_profile are tested on purpose.

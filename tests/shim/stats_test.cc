@@ -264,13 +264,13 @@ TEST_CASE("CRI stats: available is limit minus working set; a stopped container 
   reading.cgroup.working_set = 400;
   reading.cgroup.memory_limit = 1000;
   reading.nano_cores = 5;
-  shim::FsUsage layer;
+  shim::stats::FsUsage layer;
   layer.used_bytes = 8192;
   layer.inodes_used = 3;
   layer.timestamp_ns = 70;
   reading.writable_layer = layer;
   reading.writable_layer_dir = "/var/lib/docker/overlay2/abc/diff";
-  runtime::v1::ContainerStats stats;
+  cri::ContainerStats stats;
   fill_container_stats(reading, &stats);
   CHECK(stats.cpu().timestamp() == 77);
   CHECK(stats.cpu().usage_core_nano_seconds().value() == 1000u);
@@ -285,7 +285,7 @@ TEST_CASE("CRI stats: available is limit minus working set; a stopped container 
 
   ContainerReading stopped;
   stopped.timestamp_ns = 88;
-  runtime::v1::ContainerStats none;
+  cri::ContainerStats none;
   fill_container_stats(stopped, &none);
   CHECK(none.cpu().timestamp() == 88);
   CHECK(none.memory().timestamp() == 88);
@@ -299,7 +299,7 @@ TEST_CASE("CRI pod stats: network interfaces with eth0 as default, process count
   pod.running = true;
   pod.cgroup.pids = 4;
   pod.interfaces = {{"net1", 1, 2, 3, 4}, {"eth0", 10, 0, 20, 0}};
-  runtime::v1::PodSandboxStats stats;
+  cri::PodSandboxStats stats;
   fill_pod_stats(pod, &stats);
   CHECK(stats.linux().network().default_interface().name() == "eth0");
   CHECK(stats.linux().network().default_interface().tx_bytes().value() == 20u);
@@ -324,13 +324,13 @@ TEST_CASE("every metric carries one label value per key of its descriptor") {
   reading.cgroup.rss = 8;
   reading.cgroup.page_faults = 7;
   reading.cgroup.pids = 1;
-  reading.writable_layer = shim::FsUsage{4096, 1, 1};
+  reading.writable_layer = shim::stats::FsUsage{4096, 1, 1};
   reading.writable_layer_dir = "/d/overlay2/x/diff";
-  runtime::v1::Container container;
+  cri::Container container;
   container.set_id("cid");
   container.mutable_metadata()->set_name("app");
   container.mutable_image()->set_image("busybox");
-  runtime::v1::ContainerMetrics metrics;
+  cri::ContainerMetrics metrics;
   fill_container_metrics(reading, container, &metrics);
   CHECK(metrics.container_id() == "cid");
   bool cpu_seen = false;
@@ -340,7 +340,7 @@ TEST_CASE("every metric carries one label value per key of its descriptor") {
     if (metric.name() == "container_cpu_usage_seconds_total") {
       cpu_seen = true;
       CHECK(metric.value().value() == 3u);
-      CHECK(metric.metric_type() == runtime::v1::COUNTER);
+      CHECK(metric.metric_type() == cri::COUNTER);
       CHECK(metric.label_values(0) == "cid");
       CHECK(metric.label_values(1) == "app");
       CHECK(metric.label_values(2) == "busybox");
@@ -350,9 +350,9 @@ TEST_CASE("every metric carries one label value per key of its descriptor") {
 
   PodReading pod;
   pod.interfaces = {{"eth0", 10, 0, 20, 0}};
-  runtime::v1::PodSandbox sandbox;
+  cri::PodSandbox sandbox;
   sandbox.set_id("pid");
-  runtime::v1::PodSandboxMetrics pod_metrics;
+  cri::PodSandboxMetrics pod_metrics;
   fill_pod_metrics(pod, sandbox, &pod_metrics);
   REQUIRE(pod_metrics.metrics_size() == 4);
   for (const auto& metric : pod_metrics.metrics())

@@ -56,12 +56,12 @@ int ShimProcess::stop(int signal, std::chrono::seconds timeout) { return process
 
 std::string ShimProcess::log() const { return read_text_file(log_path_); }
 
-std::unique_ptr<::runtime::v1::RuntimeService::Stub> ShimProcess::runtime() const {
-  return ::runtime::v1::RuntimeService::NewStub(channel_);
+std::unique_ptr<cri::RuntimeService::Stub> ShimProcess::runtime() const {
+  return cri::RuntimeService::NewStub(channel_);
 }
 
-std::unique_ptr<::runtime::v1::ImageService::Stub> ShimProcess::images() const {
-  return ::runtime::v1::ImageService::NewStub(channel_);
+std::unique_ptr<cri::ImageService::Stub> ShimProcess::images() const {
+  return cri::ImageService::NewStub(channel_);
 }
 
 long ShimProcess::rss_kib() const { return process_.rss_kib(); }

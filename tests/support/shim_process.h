@@ -37,8 +37,8 @@ class ShimProcess {
   bool running();
   std::string log() const;  // stdout and stderr so far
   std::shared_ptr<grpc::Channel> channel() const { return channel_; }
-  std::unique_ptr<::runtime::v1::RuntimeService::Stub> runtime() const;
-  std::unique_ptr<::runtime::v1::ImageService::Stub> images() const;
+  std::unique_ptr<cri::RuntimeService::Stub> runtime() const;
+  std::unique_ptr<cri::ImageService::Stub> images() const;
   // Resident set size in KiB, from /proc/<pid>/status.
   long rss_kib() const;
 

@@ -1,4 +1,6 @@
-// The CRI v1 messages and gRPC services, safe to include in any order.
+// The CRI v1 messages and gRPC services, safe to include in any order, and
+// the one name the code gives them: `cri::` (the generated package
+// runtime.v1 would read like the shim/runtime and agent/runtime folders).
 //
 // The CRI enum runtime.v1.Signal has values named like <signal.h>'s macros
 // (SIGKILL, SIGTERM, SIGRTMIN, ...). Once <signal.h> is in (<csignal>,
@@ -6,9 +8,8 @@
 // api.pb.h, which declares them as enumerators. This header sets the macros
 // aside while the generated headers are read, and restores them afterwards.
 //
-// Afterwards the macros win: write runtime::v1::Signal values as
-// runtime::v1::Signal_Parse("SIGKILL", &s) or by number, not as
-// runtime::v1::SIGKILL.
+// Afterwards the macros win: write cri::Signal values as
+// cri::Signal_Parse("SIGKILL", &s) or by number, not as cri::SIGKILL.
 #pragma once
 
 // Included first so the macros restored below are glibc's final definitions.
@@ -126,3 +127,5 @@
 #pragma pop_macro("SIGXFSZ")
 #pragma pop_macro("SIGRTMIN")
 #pragma pop_macro("SIGRTMAX")
+
+namespace cri = ::runtime::v1;

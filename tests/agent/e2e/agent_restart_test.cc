@@ -120,5 +120,20 @@ TEST_CASE("a restarted agent does not cut a crash-looping container's back-off s
   CHECK_MESSAGE(gap >= 3, "the restarted agent restarted the container at once\n" << node.agent_log_tail());
 }
 
+TEST_CASE("SIGTERM stops an agent that is still waiting for its runtime") {
+  // A runtime socket that nothing serves: the agent waits for it, retrying
+  // every second (for up to an hour).
+  support::AgentProcess agent(itest::required_env("NODE_AGENT_BINARY"), "unix:///nonexistent/cri-shim-test.sock",
+                              {}, false);
+  REQUIRE_MESSAGE(support::wait_for([&] { return agent.log().find("does not answer yet") != std::string::npos; },
+                                    10s),
+                  agent.log_tail());
+  const int status = agent.stop(SIGTERM, 10s);
+  REQUIRE_MESSAGE(status != -1, "node-agent ignored SIGTERM while waiting for its runtime\n" << agent.log_tail());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(agent.log().find("SIGTERM received while waiting for the runtime") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace e2e

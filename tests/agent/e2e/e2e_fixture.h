@@ -24,7 +24,6 @@
 
 namespace e2e {
 
-namespace cri = ::runtime::v1;
 using nlohmann::json;
 using namespace std::chrono_literals;
 

@@ -6,12 +6,11 @@
 
 using namespace agent::pleg;
 using Type = PodLifecycleEvent::Type;
-namespace v1 = ::runtime::v1;
 
 namespace {
 
-v1::ContainerEventResponse event(const std::string& id, v1::ContainerEventType type, bool managed = true) {
-  v1::ContainerEventResponse e;
+cri::ContainerEventResponse event(const std::string& id, cri::ContainerEventType type, bool managed = true) {
+  cri::ContainerEventResponse e;
   e.set_container_id(id);
   e.set_container_event_type(type);
   auto* sb = e.mutable_pod_sandbox_status();
@@ -26,13 +25,13 @@ v1::ContainerEventResponse event(const std::string& id, v1::ContainerEventType t
 
 TEST_CASE("CRI event types map to lifecycle events") {
   struct Case {
-    v1::ContainerEventType in;
+    cri::ContainerEventType in;
     Type out;
   };
-  for (auto [in, out] : {Case{v1::CONTAINER_CREATED_EVENT, Type::ContainerChanged},
-                         Case{v1::CONTAINER_STARTED_EVENT, Type::ContainerStarted},
-                         Case{v1::CONTAINER_STOPPED_EVENT, Type::ContainerDied},
-                         Case{v1::CONTAINER_DELETED_EVENT, Type::ContainerRemoved}}) {
+  for (auto [in, out] : {Case{cri::CONTAINER_CREATED_EVENT, Type::ContainerChanged},
+                         Case{cri::CONTAINER_STARTED_EVENT, Type::ContainerStarted},
+                         Case{cri::CONTAINER_STOPPED_EVENT, Type::ContainerDied},
+                         Case{cri::CONTAINER_DELETED_EVENT, Type::ContainerRemoved}}) {
     auto e = event_from_cri(event("c1", in));
     REQUIRE(e);
     CHECK(e->type == out);
@@ -42,23 +41,23 @@ TEST_CASE("CRI event types map to lifecycle events") {
 }
 
 TEST_CASE("an event about the sandbox itself is SandboxChanged") {
-  auto e = event_from_cri(event("sb1", v1::CONTAINER_STOPPED_EVENT));
+  auto e = event_from_cri(event("sb1", cri::CONTAINER_STOPPED_EVENT));
   REQUIRE(e);
   CHECK(e->type == Type::SandboxChanged);
 }
 
 TEST_CASE("unmanaged or ownerless events are dropped") {
-  CHECK_FALSE(event_from_cri(event("c1", v1::CONTAINER_STARTED_EVENT, false)));
-  v1::ContainerEventResponse bare;
+  CHECK_FALSE(event_from_cri(event("c1", cri::CONTAINER_STARTED_EVENT, false)));
+  cri::ContainerEventResponse bare;
   bare.set_container_id("c1");
   CHECK_FALSE(event_from_cri(bare));
-  CHECK_FALSE(event_from_cri(v1::ContainerEventResponse{}));
+  CHECK_FALSE(event_from_cri(cri::ContainerEventResponse{}));
 }
 
 TEST_CASE("without a sandbox status the container's labels tell the owner") {
-  v1::ContainerEventResponse e;
+  cri::ContainerEventResponse e;
   e.set_container_id("c1");
-  e.set_container_event_type(v1::CONTAINER_DELETED_EVENT);
+  e.set_container_event_type(cri::CONTAINER_DELETED_EVENT);
   auto* other = e.add_containers_statuses();
   other->set_id("c0");
   (*other->mutable_labels())[agent::runtime::kManagedByLabel] = "true";

@@ -13,7 +13,7 @@
 #include <doctest/doctest.h>
 #include <grpcpp/grpcpp.h>
 
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 #include "agent/metrics/registry.h"
 #include "agent/pleg/pleg.h"
 #include "agent/runtime/runtime_labels.h"
@@ -21,7 +21,6 @@
 using namespace agent;
 using namespace std::chrono_literals;
 using Type = pleg::PodLifecycleEvent::Type;
-namespace v1 = ::runtime::v1;
 
 namespace {
 
@@ -34,28 +33,28 @@ bool selected(const LabelMap& labels, const Selector& selector) {
   return true;
 }
 
-class FakeRuntime final : public v1::RuntimeService::Service {
+class FakeRuntime final : public cri::RuntimeService::Service {
  public:
   explicit FakeRuntime(bool serve_events) : serve_events_(serve_events) {}
 
-  grpc::Status ListPodSandbox(grpc::ServerContext*, const v1::ListPodSandboxRequest* req,
-                              v1::ListPodSandboxResponse* resp) override {
+  grpc::Status ListPodSandbox(grpc::ServerContext*, const cri::ListPodSandboxRequest* req,
+                              cri::ListPodSandboxResponse* resp) override {
     std::lock_guard lock(mutex_);
     for (const auto& sb : sandboxes_.items())
       if (selected(sb.labels(), req->filter().label_selector())) *resp->add_items() = sb;
     return grpc::Status::OK;
   }
 
-  grpc::Status ListContainers(grpc::ServerContext*, const v1::ListContainersRequest* req,
-                              v1::ListContainersResponse* resp) override {
+  grpc::Status ListContainers(grpc::ServerContext*, const cri::ListContainersRequest* req,
+                              cri::ListContainersResponse* resp) override {
     std::lock_guard lock(mutex_);
     for (const auto& c : containers_.containers())
       if (selected(c.labels(), req->filter().label_selector())) *resp->add_containers() = c;
     return grpc::Status::OK;
   }
 
-  grpc::Status GetContainerEvents(grpc::ServerContext* ctx, const v1::GetEventsRequest*,
-                                  grpc::ServerWriter<v1::ContainerEventResponse>* writer) override {
+  grpc::Status GetContainerEvents(grpc::ServerContext* ctx, const cri::GetEventsRequest*,
+                                  grpc::ServerWriter<cri::ContainerEventResponse>* writer) override {
     if (!serve_events_) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no events here");
     std::unique_lock lock(mutex_);
     ++streams_;
@@ -75,7 +74,7 @@ class FakeRuntime final : public v1::RuntimeService::Service {
   }
 
   // A container the lists show from now on (no event).
-  void add_container(const std::string& id, const std::string& uid, v1::ContainerState state, bool managed = true) {
+  void add_container(const std::string& id, const std::string& uid, cri::ContainerState state, bool managed = true) {
     std::lock_guard lock(mutex_);
     auto* c = containers_.add_containers();
     c->set_id(id);
@@ -84,8 +83,8 @@ class FakeRuntime final : public v1::RuntimeService::Service {
     (*c->mutable_labels())[agent::runtime::kPodUidLabel] = uid;
     if (managed) (*c->mutable_labels())[agent::runtime::kManagedByLabel] = "true";
   }
-  void push_event(const std::string& id, const std::string& uid, v1::ContainerEventType type) {
-    v1::ContainerEventResponse e;
+  void push_event(const std::string& id, const std::string& uid, cri::ContainerEventType type) {
+    cri::ContainerEventResponse e;
     e.set_container_id(id);
     e.set_container_event_type(type);
     auto* sb = e.mutable_pod_sandbox_status();
@@ -110,9 +109,9 @@ class FakeRuntime final : public v1::RuntimeService::Service {
   const bool serve_events_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  v1::ListPodSandboxResponse sandboxes_;
-  v1::ListContainersResponse containers_;
-  std::deque<v1::ContainerEventResponse> queue_;
+  cri::ListPodSandboxResponse sandboxes_;
+  cri::ListContainersResponse containers_;
+  std::deque<cri::ContainerEventResponse> queue_;
   bool break_ = false;
   int streams_ = 0;
 };
@@ -184,9 +183,9 @@ bool gauge_is(const metrics::Registry& m, int value) {
 
 TEST_CASE("relisting: baseline is silent, then changes are told; unmanaged ignored") {
   Server server(false);
-  server.runtime.add_container("c0", "p1", v1::CONTAINER_RUNNING);
+  server.runtime.add_container("c0", "p1", cri::CONTAINER_RUNNING);
   metrics::Registry metrics;
-  cri::CriClient cri("unix://" + server.path, metrics, 5s);
+  remote::CriClient cri("unix://" + server.path, metrics, 5s);
   Recorder rec;
   pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 5000ms, true});
   p.start(std::ref(rec));
@@ -199,8 +198,8 @@ TEST_CASE("relisting: baseline is silent, then changes are told; unmanaged ignor
   // makes that false although the loop is fine. Polled instead.
   CHECK(eventually([&] { return p.healthy(); }, 10s));
 
-  server.runtime.add_container("crictl", "p9", v1::CONTAINER_RUNNING, false);
-  server.runtime.add_container("c1", "p1", v1::CONTAINER_RUNNING);
+  server.runtime.add_container("crictl", "p9", cri::CONTAINER_RUNNING, false);
+  server.runtime.add_container("c1", "p1", cri::CONTAINER_RUNNING);
   CHECK(rec.wait_for("c1", Type::ContainerStarted, 10s));  // was 3 s; returns as soon as seen
   CHECK_FALSE(rec.seen("crictl"));
   CHECK(gauge_is(metrics, 0));
@@ -211,7 +210,7 @@ TEST_CASE("relisting: baseline is silent, then changes are told; unmanaged ignor
 TEST_CASE("evented: the stream drives events, the relist slows, a broken stream falls back at once") {
   Server server(true);
   metrics::Registry metrics;
-  cri::CriClient cri("unix://" + server.path, metrics, 5s);
+  remote::CriClient cri("unix://" + server.path, metrics, 5s);
   Recorder rec;
   pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 10000ms, true});
   p.start(std::ref(rec));
@@ -221,11 +220,11 @@ TEST_CASE("evented: the stream drives events, the relist slows, a broken stream 
   std::this_thread::sleep_for(300ms);  // let the relist settle into the slow period
 
   // A change the stream does not tell waits for the slow relist...
-  server.runtime.add_container("quiet", "p1", v1::CONTAINER_RUNNING);
+  server.runtime.add_container("quiet", "p1", cri::CONTAINER_RUNNING);
   std::this_thread::sleep_for(700ms);
   CHECK_FALSE(rec.seen("quiet"));
   // ...while a streamed event arrives at once.
-  server.runtime.push_event("loud", "p1", v1::CONTAINER_STARTED_EVENT);
+  server.runtime.push_event("loud", "p1", cri::CONTAINER_STARTED_EVENT);
   CHECK(rec.wait_for("loud", Type::ContainerStarted, 10s));  // was 3 s; returns as soon as seen
 
   // The stream breaks: relisting resumes at once and finds the quiet change.
@@ -244,7 +243,7 @@ TEST_CASE("evented: the stream drives events, the relist slows, a broken stream 
 
 TEST_CASE("an unreachable runtime: unhealthy after three periods, no events") {
   metrics::Registry metrics;
-  cri::CriClient cri("unix:///tmp/agent-pleg-test-nothing-here.sock", metrics, 200ms);
+  remote::CriClient cri("unix:///tmp/agent-pleg-test-nothing-here.sock", metrics, 200ms);
   Recorder rec;
   pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 5000ms, true});
   p.start(std::ref(rec));

@@ -5,11 +5,10 @@
 #include "agent/runtime/runtime_labels.h"
 
 using namespace agent::pleg;
-namespace v1 = ::runtime::v1;
 
 namespace {
 
-void add_sandbox(v1::ListPodSandboxResponse& r, const std::string& id, const std::string& uid, v1::PodSandboxState state,
+void add_sandbox(cri::ListPodSandboxResponse& r, const std::string& id, const std::string& uid, cri::PodSandboxState state,
                  bool managed = true) {
   auto* sb = r.add_items();
   sb->set_id(id);
@@ -19,8 +18,8 @@ void add_sandbox(v1::ListPodSandboxResponse& r, const std::string& id, const std
   if (managed) (*sb->mutable_labels())[agent::runtime::kManagedByLabel] = "true";
 }
 
-v1::Container* add_container(v1::ListContainersResponse& r, const std::string& id, const std::string& sandbox,
-                             v1::ContainerState state, bool managed = true) {
+cri::Container* add_container(cri::ListContainersResponse& r, const std::string& id, const std::string& sandbox,
+                             cri::ContainerState state, bool managed = true) {
   auto* c = r.add_containers();
   c->set_id(id);
   c->set_pod_sandbox_id(sandbox);
@@ -37,17 +36,17 @@ TEST_CASE("filters ask for managed objects") {
 }
 
 TEST_CASE("snapshot: states, pod UIDs, unmanaged objects ignored") {
-  v1::ListPodSandboxResponse sbs;
-  add_sandbox(sbs, "sb1", "p1", v1::SANDBOX_READY);
-  add_sandbox(sbs, "sb2", "p2", v1::SANDBOX_NOTREADY);
-  add_sandbox(sbs, "crictl-sb", "x", v1::SANDBOX_READY, false);
-  v1::ListContainersResponse cs;
-  auto* labelled = add_container(cs, "c1", "sb1", v1::CONTAINER_RUNNING);
+  cri::ListPodSandboxResponse sbs;
+  add_sandbox(sbs, "sb1", "p1", cri::SANDBOX_READY);
+  add_sandbox(sbs, "sb2", "p2", cri::SANDBOX_NOTREADY);
+  add_sandbox(sbs, "crictl-sb", "x", cri::SANDBOX_READY, false);
+  cri::ListContainersResponse cs;
+  auto* labelled = add_container(cs, "c1", "sb1", cri::CONTAINER_RUNNING);
   (*labelled->mutable_labels())[agent::runtime::kPodUidLabel] = "p1-from-label";
-  add_container(cs, "c2", "sb2", v1::CONTAINER_EXITED);   // uid from its sandbox
-  add_container(cs, "c3", "sb1", v1::CONTAINER_CREATED);
-  add_container(cs, "c4", "sb1", v1::CONTAINER_UNKNOWN);
-  add_container(cs, "crictl-c", "crictl-sb", v1::CONTAINER_RUNNING, false);
+  add_container(cs, "c2", "sb2", cri::CONTAINER_EXITED);   // uid from its sandbox
+  add_container(cs, "c3", "sb1", cri::CONTAINER_CREATED);
+  add_container(cs, "c4", "sb1", cri::CONTAINER_UNKNOWN);
+  add_container(cs, "crictl-c", "crictl-sb", cri::CONTAINER_RUNNING, false);
 
   Snapshot s = make_snapshot(sbs, cs);
   REQUIRE(s.sandboxes.size() == 2);
@@ -63,8 +62,8 @@ TEST_CASE("snapshot: states, pod UIDs, unmanaged objects ignored") {
 }
 
 TEST_CASE("unmanaged changes produce no events") {
-  v1::ListPodSandboxResponse sbs;
-  v1::ListContainersResponse before, after;
-  add_container(after, "crictl-c", "crictl-sb", v1::CONTAINER_RUNNING, false);
+  cri::ListPodSandboxResponse sbs;
+  cri::ListContainersResponse before, after;
+  add_container(after, "crictl-c", "crictl-sb", cri::CONTAINER_RUNNING, false);
   CHECK(relist_diff(make_snapshot(sbs, before), make_snapshot(sbs, after)).empty());
 }

@@ -9,7 +9,6 @@
 
 using namespace agent;
 using namespace agent::runtime;
-namespace cri = ::runtime::v1;
 
 namespace {
 

@@ -5,7 +5,6 @@
 
 using namespace agent;
 using namespace agent::runtime;
-namespace cri = ::runtime::v1;
 
 namespace {
 

@@ -6,7 +6,7 @@
 
 #include "shim/streaming/spdy/port_forward_streams.h"
 #include "shim/streaming/spdy/remote_command_streams.h"
-#include "tests/streaming/spdy/test_client.h"
+#include "tests/shim/streaming/spdy/test_client.h"
 
 using namespace shim::streaming;
 using namespace shim::streaming::spdy;

@@ -1,5 +1,5 @@
 // cri-shim's WebSocket server side against a client not written here:
-// Node's ws (tests/streaming/interop/ws_client.js), run as a child process.
+// Node's ws (tests/shim/streaming/interop/ws_client.js), run as a child process.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
@@ -19,7 +19,7 @@
 #include "shim/streaming/websocket/handshake.h"
 #include "shim/streaming/websocket/port_forward_channels.h"
 #include "shim/streaming/websocket/remote_command_channels.h"
-#include "tests/streaming/websocket/upgrade_listener.h"
+#include "tests/shim/streaming/websocket/upgrade_listener.h"
 #include "websocket/interop_paths.h"
 
 extern char** environ;
@@ -99,7 +99,7 @@ void echo_exec(UpgradeListener& listener) {
 
 TEST_CASE("interop: Node's ws negotiates v5, v4 and v4.base64, exchanges stdin/stdout, closes") {
   if (!node_ready()) {
-    MESSAGE("skipped: /usr/bin/node or tests/streaming/interop/node_modules missing (scripts/install-deps.sh)");
+    MESSAGE("skipped: /usr/bin/node or tests/shim/streaming/interop/node_modules missing (scripts/install-deps.sh)");
     return;
   }
   for (const std::string scenario : {"exec-v5", "exec-v4", "exec-v4-base64"}) {
@@ -116,7 +116,7 @@ TEST_CASE("interop: Node's ws negotiates v5, v4 and v4.base64, exchanges stdin/s
 
 TEST_CASE("interop: Node's ws offering only unsupported protocols gets HTTP 400") {
   if (!node_ready()) {
-    MESSAGE("skipped: /usr/bin/node or tests/streaming/interop/node_modules missing");
+    MESSAGE("skipped: /usr/bin/node or tests/shim/streaming/interop/node_modules missing");
     return;
   }
   UpgradeListener listener;
@@ -129,7 +129,7 @@ TEST_CASE("interop: Node's ws offering only unsupported protocols gets HTTP 400"
 
 TEST_CASE("interop: Node's ws port-forwarding two ports") {
   if (!node_ready()) {
-    MESSAGE("skipped: /usr/bin/node or tests/streaming/interop/node_modules missing");
+    MESSAGE("skipped: /usr/bin/node or tests/shim/streaming/interop/node_modules missing");
     return;
   }
   UpgradeListener listener;

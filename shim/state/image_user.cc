@@ -1,4 +1,4 @@
-#include "shim/image/image_user.h"
+#include "shim/state/image_user.h"
 
 #include <charconv>
 

@@ -6,7 +6,7 @@
 #include <future>
 #include <thread>
 
-#include "tests/streaming/spdy/test_client.h"
+#include "tests/shim/streaming/spdy/test_client.h"
 
 using namespace shim::streaming;
 using namespace shim::streaming::spdy;

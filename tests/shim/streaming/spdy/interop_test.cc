@@ -1,5 +1,5 @@
 // The SPDY session against a client not written here: Node's
-// spdy-transport (tests/streaming/interop/spdy_client.js), several MiB
+// spdy-transport (tests/shim/streaming/interop/spdy_client.js), several MiB
 // each way on concurrent streams, half-closes, a ping.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "shim/streaming/spdy/session.h"
-#include "tests/streaming/spdy/interop_paths.h"
+#include "tests/shim/streaming/spdy/interop_paths.h"
 
 using namespace shim::streaming;
 using namespace shim::streaming::spdy;

@@ -1,12 +1,12 @@
-#include "agent/cri/cri_client.h"
+#include "agent/remote/cri_client.h"
 
 #include <algorithm>
 #include <chrono>
 
 #include "agent/metrics/registry.h"
-#include "agent/cri/runtime_endpoint.h"
+#include "agent/remote/runtime_endpoint.h"
 
-namespace agent::cri {
+namespace agent::remote {
 
 namespace {
 
@@ -50,8 +50,8 @@ CriClient::CriClient(const std::string& endpoint, metrics::Registry& metrics,
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   channel_ = grpc::CreateCustomChannel(grpc_target(endpoint), grpc::InsecureChannelCredentials(), args);
-  runtime_ = v1::RuntimeService::NewStub(channel_);
-  images_ = v1::ImageService::NewStub(channel_);
+  runtime_ = cri::RuntimeService::NewStub(channel_);
+  images_ = cri::ImageService::NewStub(channel_);
   metrics_.describe("node_agent_cri_call_duration_seconds", "histogram",
                     "Duration of the CRI calls node-agent made, by method.");
   metrics_.describe("node_agent_cri_call_errors_total", "counter",
@@ -75,96 +75,96 @@ grpc::Status CriClient::timed(const char* method, std::chrono::milliseconds time
 #define CRI_CALL(stub, Method, request, response, timeout) \
   timed(#Method, timeout, [&](grpc::ClientContext& ctx) { return stub->Method(&ctx, request, &response); })
 
-grpc::Status CriClient::version(v1::VersionResponse& out) {
-  v1::VersionRequest in;
+grpc::Status CriClient::version(cri::VersionResponse& out) {
+  cri::VersionRequest in;
   in.set_version("v1");
   return CRI_CALL(runtime_, Version, in, out, std::chrono::seconds(10));
 }
 
-grpc::Status CriClient::status(v1::StatusResponse& out) {
-  v1::StatusRequest in;
+grpc::Status CriClient::status(cri::StatusResponse& out) {
+  cri::StatusRequest in;
   return CRI_CALL(runtime_, Status, in, out, std::chrono::seconds(10));
 }
 
-grpc::Status CriClient::run_pod_sandbox(const v1::RunPodSandboxRequest& in, v1::RunPodSandboxResponse& out) {
+grpc::Status CriClient::run_pod_sandbox(const cri::RunPodSandboxRequest& in, cri::RunPodSandboxResponse& out) {
   return CRI_CALL(runtime_, RunPodSandbox, in, out, std::chrono::milliseconds(0));
 }
 
 grpc::Status CriClient::stop_pod_sandbox(const std::string& id) {
-  v1::StopPodSandboxRequest in;
+  cri::StopPodSandboxRequest in;
   in.set_pod_sandbox_id(id);
-  v1::StopPodSandboxResponse out;
+  cri::StopPodSandboxResponse out;
   return CRI_CALL(runtime_, StopPodSandbox, in, out, std::chrono::milliseconds(0));
 }
 
 grpc::Status CriClient::remove_pod_sandbox(const std::string& id) {
-  v1::RemovePodSandboxRequest in;
+  cri::RemovePodSandboxRequest in;
   in.set_pod_sandbox_id(id);
-  v1::RemovePodSandboxResponse out;
+  cri::RemovePodSandboxResponse out;
   return CRI_CALL(runtime_, RemovePodSandbox, in, out, std::chrono::milliseconds(0));
 }
 
-grpc::Status CriClient::pod_sandbox_status(const std::string& id, v1::PodSandboxStatusResponse& out) {
-  v1::PodSandboxStatusRequest in;
+grpc::Status CriClient::pod_sandbox_status(const std::string& id, cri::PodSandboxStatusResponse& out) {
+  cri::PodSandboxStatusRequest in;
   in.set_pod_sandbox_id(id);
   return CRI_CALL(runtime_, PodSandboxStatus, in, out, std::chrono::milliseconds(0));
 }
 
-grpc::Status CriClient::list_pod_sandbox(const v1::PodSandboxFilter& filter, v1::ListPodSandboxResponse& out) {
-  v1::ListPodSandboxRequest in;
+grpc::Status CriClient::list_pod_sandbox(const cri::PodSandboxFilter& filter, cri::ListPodSandboxResponse& out) {
+  cri::ListPodSandboxRequest in;
   *in.mutable_filter() = filter;
   return CRI_CALL(runtime_, ListPodSandbox, in, out, std::chrono::milliseconds(0));
 }
 
-grpc::Status CriClient::create_container(const v1::CreateContainerRequest& in, v1::CreateContainerResponse& out) {
+grpc::Status CriClient::create_container(const cri::CreateContainerRequest& in, cri::CreateContainerResponse& out) {
   return CRI_CALL(runtime_, CreateContainer, in, out, std::chrono::milliseconds(0));
 }
 
 grpc::Status CriClient::start_container(const std::string& id) {
-  v1::StartContainerRequest in;
+  cri::StartContainerRequest in;
   in.set_container_id(id);
-  v1::StartContainerResponse out;
+  cri::StartContainerResponse out;
   return CRI_CALL(runtime_, StartContainer, in, out, std::chrono::milliseconds(0));
 }
 
 grpc::Status CriClient::stop_container(const std::string& id, int64_t timeout_seconds) {
   // A year is grace enough; more would overflow the deadline's arithmetic.
   timeout_seconds = std::clamp<int64_t>(timeout_seconds, 0, 365LL * 24 * 3600);
-  v1::StopContainerRequest in;
+  cri::StopContainerRequest in;
   in.set_container_id(id);
   in.set_timeout(timeout_seconds);
-  v1::StopContainerResponse out;
+  cri::StopContainerResponse out;
   return CRI_CALL(runtime_, StopContainer, in, out,
                   default_timeout_ + std::chrono::seconds(timeout_seconds));
 }
 
 grpc::Status CriClient::remove_container(const std::string& id) {
-  v1::RemoveContainerRequest in;
+  cri::RemoveContainerRequest in;
   in.set_container_id(id);
-  v1::RemoveContainerResponse out;
+  cri::RemoveContainerResponse out;
   return CRI_CALL(runtime_, RemoveContainer, in, out, std::chrono::milliseconds(0));
 }
 
-grpc::Status CriClient::list_containers(const v1::ContainerFilter& filter, v1::ListContainersResponse& out) {
-  v1::ListContainersRequest in;
+grpc::Status CriClient::list_containers(const cri::ContainerFilter& filter, cri::ListContainersResponse& out) {
+  cri::ListContainersRequest in;
   *in.mutable_filter() = filter;
   return CRI_CALL(runtime_, ListContainers, in, out, std::chrono::milliseconds(0));
 }
 
-grpc::Status CriClient::container_status(const std::string& id, v1::ContainerStatusResponse& out) {
-  v1::ContainerStatusRequest in;
+grpc::Status CriClient::container_status(const std::string& id, cri::ContainerStatusResponse& out) {
+  cri::ContainerStatusRequest in;
   in.set_container_id(id);
   return CRI_CALL(runtime_, ContainerStatus, in, out, std::chrono::milliseconds(0));
 }
 
-grpc::Status CriClient::pull_image(const v1::PullImageRequest& in, v1::PullImageResponse& out) {
+grpc::Status CriClient::pull_image(const cri::PullImageRequest& in, cri::PullImageResponse& out) {
   // A pull takes as long as it takes; kubelet gives it no deadline either
   // beyond its runtime-request-timeout, which cri-shim's progress rule honours.
   return CRI_CALL(images_, PullImage, in, out, std::chrono::minutes(15));
 }
 
-grpc::Status CriClient::image_status(const v1::ImageSpec& image, v1::ImageStatusResponse& out) {
-  v1::ImageStatusRequest in;
+grpc::Status CriClient::image_status(const cri::ImageSpec& image, cri::ImageStatusResponse& out) {
+  cri::ImageStatusRequest in;
   *in.mutable_image() = image;
   return CRI_CALL(images_, ImageStatus, in, out, std::chrono::milliseconds(0));
 }
@@ -172,10 +172,10 @@ grpc::Status CriClient::image_status(const v1::ImageSpec& image, v1::ImageStatus
 #undef CRI_CALL
 
 grpc::Status CriClient::watch_container_events(
-    grpc::ClientContext& context, const std::function<bool(const v1::ContainerEventResponse&)>& on_event) {
-  v1::GetEventsRequest in;
+    grpc::ClientContext& context, const std::function<bool(const cri::ContainerEventResponse&)>& on_event) {
+  cri::GetEventsRequest in;
   auto reader = runtime_->GetContainerEvents(&context, in);
-  v1::ContainerEventResponse event;
+  cri::ContainerEventResponse event;
   while (reader->Read(&event)) {
     if (!on_event(event)) {
       context.TryCancel();
@@ -185,4 +185,4 @@ grpc::Status CriClient::watch_container_events(
   return reader->Finish();
 }
 
-}  // namespace agent::cri
+}  // namespace agent::remote

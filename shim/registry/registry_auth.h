@@ -10,7 +10,7 @@ namespace shim {
 
 // `registry` is the pulled reference's registry, used as the server address
 // when the client did not name one.
-docker::RegistryAuth to_registry_auth(const ::runtime::v1::AuthConfig& auth,
+docker::RegistryAuth to_registry_auth(const cri::AuthConfig& auth,
                                       const std::string& registry);
 
 }  // namespace shim

@@ -1,12 +1,12 @@
-#include "shim/image/image_convert.h"
+#include "shim/state/image_view.h"
 
-#include "shim/image/image_user.h"
+#include "shim/state/image_user.h"
 
 namespace shim {
 namespace {
 
 template <typename Image>
-void copy_common(const Image& image, ::runtime::v1::Image* out) {
+void copy_common(const Image& image, cri::Image* out) {
   out->set_id(image.id);
   for (const auto& tag : image.repo_tags) out->add_repo_tags(tag);
   for (const auto& digest : image.repo_digests) out->add_repo_digests(digest);
@@ -15,11 +15,11 @@ void copy_common(const Image& image, ::runtime::v1::Image* out) {
 
 }  // namespace
 
-void to_cri_image(const docker::ImageSummary& image, ::runtime::v1::Image* out) {
+void to_cri_image(const docker::ImageSummary& image, cri::Image* out) {
   copy_common(image, out);
 }
 
-void to_cri_image(const docker::ImageInspect& image, ::runtime::v1::Image* out) {
+void to_cri_image(const docker::ImageInspect& image, cri::Image* out) {
   copy_common(image, out);
   const ImageUser user = parse_image_user(image.config.user);
   if (user.uid) out->mutable_uid()->set_value(*user.uid);

@@ -1,4 +1,4 @@
-#include "shim/image/image_store.h"
+#include "shim/state/image_store.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 
 #include "shim/server/call.h"
 
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 
 namespace shim {
 namespace {

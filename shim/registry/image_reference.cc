@@ -1,4 +1,4 @@
-#include "shim/image/image_reference.h"
+#include "shim/registry/image_reference.h"
 
 #include <cctype>
 #include <vector>

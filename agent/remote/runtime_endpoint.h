@@ -6,9 +6,9 @@
 
 #include "common/endpoint.h"
 
-namespace agent::cri {
+namespace agent::remote {
 
 inline constexpr common::EndpointForms kRuntimeEndpointForms{
     .what = "runtime endpoint", .bare_path = true, .bare_host_port = true};
 
-}  // namespace agent::cri
+}  // namespace agent::remote

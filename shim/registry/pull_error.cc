@@ -1,4 +1,4 @@
-#include "shim/image/pull_error.h"
+#include "shim/registry/pull_error.h"
 
 #include <algorithm>
 #include <cctype>

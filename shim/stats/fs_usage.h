@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace shim {
+namespace shim::stats {
 
 struct FsUsage {
   std::uint64_t used_bytes = 0;
@@ -38,4 +38,4 @@ class FsUsageCache {
   bool valid_ = false;
 };
 
-}  // namespace shim
+}  // namespace shim::stats

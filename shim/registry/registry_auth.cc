@@ -1,8 +1,8 @@
-#include "shim/image/registry_auth.h"
+#include "shim/registry/registry_auth.h"
 
 namespace shim {
 
-docker::RegistryAuth to_registry_auth(const ::runtime::v1::AuthConfig& auth,
+docker::RegistryAuth to_registry_auth(const cri::AuthConfig& auth,
                                       const std::string& registry) {
   docker::RegistryAuth out;
   out.username = auth.username();

@@ -1,5 +1,5 @@
 // A WebSocket client that is not cri-shim's: Node's ws, driving one
-// scenario against the server under test (tests/streaming/websocket/
+// scenario against the server under test (tests/shim/streaming/websocket/
 // interop_test.cc). Usage: node ws_client.js <scenario> <url>
 // Exits 0 when the server behaved, 1 with the reason on stderr otherwise.
 'use strict';

@@ -1,5 +1,5 @@
 // A SPDY/3.1 client not written here (Node's spdy-transport) for the SPDY
-// session's interop test (tests/streaming/spdy/interop_test.cc). It opens
+// session's interop test (tests/shim/streaming/spdy/interop_test.cc). It opens
 // two streams on one connection at once and pings:
 //   "echo":     sends UPLOAD bytes, half-closes, expects them back, then FIN;
 //   "download": half-closes at once, expects DOWNLOAD bytes, then FIN.

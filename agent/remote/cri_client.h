@@ -24,9 +24,7 @@ namespace agent::metrics {
 class Registry;
 }
 
-namespace agent::cri {
-
-namespace v1 = ::runtime::v1;
+namespace agent::remote {
 
 class CriClient {
  public:
@@ -37,29 +35,29 @@ class CriClient {
   const std::string& endpoint() const { return endpoint_; }
 
   // One method per CRI call the agent makes. `timeout` 0 = the default.
-  grpc::Status version(v1::VersionResponse& out);
-  grpc::Status status(v1::StatusResponse& out);
-  grpc::Status run_pod_sandbox(const v1::RunPodSandboxRequest& in, v1::RunPodSandboxResponse& out);
+  grpc::Status version(cri::VersionResponse& out);
+  grpc::Status status(cri::StatusResponse& out);
+  grpc::Status run_pod_sandbox(const cri::RunPodSandboxRequest& in, cri::RunPodSandboxResponse& out);
   grpc::Status stop_pod_sandbox(const std::string& id);
   grpc::Status remove_pod_sandbox(const std::string& id);
-  grpc::Status pod_sandbox_status(const std::string& id, v1::PodSandboxStatusResponse& out);
-  grpc::Status list_pod_sandbox(const v1::PodSandboxFilter& filter, v1::ListPodSandboxResponse& out);
-  grpc::Status create_container(const v1::CreateContainerRequest& in, v1::CreateContainerResponse& out);
+  grpc::Status pod_sandbox_status(const std::string& id, cri::PodSandboxStatusResponse& out);
+  grpc::Status list_pod_sandbox(const cri::PodSandboxFilter& filter, cri::ListPodSandboxResponse& out);
+  grpc::Status create_container(const cri::CreateContainerRequest& in, cri::CreateContainerResponse& out);
   grpc::Status start_container(const std::string& id);
   // timeout_seconds is the CRI grace (0 = kill at once); the RPC deadline is
   // that grace plus the default.
   grpc::Status stop_container(const std::string& id, int64_t timeout_seconds);
   grpc::Status remove_container(const std::string& id);
-  grpc::Status list_containers(const v1::ContainerFilter& filter, v1::ListContainersResponse& out);
-  grpc::Status container_status(const std::string& id, v1::ContainerStatusResponse& out);
-  grpc::Status pull_image(const v1::PullImageRequest& in, v1::PullImageResponse& out);
-  grpc::Status image_status(const v1::ImageSpec& image, v1::ImageStatusResponse& out);
+  grpc::Status list_containers(const cri::ContainerFilter& filter, cri::ListContainersResponse& out);
+  grpc::Status container_status(const std::string& id, cri::ContainerStatusResponse& out);
+  grpc::Status pull_image(const cri::PullImageRequest& in, cri::PullImageResponse& out);
+  grpc::Status image_status(const cri::ImageSpec& image, cri::ImageStatusResponse& out);
 
   // A GetContainerEvents stream; `on_event` runs for each event until it
   // returns false, the stream ends, or `context` is cancelled (from another
   // thread: context->TryCancel()). Returns the stream's final status.
   grpc::Status watch_container_events(grpc::ClientContext& context,
-                                      const std::function<bool(const v1::ContainerEventResponse&)>& on_event);
+                                      const std::function<bool(const cri::ContainerEventResponse&)>& on_event);
 
  private:
   template <typename Call>
@@ -69,8 +67,8 @@ class CriClient {
   metrics::Registry& metrics_;
   std::chrono::milliseconds default_timeout_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::RuntimeService::Stub> runtime_;
-  std::unique_ptr<v1::ImageService::Stub> images_;
+  std::unique_ptr<cri::RuntimeService::Stub> runtime_;
+  std::unique_ptr<cri::ImageService::Stub> images_;
 };
 
-}  // namespace agent::cri
+}  // namespace agent::remote

@@ -16,8 +16,8 @@
 #include "shim/streaming/websocket/handshake.h"
 #include "shim/streaming/websocket/port_forward_channels.h"
 #include "shim/streaming/websocket/remote_command_channels.h"
-#include "tests/streaming/websocket/upgrade_listener.h"
-#include "tests/streaming/websocket/ws_client.h"
+#include "tests/shim/streaming/websocket/upgrade_listener.h"
+#include "tests/shim/streaming/websocket/ws_client.h"
 
 namespace ws = shim::streaming::websocket;
 namespace beast = boost::beast;

@@ -1,4 +1,4 @@
-#include "shim/image/fs_usage.h"
+#include "shim/stats/fs_usage.h"
 
 #include <fts.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 #include <set>
 #include <utility>
 
-namespace shim {
+namespace shim::stats {
 
 FsUsage measure_disk_usage(const std::vector<std::string>& roots) {
   FsUsage usage;
@@ -45,4 +45,4 @@ FsUsage FsUsageCache::get(const std::vector<std::string>& roots) {
   return cached_;
 }
 
-}  // namespace shim
+}  // namespace shim::stats
