@@ -19,6 +19,8 @@
 #include "agent/images/image_puller.h"
 #include "agent/metrics/registry.h"
 #include "agent/pleg/pleg.h"
+#include "agent/prober/prober.h"
+#include "agent/prober/prober_manager.h"
 #include "agent/runtime/host_facts.h"
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/pod_syncer.h"
@@ -51,7 +53,29 @@ struct NodeAgent::Parts {
                       milliseconds(o.crash_backoff_reset_ms)),
         api_store(o.root_dir + "/api-pods"),
         manager(owner),
-        workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)) {}
+        workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)),
+        prober(cri),
+        probes(probe_context(), [this](const std::string& uid) { workers.wake(uid); }) {}
+
+  // What the probe workers read: the pod's status as the status manager
+  // holds it, the prober, the wall clock.
+  prober::ProbeWorkerContext probe_context() {
+    prober::ProbeWorkerContext context;
+    context.pod_status = [this](const std::string& uid) -> std::optional<status::PodStatus> {
+      auto record = statuses.get_by_uid(uid);
+      if (!record) return std::nullopt;
+      return std::move(record->status);
+    };
+    context.run = [this](const pod::Probe& probe, const std::string& id, const std::string& pod_ip) {
+      return prober.probe(probe, id, pod_ip);
+    };
+    context.now_s = unix_now;
+    return context;
+  }
+  // What the status generator asks of the probes.
+  status::ProbeSucceeded probe_succeeded() {
+    return [this](pod::ProbeKind kind, const std::string& id) { return probes.succeeded(kind, id); };
+  }
 
   metrics::Registry metrics;
   remote::CriClient cri;
@@ -69,6 +93,8 @@ struct NodeAgent::Parts {
   std::unique_ptr<config::FileSource> file_source;
   std::unique_ptr<config::UrlSource> url_source;
   std::unique_ptr<server::HttpApi> http;
+  prober::Prober prober;
+  prober::ProberManager probes;  // after `workers` and `statuses`, which it calls
 
   std::mutex runtime_mutex;
   std::string runtime_name = "cri";  // CRI Version's runtime_name, the container ID prefix
@@ -93,6 +119,13 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
     spdlog::warn("{}; pods with dnsPolicy Default get the runtime's DNS", e.what());
   }
   parts_->syncer.emplace(parts_->cri, parts_->reader, parts_->images, parts_->crash_backoff, parts_->paths, node);
+  parts_->syncer->set_probe_failure(
+      [&probes = parts_->probes](const pod::Container& c,
+                                 const runtime::ContainerState& running) -> std::optional<pod::ProbeKind> {
+        if (c.liveness_probe && probes.failed(pod::ProbeKind::Liveness, running.id)) return pod::ProbeKind::Liveness;
+        if (c.startup_probe && probes.failed(pod::ProbeKind::Startup, running.id)) return pod::ProbeKind::Startup;
+        return std::nullopt;
+      });
 
   auto& m = parts_->metrics;
   m.describe("node_agent_pod_sync_duration_seconds", "histogram", "Duration of one pod sync, by operation.");
@@ -210,6 +243,7 @@ void NodeAgent::stop() {
   if (p.file_source) p.file_source->stop();
   if (p.url_source) p.url_source->stop();
   if (p.pleg) p.pleg->stop();
+  p.probes.stop();
   p.workers.stop();
 }
 
@@ -229,14 +263,17 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
     runtime::PodRuntimeState state;
     if (!parts_->reader.read(pod.metadata.uid, state).ok()) state = runtime::PodRuntimeState{};
     parts_->statuses.set(pod, status::generate_pod_status(pod, state, runtime::SyncResult{}, runtime_name,
-                                                          parts_->node.host_ip, unix_now()));
+                                                          parts_->node.host_ip, unix_now(),
+                                                          parts_->probe_succeeded()));
   }
+  parts_->probes.add_pod(pod);
   parts_->workers.update(pod);
 }
 
 void NodeAgent::pod_updated(const pod::Pod& pod) {
   note_activity();
   persist_api_pod(pod);
+  parts_->probes.add_pod(pod);
   parts_->workers.update(pod);
 }
 
@@ -245,6 +282,7 @@ void NodeAgent::pod_removed(const pod::Pod& pod) {
                pod.metadata.uid);
   note_activity();
   if (pod::came_from(pod, pod::PodSource::Kind::Api)) parts_->api_store.remove(pod.metadata.uid);
+  parts_->probes.remove_pod(pod.metadata.uid);
   parts_->workers.remove(pod);
 }
 
@@ -290,7 +328,7 @@ std::optional<milliseconds> NodeAgent::sync_pod(const pod::Pod& pod) {
   }
   if (outcome.state_read) {
     p.statuses.set(pod, status::generate_pod_status(pod, outcome.state, outcome.result, runtime_name,
-                                                    p.node.host_ip, unix_now()));
+                                                    p.node.host_ip, unix_now(), p.probe_succeeded()));
   } else if (auto last = p.statuses.get_by_uid(pod.metadata.uid)) {
     last->status.message = outcome.result.pod_error;
     p.statuses.set(pod, last->status);

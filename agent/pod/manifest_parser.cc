@@ -9,7 +9,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "agent/pod/quantity.h"
+#include "agent/pod/probe_parser.h"
 #include "agent/pod/static_uid.h"
+#include "agent/pod/yaml_fields.h"
 
 namespace agent::pod {
 
@@ -58,110 +60,7 @@ const char* to_string(SeccompType t) {
 
 namespace {
 
-// A field-level failure; the message starts with the field's path.
-struct FieldError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-[[noreturn]] void fail(const std::string& path, const std::string& why) {
-  throw FieldError(path.empty() ? why : path + ": " + why);
-}
-
-std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
-std::string at(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-bool present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
-
-void expect_map(const YAML::Node& n, const std::string& path) {
-  if (!n.IsMap()) fail(path, "expected an object");
-}
-void expect_seq(const YAML::Node& n, const std::string& path) {
-  if (!n.IsSequence()) fail(path, "expected a list");
-}
-
-// Every key of `n` must be in `known`; a key in `ignored` is read-only or
-// informational and skipped. Anything else is a field node-agent cannot
-// honour (or a typo): rejected rather than silently dropped.
-void check_keys(const YAML::Node& n, const std::string& path, const std::set<std::string>& known,
-                const std::set<std::string>& ignored = {}) {
-  for (const auto& kv : n) {
-    std::string key = kv.first.Scalar();
-    if (known.count(key) || ignored.count(key)) continue;
-    fail(join(path, key), "field not supported by node-agent");
-  }
-}
-
-std::string str(const YAML::Node& n, const std::string& path) {
-  if (!n.IsScalar()) fail(path, "expected a string");
-  return n.Scalar();
-}
-
-int64_t integer(const YAML::Node& n, const std::string& path) {
-  if (!n.IsScalar() || n.Tag() == "!") fail(path, "expected an integer");
-  const std::string& s = n.Scalar();
-  try {
-    size_t used = 0;
-    long long v = std::stoll(s, &used, 10);
-    if (used != s.size()) throw std::invalid_argument(s);
-    return v;
-  } catch (const std::exception&) {
-    fail(path, "expected an integer, got \"" + s + "\"");
-  }
-}
-
-bool boolean(const YAML::Node& n, const std::string& path) {
-  // YAML 1.1 spellings (yes/on/True) are accepted, as Kubernetes' YAML reader does.
-  bool value = false;
-  if (n.IsScalar() && n.Tag() != "!" && YAML::convert<bool>::decode(n, value)) return value;
-  fail(path, "expected true or false");
-}
-
-// A Linux UID/GID as Kubernetes validates it: 0 .. 2^31-1.
-int64_t id(const YAML::Node& n, const std::string& path) {
-  int64_t v = integer(n, path);
-  if (v < 0 || v > 2147483647) fail(path, "must be between 0 and 2147483647");
-  return v;
-}
-
-// RFC 1123 label: what Docker container names and the shim's
-// k8s_<container>_<pod>_<namespace>_<uid>_<attempt> naming can carry
-// (no '_', no upper case).
-void check_dns_label(const std::string& value, const std::string& path) {
-  static const std::regex kLabel("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  if (value.size() > 63 || !std::regex_match(value, kLabel))
-    fail(path, "\"" + value + "\" must be a DNS-1123 label (lower-case letters, digits and '-', at most 63)");
-}
-
-// RFC 1123 subdomain: dot-separated labels, at most 253 characters.
-void check_dns_subdomain(const std::string& value, const std::string& path) {
-  static const std::regex kSubdomain("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  if (value.size() > 253 || !std::regex_match(value, kSubdomain))
-    fail(path, "\"" + value + "\" must be a DNS-1123 subdomain (lower-case letters, digits, '-' and '.', at most 253)");
-}
-
-std::vector<std::string> strings(const YAML::Node& n, const std::string& path) {
-  std::vector<std::string> out;
-  if (!present(n)) return out;
-  expect_seq(n, path);
-  for (size_t i = 0; i < n.size(); ++i) out.push_back(str(n[i], at(path, i)));
-  return out;
-}
-
-std::map<std::string, std::string> string_map(const YAML::Node& n, const std::string& path) {
-  std::map<std::string, std::string> out;
-  if (!present(n)) return out;
-  expect_map(n, path);
-  for (const auto& kv : n) out[kv.first.Scalar()] = str(kv.second, join(path, kv.first.Scalar()));
-  return out;
-}
-
-template <typename T>
-std::optional<T> opt(const YAML::Node& parent, const char* key, const std::string& path,
-                     T (*read)(const YAML::Node&, const std::string&)) {
-  YAML::Node n = parent[key];
-  if (!present(n)) return std::nullopt;
-  return read(n, join(path, key));
-}
+using namespace yaml_fields;
 
 SeccompProfile seccomp(const YAML::Node& n, const std::string& path) {
   expect_map(n, path);
@@ -310,11 +209,11 @@ PullPolicy default_pull_policy(const std::string& image) {
   return ref.substr(colon + 1) == "latest" ? PullPolicy::Always : PullPolicy::IfNotPresent;
 }
 
-Container container(const YAML::Node& n, const std::string& path) {
+Container container(const YAML::Node& n, const std::string& path, bool init) {
   expect_map(n, path);
   check_keys(n, path,
              {"name", "image", "imagePullPolicy", "command", "args", "env", "ports", "workingDir", "resources",
-              "securityContext", "terminationMessagePath"},
+              "securityContext", "terminationMessagePath", "livenessProbe", "readinessProbe", "startupProbe"},
              // Written by the API server; harmless to carry, nothing to honour.
              {"terminationMessagePolicy"});
   Container c;
@@ -348,14 +247,24 @@ Container container(const YAML::Node& n, const std::string& path) {
   c.security_context = opt<SecurityContext>(n, "securityContext", path, security_context);
   if (present(n["terminationMessagePath"]))
     c.termination_message_path = str(n["terminationMessagePath"], join(path, "terminationMessagePath"));
+  const std::pair<const char*, ProbeKind> probes[] = {
+      {"livenessProbe", ProbeKind::Liveness}, {"readinessProbe", ProbeKind::Readiness}, {"startupProbe", ProbeKind::Startup}};
+  for (const auto& [key, kind] : probes) {
+    if (!present(n[key])) continue;
+    if (init) fail(join(path, key), "must not be set for init containers");
+    std::optional<Probe>& slot = kind == ProbeKind::Liveness    ? c.liveness_probe
+                                 : kind == ProbeKind::Readiness ? c.readiness_probe
+                                                                : c.startup_probe;
+    slot = parse_probe(n[key], join(path, key), kind, c.ports);
+  }
   return c;
 }
 
-std::vector<Container> containers(const YAML::Node& n, const std::string& path) {
+std::vector<Container> containers(const YAML::Node& n, const std::string& path, bool init) {
   std::vector<Container> out;
   if (!present(n)) return out;
   expect_seq(n, path);
-  for (size_t i = 0; i < n.size(); ++i) out.push_back(container(n[i], at(path, i)));
+  for (size_t i = 0; i < n.size(); ++i) out.push_back(container(n[i], at(path, i), init));
   return out;
 }
 
@@ -416,8 +325,8 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
     if (n["volumes"].size() > 0) fail("spec.volumes", "volumes are not supported by node-agent yet");
   }
   PodSpec s;
-  s.init_containers = containers(n["initContainers"], "spec.initContainers");
-  s.containers = containers(n["containers"], "spec.containers");
+  s.init_containers = containers(n["initContainers"], "spec.initContainers", true);
+  s.containers = containers(n["containers"], "spec.containers", false);
   if (s.containers.empty()) fail("spec.containers", "at least one container is required");
   std::set<std::string> names;
   for (const auto* list : {&s.init_containers, &s.containers})

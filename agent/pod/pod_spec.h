@@ -1,5 +1,6 @@
 // The Pod as node-agent understands it: a plain C++ model of the subset of
-// the Kubernetes v1 Pod that issue 6 lets a manifest use. Everything here is
+// the Kubernetes v1 Pod that a manifest may use (anything else is refused
+// by the parser, never dropped). Everything here is
 // already defaulted and validated by manifest_parser; a consumer never needs
 // to re-apply Kubernetes defaults or re-check enums. Every struct compares
 // by value (the pod manager tells an update from no change that way).
@@ -9,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace agent::pod {
@@ -88,6 +90,74 @@ struct SecurityContext {
   bool operator==(const SecurityContext&) const = default;
 };
 
+// A port a probe names: a number, or the name of one of the container's
+// ports (resolved by the parser, which refuses a name the container does
+// not declare).
+struct PortRef {
+  int32_t number = 0;
+  std::string name;  // as written, for messages; empty when given as a number
+
+  bool operator==(const PortRef&) const = default;
+};
+
+struct HttpHeader {
+  std::string name;
+  std::string value;
+
+  bool operator==(const HttpHeader&) const = default;
+};
+
+// The four ways to probe a container (core/v1 ProbeHandler); exactly one is set.
+struct ExecAction {
+  std::vector<std::string> command;  // run in the container, not in a shell
+
+  bool operator==(const ExecAction&) const = default;
+};
+
+enum class UriScheme { Http, Https };
+
+struct HttpGetAction {
+  std::string path = "/";
+  PortRef port;
+  std::string host;  // empty: the pod's IP
+  UriScheme scheme = UriScheme::Http;
+  std::vector<HttpHeader> http_headers;
+
+  bool operator==(const HttpGetAction&) const = default;
+};
+
+struct TcpSocketAction {
+  PortRef port;
+  std::string host;  // empty: the pod's IP
+
+  bool operator==(const TcpSocketAction&) const = default;
+};
+
+struct GrpcAction {
+  int32_t port = 0;
+  std::optional<std::string> service;  // grpc.health.v1 HealthCheckRequest.service
+
+  bool operator==(const GrpcAction&) const = default;
+};
+
+using ProbeHandler = std::variant<ExecAction, HttpGetAction, TcpSocketAction, GrpcAction>;
+
+// A liveness, readiness or startup probe, with the API server's defaults
+// applied (a 0 in the manifest is the default, as there).
+struct Probe {
+  ProbeHandler handler;
+  int32_t initial_delay_seconds = 0;
+  int32_t timeout_seconds = 1;
+  int32_t period_seconds = 10;
+  int32_t success_threshold = 1;  // always 1 for liveness and startup
+  int32_t failure_threshold = 3;
+  // Liveness and startup only: the grace period of a kill this probe
+  // causes, in place of the pod's.
+  std::optional<int64_t> termination_grace_period_seconds;
+
+  bool operator==(const Probe&) const = default;
+};
+
 enum class PullPolicy { Always, IfNotPresent, Never };
 
 struct Container {
@@ -102,6 +172,9 @@ struct Container {
   ResourceRequirements resources;
   std::optional<SecurityContext> security_context;
   std::string termination_message_path = "/dev/termination-log";
+  std::optional<Probe> liveness_probe;
+  std::optional<Probe> readiness_probe;
+  std::optional<Probe> startup_probe;
 
   bool operator==(const Container&) const = default;
 };
@@ -166,5 +239,6 @@ const char* to_string(RestartPolicy p);
 const char* to_string(DnsPolicy p);
 const char* to_string(Protocol p);
 const char* to_string(SeccompType t);
+const char* to_string(UriScheme s);
 
 }  // namespace agent::pod

@@ -145,6 +145,16 @@ grpc::Status CriClient::remove_container(const std::string& id) {
   return CRI_CALL(runtime_, RemoveContainer, in, out, std::chrono::milliseconds(0));
 }
 
+grpc::Status CriClient::exec_sync(const std::string& id, const std::vector<std::string>& command,
+                                  std::chrono::seconds timeout, cri::ExecSyncResponse& out) {
+  timeout = std::clamp<std::chrono::seconds>(timeout, std::chrono::seconds(0), std::chrono::hours(24 * 365));
+  cri::ExecSyncRequest in;
+  in.set_container_id(id);
+  for (const auto& word : command) in.add_cmd(word);
+  in.set_timeout(timeout.count());
+  return CRI_CALL(runtime_, ExecSync, in, out, default_timeout_ + timeout);
+}
+
 grpc::Status CriClient::list_containers(const cri::ContainerFilter& filter, cri::ListContainersResponse& out) {
   cri::ListContainersRequest in;
   *in.mutable_filter() = filter;

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
@@ -50,6 +51,11 @@ class CriClient {
   grpc::Status remove_container(const std::string& id);
   grpc::Status list_containers(const cri::ContainerFilter& filter, cri::ListContainersResponse& out);
   grpc::Status container_status(const std::string& id, cri::ContainerStatusResponse& out);
+  // `timeout` is ExecSync's own (the runtime ends the command then); the
+  // RPC deadline is that plus the default, as kubelet's, so the runtime has
+  // time to report the timeout.
+  grpc::Status exec_sync(const std::string& id, const std::vector<std::string>& command,
+                         std::chrono::seconds timeout, cri::ExecSyncResponse& out);
   grpc::Status pull_image(const cri::PullImageRequest& in, cri::PullImageResponse& out);
   grpc::Status image_status(const cri::ImageSpec& image, cri::ImageStatusResponse& out);
 

@@ -52,7 +52,7 @@ bool should_restart(pod::RestartPolicy policy, const ContainerState& exited) {
 
 PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state,
                                const std::function<std::string(const pod::Container&)>& hash_of,
-                               const BackoffCheck& backoff) {
+                               const BackoffCheck& backoff, const ProbeFailure& probe_failure) {
   const auto& spec = pod.spec;
   PodActions actions;
 
@@ -140,15 +140,25 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
     switch (latest->phase) {
       case ContainerPhase::Running:
         if (latest->hash != hash_of(container)) {
-          actions.containers_to_kill.push_back({latest->id, container.name, "its spec changed"});
+          actions.containers_to_kill.push_back({latest->id, container.name, "its spec changed", std::nullopt});
           actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
+        } else if (const auto failed = probe_failure ? probe_failure(container, *latest) : std::nullopt) {
+          const bool liveness = *failed == pod::ProbeKind::Liveness;
+          const std::optional<pod::Probe>& probe = liveness ? container.liveness_probe : container.startup_probe;
+          std::string message = "Container " + container.name + " failed " + (liveness ? "liveness" : "startup") +
+                                " probe";
+          if (spec.restart_policy != pod::RestartPolicy::Never) message += ", will be restarted";
+          actions.containers_to_kill.push_back(
+              {latest->id, container.name, std::move(message),
+               probe ? probe->termination_grace_period_seconds : std::nullopt});
+          keep_soonest(actions, std::chrono::milliseconds(0));
         }
         break;
       case ContainerPhase::Created:
         if (latest->sandbox_id == sandbox->id && latest->hash == hash_of(container)) {
           actions.containers_to_start.push_back({i, false, latest->restart_count, latest->id});
         } else {
-          actions.containers_to_kill.push_back({latest->id, container.name, "created for another sandbox or spec"});
+          actions.containers_to_kill.push_back({latest->id, container.name, "created for another sandbox or spec", std::nullopt});
           actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
         }
         break;
@@ -169,7 +179,7 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
             break;
           }
         }
-        if (kill_first) actions.containers_to_kill.push_back({latest->id, container.name, "its state is unknown"});
+        if (kill_first) actions.containers_to_kill.push_back({latest->id, container.name, "its state is unknown", std::nullopt});
         actions.containers_to_start.push_back({i, false, latest->restart_count + 1, ""});
         break;
       }
@@ -184,7 +194,7 @@ PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state
     bool named = false;
     for (const auto& s : spec.containers) named = named || s.name == c.name;
     for (const auto& s : spec.init_containers) named = named || s.name == c.name;
-    if (!named) actions.containers_to_kill.push_back({c.id, c.name, "the pod's spec no longer names it"});
+    if (!named) actions.containers_to_kill.push_back({c.id, c.name, "the pod's spec no longer names it", std::nullopt});
   }
   if (spec.restart_policy != pod::RestartPolicy::Always && actions.containers_to_start.empty() &&
       actions.backing_off.empty()) {

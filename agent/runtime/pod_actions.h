@@ -16,6 +16,10 @@
 //   running one whose spec hash changed is killed and started again.
 // - A container in back-off is not started; the pod is looked at again
 //   when the back-off ends (requeue_after).
+// - A running container whose liveness or startup probe failed is killed
+//   (with the probe's grace period, if it has one) and the pod looked at
+//   again at once: the restart policy and back-off then apply to it as to
+//   any container that exited.
 #pragma once
 
 #include <chrono>
@@ -26,6 +30,7 @@
 #include <vector>
 
 #include "agent/pod/pod_spec.h"
+#include "agent/pod/probe_parser.h"
 #include "agent/runtime/pod_runtime_state.h"
 
 namespace agent::runtime {
@@ -34,6 +39,9 @@ struct ContainerToKill {
   std::string id;
   std::string name;
   std::string reason;  // for the log
+  // The grace period of this kill when not the pod's (a failed probe's own
+  // terminationGracePeriodSeconds).
+  std::optional<int64_t> grace_seconds;
 };
 
 struct ContainerToStart {
@@ -63,9 +71,13 @@ struct PodActions {
 // wait (0 = may restart now, which also records the restart in the back-off).
 using BackoffCheck = std::function<std::chrono::milliseconds(const ContainerState& exited)>;
 
+// Asked for a running container: whether its liveness or startup probe has
+// counted a failure (which one), or neither.
+using ProbeFailure = std::function<std::optional<pod::ProbeKind>(const pod::Container&, const ContainerState& running)>;
+
 PodActions compute_pod_actions(const pod::Pod& pod, const PodRuntimeState& state,
                                const std::function<std::string(const pod::Container&)>& hash_of,
-                               const BackoffCheck& backoff);
+                               const BackoffCheck& backoff, const ProbeFailure& probe_failure = {});
 
 // Whether an exited container should run again under the pod's policy.
 bool should_restart(pod::RestartPolicy policy, const ContainerState& exited);

@@ -108,7 +108,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
 
   const PodActions actions = compute_pod_actions(
       pod, state, [](const pod::Container& c) { return container_hash(c); },
-      [&](const ContainerState& exited) { return crash_backoff_wait(pod, exited); });
+      [&](const ContainerState& exited) { return crash_backoff_wait(pod, exited); }, probe_failure_);
   outcome.result.terminated = actions.finished;
   for (const auto& [name, message] : actions.backing_off)
     outcome.result.waiting[name] = WaitingReason{"CrashLoopBackOff", message};
@@ -129,7 +129,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
   for (const auto& kill : actions.containers_to_kill) {
     acted = true;
     spdlog::info("pod {}: killing container {} ({}): {}", pod_ref(pod), kill.name, kill.id.substr(0, 12), kill.reason);
-    cri_.stop_container(kill.id, pod.spec.termination_grace_period_seconds);
+    cri_.stop_container(kill.id, kill.grace_seconds.value_or(pod.spec.termination_grace_period_seconds));
   }
 
   std::string sandbox_id = actions.sandbox_id;

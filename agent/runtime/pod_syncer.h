@@ -24,6 +24,7 @@
 
 #include "agent/pod/pod_spec.h"
 #include "agent/runtime/cri_configs.h"
+#include "agent/runtime/pod_actions.h"
 #include "agent/runtime/pod_runtime_state.h"
 #include "agent/runtime/sync_result.h"
 
@@ -55,6 +56,9 @@ class PodSyncer {
             flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node);
 
   SyncOutcome sync(const pod::Pod& pod);
+  // How sync() learns that a running container failed its liveness or
+  // startup probe (prober/prober_manager.h); unset: never.
+  void set_probe_failure(ProbeFailure probe_failure) { probe_failure_ = std::move(probe_failure); }
 
   // Stops every container (each with `grace_seconds`, in parallel; -1 = the
   // grace each was created with, else 30 s) and every sandbox of the pod;
@@ -85,6 +89,7 @@ class PodSyncer {
   flowcontrol::Backoff& crash_backoff_;
   AgentPaths paths_;
   NodeContext node_;
+  ProbeFailure probe_failure_;
   int64_t node_memory_bytes_ = 0;
   // The sandboxes this agent has stopped and not yet removed (sandbox_stops.h);
   // shared by the pod workers. Empty after a restart, which costs one

@@ -72,7 +72,7 @@ std::vector<ContainerStatus> container_statuses(const std::vector<pod::Container
                                                 const std::string& default_reason,
                                                 const runtime::PodRuntimeState& state,
                                                 pod::RestartPolicy policy, const runtime::SyncResult& last_sync,
-                                                const std::string& runtime_name) {
+                                                const std::string& runtime_name, const ProbeSucceeded& probes) {
   std::vector<ContainerStatus> out;
   out.reserve(containers.size());
   for (const auto& spec : containers) {
@@ -100,9 +100,16 @@ std::vector<ContainerStatus> container_statuses(const std::vector<pod::Container
     }
 
     const bool running = st.state.running.has_value();
+    // A startup probe holds `started` until its first success; a readiness
+    // probe holds `ready` until its first success, and neither is ready
+    // before it has started (kubelet's status manager).
+    const std::string id = latest != nullptr ? latest->id : "";
+    auto succeeded = [&](pod::ProbeKind kind) { return probes && probes(kind, id); };
+    const bool started = running && (!spec.startup_probe || succeeded(pod::ProbeKind::Startup));
+    const bool probed_ready = started && (!spec.readiness_probe || succeeded(pod::ProbeKind::Readiness));
     // kubelet reports a completed init container as ready.
-    st.ready = running || (init && completed(st));
-    st.started = running;
+    st.ready = probed_ready || (init && completed(st));
+    st.started = started;
     out.push_back(std::move(st));
   }
   return out;
@@ -237,20 +244,20 @@ std::string qos_class(const pod::PodSpec& spec) {
 
 PodStatus generate_pod_status(const pod::Pod& pod, const runtime::PodRuntimeState& state,
                               const runtime::SyncResult& last_sync, const std::string& runtime_name,
-                              const std::string& host_ip, int64_t now) {
+                              const std::string& host_ip, int64_t now, const ProbeSucceeded& probes) {
   const auto& spec = pod.spec;
   PodStatus s;
 
   s.init_container_statuses =
       container_statuses(spec.init_containers, true, "PodInitializing", state, spec.restart_policy, last_sync,
-                         runtime_name);
+                         runtime_name, probes);
   bool init_done = true;
   for (const auto& st : s.init_container_statuses)
     if (!completed(st)) init_done = false;
   // App containers wait on the init containers first, then on their own creation.
   s.container_statuses = container_statuses(spec.containers, false,
                                             init_done ? "ContainerCreating" : "PodInitializing", state,
-                                            spec.restart_policy, last_sync, runtime_name);
+                                            spec.restart_policy, last_sync, runtime_name, probes);
 
   s.phase = phase_of(spec, s.init_container_statuses, s.container_statuses, last_sync.terminated);
 

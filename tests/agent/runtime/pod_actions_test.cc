@@ -259,3 +259,43 @@ TEST_CASE("a running container the spec no longer names is killed") {
   CHECK(a.containers_to_kill[0].name == "gone");
   CHECK(a.containers_to_start.empty());
 }
+
+TEST_CASE("a failed liveness or startup probe kills the running container, with the probe's grace") {
+  pod::Pod pod = make_pod(pod::RestartPolicy::Always, {"app", "side"});
+  pod::Probe probe;
+  probe.handler = pod::ExecAction{{"true"}};
+  probe.termination_grace_period_seconds = 5;
+  pod.spec.containers[0].liveness_probe = probe;
+  pod.spec.containers[1].startup_probe = pod::Probe{};
+  const auto state = with_sandbox(true, {container("app", ContainerPhase::Running),
+                                         container("side", ContainerPhase::Running)});
+  auto no_backoff = [](const ContainerState&) { return std::chrono::milliseconds(0); };
+
+  // Nothing failed: nothing to do.
+  auto actions = compute_pod_actions(pod, state, hash_of, no_backoff,
+                                     [](const pod::Container&, const ContainerState&) { return std::nullopt; });
+  CHECK(actions.containers_to_kill.empty());
+
+  actions = compute_pod_actions(pod, state, hash_of, no_backoff,
+                                [](const pod::Container& c, const ContainerState&) -> std::optional<pod::ProbeKind> {
+                                  return c.name == "app" ? pod::ProbeKind::Liveness : pod::ProbeKind::Startup;
+                                });
+  REQUIRE(actions.containers_to_kill.size() == 2);
+  CHECK(actions.containers_to_kill[0].id == "app-1");
+  CHECK(actions.containers_to_kill[0].reason == "Container app failed liveness probe, will be restarted");
+  CHECK(actions.containers_to_kill[0].grace_seconds == 5);
+  CHECK(actions.containers_to_kill[1].reason == "Container side failed startup probe, will be restarted");
+  CHECK_FALSE(actions.containers_to_kill[1].grace_seconds);  // the pod's
+  // Started again by the restart policy once it has exited, at the next look.
+  CHECK(actions.containers_to_start.empty());
+  CHECK(actions.requeue_after == std::chrono::milliseconds(0));
+
+  pod.spec.restart_policy = pod::RestartPolicy::Never;
+  actions = compute_pod_actions(pod, state, hash_of, no_backoff,
+                                [](const pod::Container& c, const ContainerState&) -> std::optional<pod::ProbeKind> {
+                                  if (c.liveness_probe) return pod::ProbeKind::Liveness;
+                                  return std::nullopt;
+                                });
+  REQUIRE(actions.containers_to_kill.size() == 1);
+  CHECK(actions.containers_to_kill[0].reason == "Container app failed liveness probe");
+}

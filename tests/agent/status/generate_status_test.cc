@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+
 using namespace agent;
 using namespace agent::status;
 using runtime::ContainerPhase;
@@ -392,4 +394,40 @@ TEST_CASE("a waiting reason is shown only for a container that will run again") 
   CHECK(gen(make_pod({"a"}, {}, RP::Never), failed.st, sync).container_statuses[0].state.terminated);
   sync.terminated = true;
   CHECK(gen(make_pod({"a"}, {}, RP::Always), failed.st, sync).container_statuses[0].state.terminated);
+}
+
+TEST_CASE("probes: readiness holds `ready`, a startup probe holds `started` and `ready`, until they succeed") {
+  pod::Pod p = make_pod({"web", "worker", "plain"});
+  p.spec.containers[0].readiness_probe = pod::Probe{};
+  p.spec.containers[1].startup_probe = pod::Probe{};
+  RuntimeBuilder rt;
+  rt.sandbox(true).running("web").running("worker").running("plain");
+  std::set<std::pair<pod::ProbeKind, std::string>> succeeded;
+  auto probes = [&](pod::ProbeKind kind, const std::string& id) { return succeeded.count({kind, id}) > 0; };
+  auto status_of = [&](const PodStatus& s, const std::string& name) {
+    for (const auto& c : s.container_statuses)
+      if (c.name == name) return c;
+    FAIL("no status for " << name);
+    return ContainerStatus{};
+  };
+
+  PodStatus s = generate_pod_status(p, rt.st, {}, "docker", "192.168.1.10", kNow, probes);
+  CHECK_FALSE(status_of(s, "web").ready);
+  CHECK(status_of(s, "web").started == true);
+  CHECK_FALSE(status_of(s, "worker").ready);
+  CHECK(status_of(s, "worker").started == false);
+  CHECK(status_of(s, "plain").ready);  // no probe: running is ready
+  CHECK(condition(s, "Ready").status == "False");
+  CHECK(condition(s, "ContainersReady").message == "containers with unready status: [web worker]");
+
+  succeeded = {{pod::ProbeKind::Readiness, "web-0"}, {pod::ProbeKind::Startup, "worker-1"}};
+  s = generate_pod_status(p, rt.st, {}, "docker", "192.168.1.10", kNow, probes);
+  CHECK(status_of(s, "web").ready);
+  CHECK(status_of(s, "worker").ready);
+  CHECK(status_of(s, "worker").started == true);
+  CHECK(condition(s, "Ready").status == "True");
+
+  // No probe answers at all (none given): a probed container is not ready.
+  s = generate_pod_status(p, rt.st, {}, "docker", "192.168.1.10", kNow);
+  CHECK_FALSE(status_of(s, "web").ready);
 }

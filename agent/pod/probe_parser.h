@@ -1,0 +1,31 @@
+// A container's probes as a manifest writes them (core/v1 Probe), defaulted
+// and validated as the API server does:
+// - exactly one handler: exec, httpGet, tcpSocket or grpc;
+// - every number >= 0, a 0 taking the default (timeout 1 s, period 10 s,
+//   success threshold 1, failure threshold 3);
+// - liveness and startup probes: successThreshold 1; readiness probes: no
+//   terminationGracePeriodSeconds; a given one must be > 0;
+// - ports: 1..65535, or (httpGet, tcpSocket) the name of one of the
+//   container's ports, resolved here: a name the container does not
+//   declare is refused, where kubelet would fail the probe at every run;
+// - httpGet: scheme HTTP or HTTPS, path "/" by default, headers with names.
+// Errors are yaml_fields::FieldError, naming the field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "agent/pod/pod_spec.h"
+
+namespace agent::pod {
+
+enum class ProbeKind { Liveness, Readiness, Startup };
+
+const char* to_string(ProbeKind kind);  // "Liveness", "Readiness", "Startup"
+
+Probe parse_probe(const YAML::Node& n, const std::string& path, ProbeKind kind,
+                  const std::vector<ContainerPort>& ports);
+
+}  // namespace agent::pod
