@@ -341,7 +341,7 @@ bool NodeAgent::terminate_pod(const pod::Pod& pod) {
   const auto start = std::chrono::steady_clock::now();
   spdlog::info("pod {}/{} ({}): killing it (grace {} s) and removing it", pod.metadata.namespace_,
                pod.metadata.name, pod.metadata.uid, pod.spec.termination_grace_period_seconds);
-  const bool done = p.syncer->kill_pod(pod.metadata.uid, pod.spec.termination_grace_period_seconds, true);
+  const bool done = p.syncer->kill_pod(pod.metadata.uid, pod.spec.termination_grace_period_seconds, true, &pod);
   p.metrics.observe_seconds("node_agent_pod_sync_duration_seconds", {{"operation", "terminate"}},
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (done) {

@@ -213,7 +213,8 @@ Container container(const YAML::Node& n, const std::string& path, bool init) {
   expect_map(n, path);
   check_keys(n, path,
              {"name", "image", "imagePullPolicy", "command", "args", "env", "ports", "workingDir", "resources",
-              "securityContext", "terminationMessagePath", "livenessProbe", "readinessProbe", "startupProbe"},
+              "securityContext", "terminationMessagePath", "livenessProbe", "readinessProbe", "startupProbe",
+              "lifecycle"},
              // Written by the API server; harmless to carry, nothing to honour.
              {"terminationMessagePolicy"});
   Container c;
@@ -256,6 +257,16 @@ Container container(const YAML::Node& n, const std::string& path, bool init) {
                                  : kind == ProbeKind::Readiness ? c.readiness_probe
                                                                 : c.startup_probe;
     slot = parse_probe(n[key], join(path, key), kind, c.ports);
+  }
+  if (present(n["lifecycle"])) {
+    const std::string lpath = join(path, "lifecycle");
+    if (init) fail(lpath, "must not be set for init containers");
+    expect_map(n["lifecycle"], lpath);
+    check_keys(n["lifecycle"], lpath, {"postStart", "preStop"});
+    if (present(n["lifecycle"]["postStart"]))
+      c.post_start = parse_lifecycle_handler(n["lifecycle"]["postStart"], join(lpath, "postStart"), c.ports);
+    if (present(n["lifecycle"]["preStop"]))
+      c.pre_stop = parse_lifecycle_handler(n["lifecycle"]["preStop"], join(lpath, "preStop"), c.ports);
   }
   return c;
 }

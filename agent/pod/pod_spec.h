@@ -158,6 +158,9 @@ struct Probe {
   bool operator==(const Probe&) const = default;
 };
 
+// A postStart or preStop hook's action (core/v1 LifecycleHandler).
+using LifecycleHandler = std::variant<ExecAction, HttpGetAction>;
+
 enum class PullPolicy { Always, IfNotPresent, Never };
 
 struct Container {
@@ -175,6 +178,8 @@ struct Container {
   std::optional<Probe> liveness_probe;
   std::optional<Probe> readiness_probe;
   std::optional<Probe> startup_probe;
+  std::optional<LifecycleHandler> post_start;  // lifecycle.postStart
+  std::optional<LifecycleHandler> pre_stop;    // lifecycle.preStop
 
   bool operator==(const Container&) const = default;
 };

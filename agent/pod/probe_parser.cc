@@ -168,4 +168,15 @@ Probe parse_probe(const YAML::Node& n, const std::string& path, ProbeKind kind,
   return p;
 }
 
+LifecycleHandler parse_lifecycle_handler(const YAML::Node& n, const std::string& path,
+                                         const std::vector<ContainerPort>& ports) {
+  expect_map(n, path);
+  if (present(n["tcpSocket"])) fail(join(path, "tcpSocket"), "not run by kubelet for lifecycle hooks (exec, httpGet)");
+  check_keys(n, path, {"exec", "httpGet"});
+  if (present(n["exec"]) && present(n["httpGet"])) fail(path, "may not specify more than 1 handler type");
+  if (present(n["exec"])) return exec(n["exec"], join(path, "exec"));
+  if (present(n["httpGet"])) return http_get(n["httpGet"], join(path, "httpGet"), ports);
+  fail(path, "must specify a handler type (exec or httpGet)");
+}
+
 }  // namespace agent::pod

@@ -1,5 +1,5 @@
-// A container's probes as a manifest writes them (core/v1 Probe), defaulted
-// and validated as the API server does:
+// A container's probes and lifecycle hooks as a manifest writes them (core/v1
+// Probe, LifecycleHandler), defaulted and validated as the API server does:
 // - exactly one handler: exec, httpGet, tcpSocket or grpc;
 // - every number >= 0, a 0 taking the default (timeout 1 s, period 10 s,
 //   success threshold 1, failure threshold 3);
@@ -27,5 +27,11 @@ const char* to_string(ProbeKind kind);  // "Liveness", "Readiness", "Startup"
 
 Probe parse_probe(const YAML::Node& n, const std::string& path, ProbeKind kind,
                   const std::vector<ContainerPort>& ports);
+
+// A lifecycle hook (lifecycle.postStart, lifecycle.preStop): exactly one of
+// exec and httpGet, read as a probe's. tcpSocket, which the API accepts but
+// kubelet does not run, is refused.
+LifecycleHandler parse_lifecycle_handler(const YAML::Node& n, const std::string& path,
+                                         const std::vector<ContainerPort>& ports);
 
 }  // namespace agent::pod

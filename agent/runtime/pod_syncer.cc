@@ -17,6 +17,7 @@
 #include "agent/images/image_puller.h"
 #include "agent/runtime/host_facts.h"
 #include "agent/runtime/pod_actions.h"
+#include "agent/runtime/lifecycle_hooks.h"
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/runtime_labels.h"
 #include "agent/runtime/sandbox_stops.h"
@@ -28,6 +29,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int64_t kDefaultGraceSeconds = 30;
+// kubelet leaves the stop signal at least this long after a preStop hook.
+constexpr int64_t kMinimumGraceAfterHook = 2;
 // How soon a pod whose sandbox or a CRI call failed is looked at again.
 constexpr std::chrono::milliseconds kRetryAfterFailure{2000};
 
@@ -122,14 +125,16 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
       acted = true;
       spdlog::info("pod {}: {}", pod_ref(pod),
                    actions.finished ? "finished; stopping its sandbox" : "sandbox is gone or changed; killing the pod");
-      stop_containers(state, pod.spec.termination_grace_period_seconds, "");
+      stop_containers(state, pod.spec.termination_grace_period_seconds, "", &pod);
       for (const auto& id : sandboxes) stop_sandbox(id);
     }
   }
   for (const auto& kill : actions.containers_to_kill) {
     acted = true;
     spdlog::info("pod {}: killing container {} ({}): {}", pod_ref(pod), kill.name, kill.id.substr(0, 12), kill.reason);
-    cri_.stop_container(kill.id, kill.grace_seconds.value_or(pod.spec.termination_grace_period_seconds));
+    const SandboxState* current = state.latest_sandbox();
+    kill_container(&pod, kill.id, kill.name, kill.grace_seconds.value_or(pod.spec.termination_grace_period_seconds),
+                   current != nullptr ? current->ip : "");
   }
 
   std::string sandbox_id = actions.sandbox_id;
@@ -238,6 +243,7 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
       start_failed(pod, container.name, what.created_id, outcome);
     } else {
       crash_backoff_.reset(start_key);
+      run_post_start(pod, container, what.created_id, sandbox, outcome);
     }
     return;
   }
@@ -289,7 +295,42 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
     start_failed(pod, container.name, created.container_id(), outcome);
   } else {
     crash_backoff_.reset(start_key);
+    run_post_start(pod, container, created.container_id(), sandbox, outcome);
   }
+}
+
+void PodSyncer::run_post_start(const pod::Pod& pod, const pod::Container& container, const std::string& id,
+                               const SandboxState& sandbox, SyncOutcome& outcome) {
+  if (!container.post_start) return;
+  const std::string error =
+      run_lifecycle_hook(cri_, *container.post_start, {id, container.name, pod_ref(pod), sandbox.ip},
+                         std::chrono::seconds(0));
+  if (error.empty()) return;
+  spdlog::warn("pod {}: container {}: FailedPostStartHook: {}", pod_ref(pod), container.name, error);
+  outcome.result.waiting[container.name] = WaitingReason{"PostStartHookError", error};
+  kill_container(&pod, id, container.name, pod.spec.termination_grace_period_seconds, sandbox.ip);
+  // Exited now: the restart policy and back-off decide at the next look.
+  keep_soonest(outcome, std::chrono::milliseconds(0));
+}
+
+bool PodSyncer::kill_container(const pod::Pod* pod, const std::string& id, const std::string& name,
+                               int64_t grace_seconds, const std::string& pod_ip) {
+  const pod::Container* spec = nullptr;
+  if (pod != nullptr)
+    for (const auto& c : pod->spec.containers)
+      if (c.name == name) spec = &c;
+  if (spec != nullptr && spec->pre_stop) {
+    const auto began = std::chrono::steady_clock::now();
+    const std::string error = run_lifecycle_hook(cri_, *spec->pre_stop, {id, name, pod_ref(*pod), pod_ip},
+                                                 std::chrono::seconds(std::max<int64_t>(grace_seconds, 1)));
+    if (!error.empty()) spdlog::warn("pod {}: container {}: FailedPreStopHook: {}", pod_ref(*pod), name, error);
+    const auto spent = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - began);
+    // The hook's time counts against the grace period; kubelet leaves at
+    // least 2 s for the stop signal after it.
+    grace_seconds = std::max<int64_t>(grace_seconds - spent.count(), kMinimumGraceAfterHook);
+  }
+  const auto status = cri_.stop_container(id, grace_seconds);
+  return status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND;
 }
 
 void PodSyncer::start_failed(const pod::Pod& pod, const std::string& name, const std::string& id,
@@ -318,16 +359,17 @@ void PodSyncer::start_failed(const pod::Pod& pod, const std::string& name, const
 }
 
 bool PodSyncer::stop_containers(const PodRuntimeState& state, int64_t grace_seconds,
-                                const std::string& except_sandbox) {
+                                const std::string& except_sandbox, const pod::Pod* pod) {
+  const SandboxState* sandbox = state.latest_sandbox();
+  const std::string pod_ip = sandbox != nullptr ? sandbox->ip : "";
   std::vector<std::future<bool>> stops;
   for (const auto& c : state.containers) {
     if (c.phase != ContainerPhase::Running && c.phase != ContainerPhase::Unknown) continue;
     if (!except_sandbox.empty() && c.sandbox_id == except_sandbox) continue;
     const int64_t grace = grace_seconds >= 0 ? grace_seconds : (c.grace_seconds >= 0 ? c.grace_seconds : kDefaultGraceSeconds);
     // Each container gets its whole grace at once, as kubelet kills them in parallel.
-    stops.push_back(std::async(std::launch::async, [this, id = c.id, grace] {
-      auto status = cri_.stop_container(id, grace);
-      return status.ok() || status.error_code() == grpc::StatusCode::NOT_FOUND;
+    stops.push_back(std::async(std::launch::async, [this, pod, &pod_ip, id = c.id, name = c.name, grace] {
+      return kill_container(pod, id, name, grace, pod_ip);
     }));
   }
   bool ok = true;
@@ -335,13 +377,13 @@ bool PodSyncer::stop_containers(const PodRuntimeState& state, int64_t grace_seco
   return ok;
 }
 
-bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool remove) {
+bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool remove, const pod::Pod* pod) {
   PodRuntimeState state;
   if (auto status = reader_.read(uid, state); !status.ok()) {
     spdlog::warn("pod {}: cannot read it from the runtime to kill it: {}", uid, status.error_message());
     return false;
   }
-  bool ok = stop_containers(state, grace_seconds, "");
+  bool ok = stop_containers(state, grace_seconds, "", pod);
   for (const auto& s : state.sandboxes) ok = stop_sandbox(s.id) && ok;
   if (!remove) return ok;
   for (const auto& c : state.containers) {

@@ -64,7 +64,8 @@ class PodSyncer {
   // grace each was created with, else 30 s) and every sandbox of the pod;
   // with `remove`, removes them and the pod's directories too. True when
   // all of it succeeded.
-  bool kill_pod(const std::string& uid, int64_t grace_seconds, bool remove);
+  // `pod`, when known, gives each container's preStop hook, run first.
+  bool kill_pod(const std::string& uid, int64_t grace_seconds, bool remove, const pod::Pod* pod = nullptr);
 
  private:
   void start_container(const pod::Pod& pod, const pod::Container& container, const struct ContainerToStart& what,
@@ -74,7 +75,17 @@ class PodSyncer {
   // EXITED (the crash-loop path restarts it), else removed under the
   // container's start back-off.
   void start_failed(const pod::Pod& pod, const std::string& name, const std::string& id, SyncOutcome& outcome);
-  bool stop_containers(const PodRuntimeState& state, int64_t grace_seconds, const std::string& except_sandbox);
+  bool stop_containers(const PodRuntimeState& state, int64_t grace_seconds, const std::string& except_sandbox,
+                       const pod::Pod* pod);
+  // kubelet's killContainer: the preStop hook `pod`'s spec gives the
+  // container (if any), within the grace period, then StopContainer with
+  // what is left of it (at least 2 s after a hook). NOT_FOUND counts as done.
+  bool kill_container(const pod::Pod* pod, const std::string& id, const std::string& name, int64_t grace_seconds,
+                      const std::string& pod_ip);
+  // After a container started: its postStart hook; a failure kills it
+  // (PostStartHookError), and the restart policy decides what comes next.
+  void run_post_start(const pod::Pod& pod, const pod::Container& container, const std::string& id,
+                      const SandboxState& sandbox, SyncOutcome& outcome);
   void collect_garbage(const PodRuntimeState& state);
   // StopPodSandbox / RemovePodSandbox, NOT_FOUND counted as done; both keep
   // stopped_sandboxes_ current.

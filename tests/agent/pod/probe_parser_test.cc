@@ -195,3 +195,28 @@ TEST_CASE("the examples' manifests parse, with their probes") {
   REQUIRE(httpd.liveness_probe);
   CHECK(std::get<TcpSocketAction>(httpd.liveness_probe->handler).port.name == "http");
 }
+
+TEST_CASE("lifecycle hooks: exec and httpGet; tcpSocket, two handlers or none refused") {
+  const Container c = app(R"(
+    lifecycle:
+      postStart:
+        exec: {command: [sh, -c, "echo hi > /tmp/started"]}
+      preStop:
+        httpGet: {path: /shutdown, port: admin}
+)");
+  REQUIRE(c.post_start);
+  CHECK(std::get<ExecAction>(*c.post_start).command.size() == 3);
+  REQUIRE(c.pre_stop);
+  CHECK(std::get<HttpGetAction>(*c.pre_stop).port.number == 9090);
+  CHECK(std::get<HttpGetAction>(*c.pre_stop).path == "/shutdown");
+
+  const std::string p = "spec.containers[0].lifecycle";
+  CHECK(error("    lifecycle: {preStop: {tcpSocket: {port: 80}}}\n").find(p + ".preStop.tcpSocket: not run by kubelet") !=
+        std::string::npos);
+  CHECK(error("    lifecycle: {postStart: {}}\n").find(p + ".postStart: must specify a handler type") !=
+        std::string::npos);
+  CHECK(error("    lifecycle: {postStart: {exec: {command: [x]}, httpGet: {port: 80}}}\n")
+            .find(p + ".postStart: may not specify more than 1 handler type") != std::string::npos);
+  CHECK(error("    lifecycle: {postStop: {exec: {command: [x]}}}\n")
+            .find(p + ".postStop: field not supported by node-agent") != std::string::npos);
+}
