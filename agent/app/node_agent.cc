@@ -14,6 +14,7 @@
 #include "agent/pod/manifest_parser.h"
 #include "agent/config/file_source.h"
 #include "agent/config/url_source.h"
+#include "agent/events/event_recorder.h"
 #include "agent/remote/cri_client.h"
 #include "agent/flowcontrol/backoff.h"
 #include "agent/images/image_puller.h"
@@ -70,6 +71,7 @@ struct NodeAgent::Parts {
       return prober.probe(probe, id, pod_ip);
     };
     context.now_s = unix_now;
+    context.events = &events;
     return context;
   }
   // What the status generator asks of the probes.
@@ -78,6 +80,7 @@ struct NodeAgent::Parts {
   }
 
   metrics::Registry metrics;
+  events::EventRecorder events;
   remote::CriClient cri;
   runtime::AgentPaths paths;
   runtime::NodeContext node;
@@ -119,6 +122,8 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
     spdlog::warn("{}; pods with dnsPolicy Default get the runtime's DNS", e.what());
   }
   parts_->syncer.emplace(parts_->cri, parts_->reader, parts_->images, parts_->crash_backoff, parts_->paths, node);
+  parts_->images.set_events(&parts_->events);
+  parts_->syncer->set_events(&parts_->events);
   parts_->syncer->set_probe_failure(
       [&probes = parts_->probes](const pod::Container& c,
                                  const runtime::ContainerState& running) -> std::optional<pod::ProbeKind> {
@@ -162,7 +167,7 @@ bool NodeAgent::start(const Pause& pause) {
   p.pleg.emplace(p.cri, p.metrics, pleg_options);  // before the API's /healthz can ask it
 
   server::HttpApiDeps deps{p.manager, p.statuses, p.metrics, options_.node_name,
-                           [this] { return health_problem(); }, [this] { refresh_metrics(); }};
+                           [this] { return health_problem(); }, [this] { refresh_metrics(); }, &p.events};
   p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
   p.http->start();
 

@@ -1,5 +1,8 @@
 #include "agent/images/image_puller.h"
 
+#include <chrono>
+#include <cstdio>
+
 #include <spdlog/spdlog.h>
 
 #include "agent/remote/cri_client.h"
@@ -43,8 +46,11 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
     if (ref.empty()) {
       result.reason = "ErrImageNeverPull";
       result.message = "Container image \"" + image + "\" is not present with pull policy of Never";
+      record(pod, container, events::EventType::Warning, "ErrImageNeverPull", result.message);
       return result;
     }
+    record(pod, container, events::EventType::Normal, "Pulled",
+           "Container image \"" + image + "\" already present on machine");
     result.ok = true;
     result.image_ref = ref;
     return result;
@@ -55,6 +61,7 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
   if (auto left = backoff_.remaining_since_update(key, now); left.count() > 0) {
     result.reason = "ImagePullBackOff";
     result.message = "Back-off pulling image \"" + image + "\"";
+    record(pod, container, events::EventType::Normal, "BackOff", result.message);
     result.retry_after = left;
     return result;
   }
@@ -64,8 +71,12 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
   cri::PullImageResponse response;
   spdlog::info("pod {}/{}: pulling image {} for container {}", pod.metadata.namespace_, pod.metadata.name, image,
                container.name);
+  record(pod, container, events::EventType::Normal, "Pulling", "Pulling image \"" + image + "\"");
+  const auto began = std::chrono::steady_clock::now();
   auto status = cri_.pull_image(request, response);
   if (!status.ok()) {
+    record(pod, container, events::EventType::Warning, "Failed",
+           "Failed to pull image \"" + image + "\": " + status.error_message());
     backoff_.next(key, now, now);
     result.reason = "ErrImagePull";
     result.message = status.error_message();
@@ -75,6 +86,11 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
     return result;
   }
   backoff_.reset(key);
+  char took[32];
+  std::snprintf(took, sizeof took, "%.3fs",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+  record(pod, container, events::EventType::Normal, "Pulled",
+         "Successfully pulled image \"" + image + "\" in " + took);
   result.ok = true;
   result.image_ref = response.image_ref();
   // The user comes from ImageStatus; PullImage gives only the reference.
@@ -82,6 +98,13 @@ EnsureResult ImagePuller::ensure(const pod::Pod& pod, const pod::Container& cont
   if (present(image, ref_after, result.user, error) && result.image_ref.empty()) result.image_ref = ref_after;
   if (result.image_ref.empty()) result.image_ref = image;
   return result;
+}
+
+void ImagePuller::record(const pod::Pod& pod, const pod::Container& container, events::EventType type,
+                         const std::string& reason, const std::string& message) {
+  if (events_ != nullptr)
+    events_->record({pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid}, container.name, type, reason,
+                    message);
 }
 
 }  // namespace agent::images

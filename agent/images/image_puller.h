@@ -15,6 +15,7 @@
 
 #include "agent/pod/pod_spec.h"
 #include "agent/runtime/cri_configs.h"
+#include "agent/events/event_recorder.h"
 #include "agent/flowcontrol/backoff.h"
 
 namespace agent::remote {
@@ -37,14 +38,20 @@ class ImagePuller {
   ImagePuller(remote::CriClient& cri, std::chrono::milliseconds backoff_initial, std::chrono::milliseconds backoff_max);
 
   EnsureResult ensure(const pod::Pod& pod, const pod::Container& container);
+  // Where Pulling, Pulled, Failed and BackOff events go; unset: nowhere.
+  void set_events(events::EventRecorder* events) { events_ = events; }
   void forget_pod(const std::string& uid) { backoff_.forget_prefix(uid + "/"); }
 
  private:
   // The runtime's reference of `image` when present, "" when absent.
   bool present(const std::string& image, std::string& ref, runtime::ImageUser& user, std::string& error);
 
+  void record(const pod::Pod& pod, const pod::Container& container, events::EventType type, const std::string& reason,
+              const std::string& message);
+
   remote::CriClient& cri_;
   flowcontrol::Backoff backoff_;
+  events::EventRecorder* events_ = nullptr;
 };
 
 }  // namespace agent::images

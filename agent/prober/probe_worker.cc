@@ -37,6 +37,7 @@ ProbeWorker::ProbeWorker(const ProbeWorkerContext& context, ResultsCache& result
       pod_uid_(pod.metadata.uid),
       pod_ref_(pod.metadata.namespace_ + "/" + pod.metadata.name),
       container_(container.name),
+      event_pod_{pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid},
       kind_(kind),
       probe_(probe_of(container, kind)),
       has_startup_probe_(container.startup_probe.has_value()),
@@ -92,12 +93,20 @@ bool ProbeWorker::tick() {
                   outcome.output);
     return true;
   }
-  if (outcome.result == ProbeResult::Warning)
+  if (outcome.result == ProbeResult::Warning) {
     spdlog::info("pod {}: container {}: {} probe warning: {}", pod_ref_, container_, to_string(kind_),
                  outcome.output);
+    if (context_.events != nullptr)
+      context_.events->record(event_pod_, container_, events::EventType::Warning, "ProbeWarning",
+                              std::string(to_string(kind_)) + " probe warning: " + outcome.output);
+  }
   const ProbeResult result = outcome.result == ProbeResult::Failure ? ProbeResult::Failure : ProbeResult::Success;
-  if (result == ProbeResult::Failure)
+  if (result == ProbeResult::Failure) {
     spdlog::info("pod {}: container {}: {} probe failed: {}", pod_ref_, container_, to_string(kind_), outcome.output);
+    if (context_.events != nullptr)
+      context_.events->record(event_pod_, container_, events::EventType::Warning, "Unhealthy",
+                              std::string(to_string(kind_)) + " probe failed: " + outcome.output);
+  }
 
   if (result == last_result_) {
     ++result_run_;

@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/events/event_recorder.h"
 #include "agent/pod/pod_spec.h"
 #include "agent/pod/probe_parser.h"
 #include "agent/prober/probe_result.h"
@@ -40,6 +41,8 @@ struct ProbeWorkerContext {
   std::function<ProbeOutcome(const pod::Probe&, const std::string& container_id, const std::string& pod_ip)> run;
   // Wall-clock seconds: a container's startedAt is wall-clock time.
   std::function<int64_t()> now_s;
+  // Where Unhealthy and ProbeWarning events go (nullptr: nowhere).
+  events::EventRecorder* events = nullptr;
 };
 
 class ProbeWorker {
@@ -65,6 +68,7 @@ class ProbeWorker {
   ResultsCache& results_;
   const ResultsCache& startup_results_;
   std::string pod_uid_, pod_ref_, container_;
+  events::PodRef event_pod_;
   pod::ProbeKind kind_;
   pod::Probe probe_;
   bool has_startup_probe_ = false;

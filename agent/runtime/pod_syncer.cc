@@ -113,8 +113,12 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
       pod, state, [](const pod::Container& c) { return container_hash(c); },
       [&](const ContainerState& exited) { return crash_backoff_wait(pod, exited); }, probe_failure_);
   outcome.result.terminated = actions.finished;
-  for (const auto& [name, message] : actions.backing_off)
+  for (const auto& [name, message] : actions.backing_off) {
     outcome.result.waiting[name] = WaitingReason{"CrashLoopBackOff", message};
+    record(pod, name, events::EventType::Warning, "BackOff", "Back-off restarting failed container " + name +
+                                                               " in pod " + pod.metadata.name + "_" +
+                                                               pod.metadata.namespace_ + "(" + pod.metadata.uid + ")");
+  }
   if (actions.requeue_after) keep_soonest(outcome, *actions.requeue_after);
 
   bool acted = false;
@@ -132,6 +136,8 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
   for (const auto& kill : actions.containers_to_kill) {
     acted = true;
     spdlog::info("pod {}: killing container {} ({}): {}", pod_ref(pod), kill.name, kill.id.substr(0, 12), kill.reason);
+    record(pod, kill.name, events::EventType::Normal, "Killing",
+           kill.reason.rfind("Container ", 0) == 0 ? kill.reason : "Stopping container " + kill.name);
     const SandboxState* current = state.latest_sandbox();
     kill_container(&pod, kill.id, kill.name, kill.grace_seconds.value_or(pod.spec.termination_grace_period_seconds),
                    current != nullptr ? current->ip : "");
@@ -222,6 +228,10 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
                                 const SandboxState& sandbox, SyncOutcome& outcome) {
   auto fail = [&](const std::string& reason, const std::string& message) {
     outcome.result.waiting[container.name] = WaitingReason{reason, message};
+    // kubelet's words: an image failure by its reason (the puller has
+    // recorded the details), any other by its message.
+    const bool image = reason.rfind("ErrImage", 0) == 0 || reason == "ImagePullBackOff";
+    record(pod, container.name, events::EventType::Warning, "Failed", "Error: " + (image ? reason : message));
     spdlog::warn("pod {}: container {}: {}: {}", pod_ref(pod), container.name, reason, message);
   };
   const std::string start_key = start_backoff_key(pod, container.name);
@@ -242,6 +252,7 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
       fail("RunContainerError", status.error_message());
       start_failed(pod, container.name, what.created_id, outcome);
     } else {
+      record(pod, container.name, events::EventType::Normal, "Started", "Started container " + container.name);
       crash_backoff_.reset(start_key);
       run_post_start(pod, container, what.created_id, sandbox, outcome);
     }
@@ -290,10 +301,12 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
   }
   spdlog::info("pod {}: starting {}container {} ({}, restart {})", pod_ref(pod), what.init ? "init " : "",
                container.name, created.container_id().substr(0, 12), what.restart_count);
+  record(pod, container.name, events::EventType::Normal, "Created", "Created container " + container.name);
   if (auto status = cri_.start_container(created.container_id()); !status.ok()) {
     fail("RunContainerError", status.error_message());
     start_failed(pod, container.name, created.container_id(), outcome);
   } else {
+    record(pod, container.name, events::EventType::Normal, "Started", "Started container " + container.name);
     crash_backoff_.reset(start_key);
     run_post_start(pod, container, created.container_id(), sandbox, outcome);
   }
@@ -307,6 +320,7 @@ void PodSyncer::run_post_start(const pod::Pod& pod, const pod::Container& contai
                          std::chrono::seconds(0));
   if (error.empty()) return;
   spdlog::warn("pod {}: container {}: FailedPostStartHook: {}", pod_ref(pod), container.name, error);
+  record(pod, container.name, events::EventType::Warning, "FailedPostStartHook", error);
   outcome.result.waiting[container.name] = WaitingReason{"PostStartHookError", error};
   kill_container(&pod, id, container.name, pod.spec.termination_grace_period_seconds, sandbox.ip);
   // Exited now: the restart policy and back-off decide at the next look.
@@ -323,7 +337,10 @@ bool PodSyncer::kill_container(const pod::Pod* pod, const std::string& id, const
     const auto began = std::chrono::steady_clock::now();
     const std::string error = run_lifecycle_hook(cri_, *spec->pre_stop, {id, name, pod_ref(*pod), pod_ip},
                                                  std::chrono::seconds(std::max<int64_t>(grace_seconds, 1)));
-    if (!error.empty()) spdlog::warn("pod {}: container {}: FailedPreStopHook: {}", pod_ref(*pod), name, error);
+    if (!error.empty()) {
+      spdlog::warn("pod {}: container {}: FailedPreStopHook: {}", pod_ref(*pod), name, error);
+      record(*pod, name, events::EventType::Warning, "FailedPreStopHook", error);
+    }
     const auto spent = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - began);
     // The hook's time counts against the grace period; kubelet leaves at
     // least 2 s for the stop signal after it.
@@ -368,6 +385,7 @@ bool PodSyncer::stop_containers(const PodRuntimeState& state, int64_t grace_seco
     if (!except_sandbox.empty() && c.sandbox_id == except_sandbox) continue;
     const int64_t grace = grace_seconds >= 0 ? grace_seconds : (c.grace_seconds >= 0 ? c.grace_seconds : kDefaultGraceSeconds);
     // Each container gets its whole grace at once, as kubelet kills them in parallel.
+    if (pod != nullptr) record(*pod, c.name, events::EventType::Normal, "Killing", "Stopping container " + c.name);
     stops.push_back(std::async(std::launch::async, [this, pod, &pod_ip, id = c.id, name = c.name, grace] {
       return kill_container(pod, id, name, grace, pod_ip);
     }));
@@ -447,6 +465,12 @@ bool PodSyncer::remove_sandbox(const std::string& id) {
 std::set<std::string> PodSyncer::stopped_sandboxes() const {
   std::lock_guard lock(stopped_mutex_);
   return stopped_sandboxes_;
+}
+
+void PodSyncer::record(const pod::Pod& pod, const std::string& container, events::EventType type,
+                       const std::string& reason, const std::string& message) {
+  if (events_ != nullptr)
+    events_->record({pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid}, container, type, reason, message);
 }
 
 }  // namespace agent::runtime

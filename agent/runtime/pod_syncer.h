@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 
+#include "agent/events/event_recorder.h"
 #include "agent/pod/pod_spec.h"
 #include "agent/runtime/cri_configs.h"
 #include "agent/runtime/pod_actions.h"
@@ -59,6 +60,9 @@ class PodSyncer {
   // How sync() learns that a running container failed its liveness or
   // startup probe (prober/prober_manager.h); unset: never.
   void set_probe_failure(ProbeFailure probe_failure) { probe_failure_ = std::move(probe_failure); }
+  // Where the events of what sync() does go (Created, Started, Killing,
+  // BackOff, Failed, hook failures); unset: nowhere.
+  void set_events(events::EventRecorder* events) { events_ = events; }
 
   // Stops every container (each with `grace_seconds`, in parallel; -1 = the
   // grace each was created with, else 30 s) and every sandbox of the pod;
@@ -86,6 +90,8 @@ class PodSyncer {
   // (PostStartHookError), and the restart policy decides what comes next.
   void run_post_start(const pod::Pod& pod, const pod::Container& container, const std::string& id,
                       const SandboxState& sandbox, SyncOutcome& outcome);
+  void record(const pod::Pod& pod, const std::string& container, events::EventType type, const std::string& reason,
+              const std::string& message);
   void collect_garbage(const PodRuntimeState& state);
   // StopPodSandbox / RemovePodSandbox, NOT_FOUND counted as done; both keep
   // stopped_sandboxes_ current.
@@ -101,6 +107,7 @@ class PodSyncer {
   AgentPaths paths_;
   NodeContext node_;
   ProbeFailure probe_failure_;
+  events::EventRecorder* events_ = nullptr;
   int64_t node_memory_bytes_ = 0;
   // The sandboxes this agent has stopped and not yet removed (sandbox_stops.h);
   // shared by the pod workers. Empty after a restart, which costs one

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "agent/events/event_recorder.h"
 #include "agent/metrics/registry.h"
 #include "agent/pod/manifest_parser.h"
 #include "agent/pod/pod_manager.h"
@@ -156,6 +157,21 @@ struct HttpApi::Impl {
     reply_json(res, 200, pod_json(*held));
   }
 
+  // GET /events[?pod=<namespace>/<name>]: a v1 EventList, oldest first.
+  void events(const httplib::Request& req, httplib::Response& res) {
+    std::optional<std::pair<std::string, std::string>> pod;
+    if (req.has_param("pod")) {
+      const std::string ref = req.get_param_value("pod");
+      const auto slash = ref.find('/');
+      if (slash == std::string::npos || slash == 0 || slash + 1 == ref.size())
+        return reply_error(res, 400, "pod: expected <namespace>/<name>, got \"" + ref + "\"");
+      pod = std::make_pair(ref.substr(0, slash), ref.substr(slash + 1));
+    }
+    std::vector<events::Event> list;
+    if (deps.events != nullptr) list = deps.events->list(pod);
+    reply_json(res, 200, events::event_list_to_json(list, deps.node_name));
+  }
+
   void metrics(const httplib::Request&, httplib::Response& res) {
     if (deps.refresh_metrics) deps.refresh_metrics();
     res.set_content(deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -174,6 +190,7 @@ struct HttpApi::Impl {
     server.Post("/pods", handler(&Impl::create));
     server.Delete(R"(/pods/([^/]+)/([^/]+))", handler(&Impl::remove));
     server.Get("/metrics", handler(&Impl::metrics));
+    server.Get("/events", handler(&Impl::events));
     server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
       std::string why = "unknown error";
       try {

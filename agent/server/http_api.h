@@ -7,6 +7,7 @@
 //                                   the parser's message for a bad one (nothing of it is kept)
 //   DELETE /pods/{namespace}/{name} removes a pod the API source added: 200, or 404
 //   GET    /metrics                 Prometheus text from the metrics registry
+//   GET    /events[?pod=ns/name]    a v1 EventList of the pod events kubelet would record
 // Errors are JSON {"error": "..."} with the status code.
 #pragma once
 
@@ -24,6 +25,10 @@ namespace agent::metrics {
 class Registry;
 }
 
+namespace agent::events {
+class EventRecorder;
+}
+
 namespace agent::server {
 
 struct HttpApiDeps {
@@ -35,6 +40,8 @@ struct HttpApiDeps {
   std::function<std::string()> health_problem;
   // Called before /metrics renders, to refresh gauges (pod counts by phase).
   std::function<void()> refresh_metrics;
+  // What GET /events serves (nullptr: an empty list).
+  const events::EventRecorder* events = nullptr;
 };
 
 class HttpApi {

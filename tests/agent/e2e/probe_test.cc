@@ -50,6 +50,27 @@ TEST_CASE("a liveness exec probe that starts failing restarts the container, aga
   const json last = pick(container_status(restarted, "app"), {"lastState", "terminated"});
   CHECK(last["exitCode"] == 137);  // killed: sleep as PID 1 ignores SIGTERM, the probe's 1 s grace ran out
   CHECK(node.agent().log().find("Container app failed liveness probe, will be restarted") != std::string::npos);
+
+  // The events kubelet would record, as GET /events serves them.
+  const auto reply = node.http().get("/events?pod=" + node.ns() + "/" + node.static_name("live"));
+  REQUIRE(reply.status == 200);
+  const json list = json::parse(reply.body);
+  CHECK(list["kind"] == "EventList");
+  std::map<std::string, json> by_reason;
+  for (const auto& e : list["items"]) {
+    CHECK(e["involvedObject"]["name"] == node.static_name("live"));
+    by_reason[e["reason"].get<std::string>()] = e;
+  }
+  for (const char* reason : {"Pulled", "Created", "Started", "Unhealthy", "Killing"})
+    CHECK_MESSAGE(by_reason.count(reason) == 1, "no " << reason << " event in " << list.dump());
+  CHECK(by_reason["Unhealthy"]["type"] == "Warning");
+  CHECK(by_reason["Unhealthy"]["message"].get<std::string>().rfind("Liveness probe failed:", 0) == 0);
+  CHECK(by_reason["Unhealthy"]["count"].get<int>() >= 2);
+  CHECK(by_reason["Killing"]["message"] == "Container app failed liveness probe, will be restarted");
+  CHECK(by_reason["Created"]["involvedObject"]["fieldPath"] == "spec.containers{app}");
+  // Another pod's events are not this pod's.
+  const json none = json::parse(node.http().get("/events?pod=" + node.ns() + "/nobody").body);
+  CHECK(none["items"].empty());
 }
 
 TEST_CASE("an httpGet readiness probe moves Ready both ways, on a named port") {
