@@ -16,6 +16,15 @@ const char* to_string(ProbeKind kind) {
   return "?";
 }
 
+const std::optional<Probe>& probe_of(const Container& container, ProbeKind kind) {
+  switch (kind) {
+    case ProbeKind::Liveness: return container.liveness_probe;
+    case ProbeKind::Readiness: return container.readiness_probe;
+    case ProbeKind::Startup: return container.startup_probe;
+  }
+  return container.liveness_probe;
+}
+
 const char* to_string(UriScheme s) { return s == UriScheme::Https ? "HTTPS" : "HTTP"; }
 
 namespace {

@@ -12,6 +12,7 @@
 // Errors are yaml_fields::FieldError, naming the field.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ namespace agent::pod {
 enum class ProbeKind { Liveness, Readiness, Startup };
 
 const char* to_string(ProbeKind kind);  // "Liveness", "Readiness", "Startup"
+
+// The container's probe of `kind` (empty when it has none).
+const std::optional<Probe>& probe_of(const Container& container, ProbeKind kind);
 
 Probe parse_probe(const YAML::Node& n, const std::string& path, ProbeKind kind,
                   const std::vector<ContainerPort>& ports);

@@ -11,15 +11,6 @@ std::string runtime_id(const std::string& status_container_id) {
 
 namespace {
 
-const pod::Probe& probe_of(const pod::Container& c, pod::ProbeKind kind) {
-  switch (kind) {
-    case pod::ProbeKind::Liveness: return *c.liveness_probe;
-    case pod::ProbeKind::Readiness: return *c.readiness_probe;
-    case pod::ProbeKind::Startup: return *c.startup_probe;
-  }
-  return *c.liveness_probe;
-}
-
 const status::ContainerStatus* find(const std::vector<status::ContainerStatus>& statuses, const std::string& name) {
   for (const auto& s : statuses)
     if (s.name == name) return &s;
@@ -39,7 +30,7 @@ ProbeWorker::ProbeWorker(const ProbeWorkerContext& context, ResultsCache& result
       container_(container.name),
       event_pod_{pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid},
       kind_(kind),
-      probe_(probe_of(container, kind)),
+      probe_(pod::probe_of(container, kind).value()),
       has_startup_probe_(container.startup_probe.has_value()),
       restart_policy_(pod.spec.restart_policy) {}
 

@@ -9,15 +9,6 @@ namespace agent::prober {
 
 namespace {
 
-const std::optional<pod::Probe>& probe_of(const pod::Container& c, pod::ProbeKind kind) {
-  switch (kind) {
-    case pod::ProbeKind::Liveness: return c.liveness_probe;
-    case pod::ProbeKind::Readiness: return c.readiness_probe;
-    case pod::ProbeKind::Startup: return c.startup_probe;
-  }
-  return c.liveness_probe;
-}
-
 constexpr pod::ProbeKind kKinds[] = {pod::ProbeKind::Startup, pod::ProbeKind::Liveness, pod::ProbeKind::Readiness};
 
 }  // namespace
@@ -81,7 +72,7 @@ void ProberManager::add_pod(const pod::Pod& pod) {
   std::set<Key> wanted;
   for (const auto& container : pod.spec.containers) {
     for (const auto kind : kKinds) {
-      const auto& probe = probe_of(container, kind);
+      const auto& probe = pod::probe_of(container, kind);
       if (!probe) continue;
       const Key key{pod.metadata.uid, container.name, kind};
       wanted.insert(key);
