@@ -80,7 +80,7 @@ httplib::Headers request_headers(const HttpProbeTarget& target) {
 
 }  // namespace
 
-ProbeOutcome http_probe(const HttpProbeTarget& target, std::chrono::seconds timeout) {
+HttpAnswer http_get(const HttpProbeTarget& target, std::chrono::seconds timeout) {
   const std::string base =
       std::string(target.scheme == pod::UriScheme::Https ? "https://" : "http://") + host_port(target.host, target.port);
   httplib::Client client(base);
@@ -89,38 +89,52 @@ ProbeOutcome http_probe(const HttpProbeTarget& target, std::chrono::seconds time
   client.set_read_timeout(seconds);
   client.set_write_timeout(seconds);
   client.set_follow_location(false);
-  client.set_url_encode(false);  // the probe's path is sent as written
+  client.set_url_encode(false);  // the path is sent as written
   client.set_keep_alive(false);
   client.enable_server_certificate_verification(false);
   const httplib::Headers headers = request_headers(target);
 
   std::string path = target.path.empty() ? "/" : target.path;
   for (int redirects = 0;; ++redirects) {
-    int status = 0;
-    std::string location, body;
+    HttpAnswer answer;
+    std::string location;
     auto result = client.Get(
         path, headers,
         [&](const httplib::Response& response) {
-          status = response.status;
+          answer.status = response.status;
           location = response.get_header_value("Location");
           return true;
         },
         [&](const char* data, std::size_t length) {
-          body.append(data, std::min(length, kMaxBody - body.size()));
-          return body.size() < kMaxBody;  // enough read: stop, as kubelet does
+          answer.body.append(data, std::min(length, kMaxBody - answer.body.size()));
+          return answer.body.size() < kMaxBody;  // enough read: stop, as kubelet does
         });
-    if (!result && status == 0) return {ProbeResult::Failure, "Get \"" + base + path + "\": " + httplib::to_string(result.error())};
-    if (status >= 300 && status < 400 && !location.empty()) {
-      const Redirect next = resolve(location, target);
-      if (!next.same_host) return {ProbeResult::Warning, "Probe terminated redirects, Response body: " + body};
-      if (redirects + 1 >= kMaxRedirects)
-        return {ProbeResult::Failure, "Get \"" + base + next.path + "\": stopped after 10 redirects"};
-      path = next.path;
-      continue;
+    if (!result && answer.status == 0) {
+      answer.error = "Get \"" + base + path + "\": " + httplib::to_string(result.error());
+      return answer;
     }
-    if (status >= 200 && status < 400) return {ProbeResult::Success, body};
-    return {ProbeResult::Failure, "HTTP probe failed with statuscode: " + std::to_string(status)};
+    if (answer.status < 300 || answer.status >= 400 || location.empty()) return answer;
+    const Redirect next = resolve(location, target);
+    if (!next.same_host) {
+      answer.stopped_at_redirect = true;
+      return answer;
+    }
+    if (redirects + 1 >= kMaxRedirects) {
+      answer.status = 0;
+      answer.error = "Get \"" + base + next.path + "\": stopped after 10 redirects";
+      return answer;
+    }
+    path = next.path;
   }
+}
+
+ProbeOutcome http_probe(const HttpProbeTarget& target, std::chrono::seconds timeout) {
+  HttpAnswer answer = http_get(target, timeout);
+  if (answer.status == 0) return {ProbeResult::Failure, std::move(answer.error)};
+  if (answer.stopped_at_redirect)
+    return {ProbeResult::Warning, "Probe terminated redirects, Response body: " + answer.body};
+  if (answer.status >= 200 && answer.status < 400) return {ProbeResult::Success, std::move(answer.body)};
+  return {ProbeResult::Failure, "HTTP probe failed with statuscode: " + std::to_string(answer.status)};
 }
 
 ProbeOutcome tcp_probe(const std::string& host, int port, std::chrono::seconds timeout) {

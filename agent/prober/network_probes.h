@@ -40,6 +40,19 @@ struct HttpProbeTarget {
   std::vector<pod::HttpHeader> headers;
 };
 
+// The GET itself, as a probe makes it (headers, redirects, body limit): the
+// last answer's status and body, or why there was none. A redirect to
+// another host is not followed: its 3xx is the answer, `stopped_at_redirect`.
+struct HttpAnswer {
+  int status = 0;  // 0: no answer, see `error`
+  std::string body;
+  std::string error;
+  bool stopped_at_redirect = false;
+};
+HttpAnswer http_get(const HttpProbeTarget& target, std::chrono::seconds timeout);
+
+// http_get judged as a probe: 2xx/3xx Success (Warning when stopped at a
+// redirect), anything else Failure.
 ProbeOutcome http_probe(const HttpProbeTarget& target, std::chrono::seconds timeout);
 ProbeOutcome tcp_probe(const std::string& host, int port, std::chrono::seconds timeout);
 ProbeOutcome grpc_probe(const std::string& host, int port, const std::optional<std::string>& service,

@@ -37,8 +37,9 @@ std::string http_hook(const pod::HttpGetAction& action, const HookTarget& target
   if (get.host.empty()) {
     error = "the pod has no IP";
   } else {
-    const prober::ProbeOutcome outcome = prober::http_probe(get, timeout.count() > 0 ? timeout : kHttpHookTimeout);
-    if (outcome.result == prober::ProbeResult::Failure) error = outcome.output;
+    // kubelet fails an HTTP hook only when there is no answer: any status
+    // the handler answers with counts as done.
+    error = prober::http_get(get, timeout.count() > 0 ? timeout : kHttpHookTimeout).error;
   }
   if (error.empty()) return "";
   return "HTTP lifecycle hook (" + action.path + ") for Container \"" + target.container_name + "\" in Pod \"" +

@@ -1,7 +1,8 @@
 // A container's postStart or preStop hook, run once (kubelet's lifecycle
-// HandlerRunner): exec through CRI ExecSync in the container, httpGet to
-// the handler's host or the pod's IP (as a probe's GET: kubelet's headers,
-// same-host redirects, a 2xx or 3xx answer is success).
+// HandlerRunner): exec through CRI ExecSync in the container (a non-zero
+// exit fails it), httpGet to the handler's host or the pod's IP (a probe's
+// GET: kubelet's headers, same-host redirects; as kubelet, only a request
+// that gets no answer fails it, whatever the status).
 //
 // Returns "" when the hook succeeded, else the message kubelet records
 // (FailedPostStartHook / FailedPreStopHook), naming the hook, the container

@@ -198,3 +198,19 @@ TEST_CASE("grpc: grpc.health.v1 SERVING succeeds, NOT_SERVING and no server fail
   CHECK(none.result == ProbeResult::Failure);
   CHECK(none.output.find("timeout") == 0);
 }
+
+TEST_CASE("http_get (lifecycle hooks): any answer is an answer; only no answer is an error") {
+  LocalHttpServer server([](httplib::Server& s) {
+    s.Get("/fail", [](const httplib::Request&, httplib::Response& r) {
+      r.status = 500;
+      r.set_content("oops", "text/plain");
+    });
+  });
+  const HttpAnswer answered = http_get(target(server.port(), "/fail"), 1s);
+  CHECK(answered.status == 500);
+  CHECK(answered.body == "oops");
+  CHECK(answered.error.empty());
+  const HttpAnswer refused = http_get(target(closed_port(), "/"), 1s);
+  CHECK(refused.status == 0);
+  CHECK_FALSE(refused.error.empty());
+}
