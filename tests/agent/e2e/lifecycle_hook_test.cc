@@ -3,11 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <thread>
-
-#include <httplib.h>
 
 #include "tests/agent/e2e/e2e_fixture.h"
+#include "tests/support/local_http_server.h"
 
 namespace e2e {
 
@@ -39,13 +37,13 @@ TEST_CASE("a failing postStart hook kills the container, and the restart policy 
 TEST_CASE("a preStop hook runs when the pod is deleted, before the container is stopped") {
   // The hook calls this server (host 127.0.0.1: the agent runs the GET).
   std::atomic<int> calls{0};
-  httplib::Server server;
-  server.Get("/prestop", [&](const httplib::Request&, httplib::Response& r) {
-    ++calls;
-    r.set_content("bye", "text/plain");
+  support::LocalHttpServer server([&](httplib::Server& s) {
+    s.Get("/prestop", [&](const httplib::Request&, httplib::Response& r) {
+      ++calls;
+      r.set_content("bye", "text/plain");
+    });
   });
-  const int port = server.bind_to_any_port("127.0.0.1");
-  std::thread serving([&] { server.listen_after_bind(); });
+  const int port = server.port();
 
   Node node;
   json app = shell_container("app", "exec sleep 3600");
@@ -58,8 +56,6 @@ TEST_CASE("a preStop hook runs when the pod is deleted, before the container is 
   node.wait_pod_gone(node.static_name("stopping"));
   CHECK(calls == 1);
   CHECK(node.containers_of(uid(pod)).empty());
-  server.stop();
-  serving.join();
 }
 
 }  // namespace e2e

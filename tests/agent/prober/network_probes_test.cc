@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/support/local_http_server.h"
 
 using namespace agent::prober;
 using namespace std::chrono_literals;
@@ -20,26 +21,7 @@ using agent::pod::HttpHeader;
 
 namespace {
 
-// An HTTP server on 127.0.0.1 with the routes a test sets, in a thread.
-class LocalHttpServer {
- public:
-  explicit LocalHttpServer(const std::function<void(httplib::Server&)>& routes) {
-    routes(server_);
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~LocalHttpServer() {
-    server_.stop();
-    thread_.join();
-  }
-  int port() const { return port_; }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-};
+using support::LocalHttpServer;
 
 HttpProbeTarget target(int port, const std::string& path) {
   HttpProbeTarget t;
