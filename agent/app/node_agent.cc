@@ -1,5 +1,8 @@
 #include "agent/app/node_agent.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <map>
@@ -10,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/app/host_info.h"
+#include "agent/config/api_object_store.h"
 #include "agent/config/api_pod_store.h"
 #include "agent/pod/manifest_parser.h"
 #include "agent/config/file_source.h"
@@ -19,6 +23,9 @@
 #include "agent/flowcontrol/backoff.h"
 #include "agent/images/image_puller.h"
 #include "agent/metrics/registry.h"
+#include "agent/objects/object_store.h"
+#include "agent/pod/object_references.h"
+#include "agent/volume/volume_manager.h"
 #include "agent/pleg/pleg.h"
 #include "agent/prober/prober.h"
 #include "agent/prober/prober_manager.h"
@@ -42,6 +49,19 @@ constexpr std::size_t kWorkerThreads = 4;
 
 int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
+// What a container without limits may use, for the downward API (kubelet's
+// node allocatable; node-agent reserves nothing, so the capacity).
+volume::NodeAllocatable node_allocatable() {
+  volume::NodeAllocatable node;
+  node.cpu_milli = 1000LL * std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
+  try {
+    node.memory_bytes = runtime::read_memory_capacity();
+  } catch (const std::exception&) {
+    // Unknown: a downward API limits.memory without a limit reads 0.
+  }
+  return node;
+}
+
 }  // namespace
 
 struct NodeAgent::Parts {
@@ -53,6 +73,7 @@ struct NodeAgent::Parts {
         crash_backoff(milliseconds(o.crash_backoff_initial_ms), milliseconds(o.crash_backoff_max_ms),
                       milliseconds(o.crash_backoff_reset_ms)),
         api_store(o.root_dir + "/api-pods"),
+        api_objects(o.root_dir + "/api-objects"),
         manager(owner),
         workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)),
         prober(cri),
@@ -90,7 +111,12 @@ struct NodeAgent::Parts {
   std::optional<runtime::PodSyncer> syncer;
   status::StatusManager statuses;
   config::ApiPodStore api_store;
+  config::ApiObjectStore api_objects;
   pod::PodManager manager;
+  // ConfigMaps and Secrets of every source; before the sources, which feed it.
+  objects::ObjectStore objects;
+  // Makes the pods' volumes from `objects`; set in NodeAgent's constructor.
+  std::optional<volume::VolumeManager> volumes;
   worker::PodWorkers workers;
   std::optional<pleg::Pleg> pleg;
   std::unique_ptr<config::FileSource> file_source;
@@ -124,6 +150,20 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
   parts_->syncer.emplace(parts_->cri, parts_->reader, parts_->images, parts_->crash_backoff, parts_->paths, node);
   parts_->images.set_events(&parts_->events);
   parts_->syncer->set_events(&parts_->events);
+  volume::ObjectLookup lookup = [&objects = parts_->objects](pod::ObjectKind kind, const std::string& namespace_,
+                                                              const std::string& name) {
+    return objects.get(kind, namespace_, name);
+  };
+  parts_->volumes.emplace([&paths = parts_->paths](const std::string& uid) { return paths.pod_state_dir(uid); },
+                          lookup, node_allocatable());
+  parts_->syncer->set_volumes(&*parts_->volumes, lookup);
+  // A ConfigMap or Secret that changed reaches the pods using it now, not
+  // at their next periodic sync.
+  parts_->objects.set_listener([this](pod::ObjectKind kind, const std::string& namespace_, const std::string& name) {
+    for (const auto& pod : parts_->manager.pods())
+      if (pod.metadata.namespace_ == namespace_ && pod::uses_object(pod, kind, name))
+        parts_->workers.wake(pod.metadata.uid);
+  });
   parts_->syncer->set_probe_failure(
       [&probes = parts_->probes](const pod::Container& c,
                                  const runtime::ContainerState& running) -> std::optional<pod::ProbeKind> {
@@ -166,8 +206,18 @@ bool NodeAgent::start(const Pause& pause) {
   pleg_options.use_events = options_.evented_pleg;
   p.pleg.emplace(p.cri, p.metrics, pleg_options);  // before the API's /healthz can ask it
 
+  // The API's ConfigMaps and Secrets of the last run, before the API can
+  // take new ones (which they would replace) and before any pod that uses
+  // them reaches a worker.
+  p.objects.set_source(objects::kApiSourceKey, p.api_objects.load());
+
   server::HttpApiDeps deps{p.manager, p.statuses, p.metrics, options_.node_name,
                            [this] { return health_problem(); }, [this] { refresh_metrics(); }, &p.events};
+  deps.objects = &p.objects;
+  deps.persist_object = [this](const pod::ConfigObject& object) { persist_api_object(object); };
+  deps.unpersist_object = [&p](pod::ObjectKind kind, const std::string& namespace_, const std::string& name) {
+    p.api_objects.remove(kind, namespace_, name);
+  };
   p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
   p.http->start();
 
@@ -175,12 +225,12 @@ bool NodeAgent::start(const Pause& pause) {
   for (auto& pod : p.api_store.load(options_.node_name)) p.manager.put_api_pod(std::move(pod));
   if (!options_.manifest_dir.empty()) {
     p.file_source = std::make_unique<config::FileSource>(options_.manifest_dir, options_.node_name, p.manager,
-                                                         milliseconds(options_.file_check_frequency_ms));
+                                                         p.objects, milliseconds(options_.file_check_frequency_ms));
     p.file_source->start();
   }
   if (!options_.manifest_url.empty()) {
     p.url_source = std::make_unique<config::UrlSource>(options_.manifest_url, options_.node_name, p.manager,
-                                                       milliseconds(options_.url_check_frequency_ms));
+                                                       p.objects, milliseconds(options_.url_check_frequency_ms));
     p.url_source->start();
   }
   remove_orphans();
@@ -198,6 +248,12 @@ void NodeAgent::remove_orphans() {
   if (parts_->url_source && !parts_->url_source->has_synced()) return;
   std::vector<std::string> uids;
   if (!parts_->reader.list_pod_uids(uids).ok()) return;
+  // A pod's directory (its volumes, tmpfs mounts included) outlives its
+  // runtime objects when the agent stopped half-way through removing it:
+  // kubelet's orphaned pod directory cleanup. Removing such a pod finds
+  // nothing in the runtime and takes down its volumes.
+  for (const auto& uid : parts_->paths.pod_state_uids())
+    if (std::find(uids.begin(), uids.end(), uid) == uids.end()) uids.push_back(uid);
   for (const auto& uid : uids) {
     if (parts_->manager.pod_by_uid(uid) || parts_->workers.known(uid)) continue;
     pod::Pod orphan;
@@ -205,7 +261,7 @@ void NodeAgent::remove_orphans() {
     orphan.metadata.name = uid;
     orphan.spec.termination_grace_period_seconds = -1;  // each container's own
     if (parts_->workers.remove_orphan(orphan))
-      spdlog::info("pod {}: runs in the runtime but no source names it; removing it", uid);
+      spdlog::info("pod {}: held by the runtime or the node but no source names it; removing it", uid);
   }
 }
 
@@ -298,6 +354,16 @@ void NodeAgent::persist_api_pod(const pod::Pod& pod) {
   } catch (const std::exception& e) {
     spdlog::error("pod {}/{}: cannot keep it for the next start: {}", pod.metadata.namespace_, pod.metadata.name,
                   e.what());
+  }
+}
+
+void NodeAgent::persist_api_object(const pod::ConfigObject& object) {
+  try {
+    parts_->api_objects.save(object);
+  } catch (const std::exception& e) {
+    // The error names the file, never a value.
+    spdlog::error("{} {}/{}: cannot keep it for the next start: {}", pod::to_string(object.kind), object.namespace_,
+                  object.name, e.what());
   }
 }
 

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "agent/app/options.h"
+#include "agent/pod/config_object.h"
 #include "agent/pod/pod_manager.h"
 #include "agent/worker/pod_workers.h"
 
@@ -53,6 +54,8 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
   struct Parts;
   void remove_orphans();
   void persist_api_pod(const pod::Pod& pod);
+  // A ConfigMap or Secret the HTTP API took, kept under <root-dir>/api-objects.
+  void persist_api_object(const pod::ConfigObject& object);
   // Every sync period: pods the runtime holds that no source names (left by
   // a failed removal, or made while the agent was down) are removed; and
   // once the pods have settled after a burst of work, the code pages only

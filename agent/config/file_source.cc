@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/config/manifest_set.h"
+#include "agent/objects/object_store.h"
 #include "agent/pod/pod_manager.h"
 
 namespace agent::config {
@@ -38,6 +39,7 @@ struct FileSource::Impl {
   std::string dir;
   std::string node_name;
   pod::PodManager& manager;
+  objects::ObjectStore& objects;
   std::chrono::milliseconds rescan_period;
 
   int inotify_fd = -1;
@@ -51,8 +53,8 @@ struct FileSource::Impl {
   // once start() has returned.
   std::map<std::string, std::string> known;
 
-  Impl(std::string d, std::string n, pod::PodManager& m, std::chrono::milliseconds p)
-      : dir(std::move(d)), node_name(std::move(n)), manager(m), rescan_period(p) {}
+  Impl(std::string d, std::string n, pod::PodManager& m, objects::ObjectStore& o, std::chrono::milliseconds p)
+      : dir(std::move(d)), node_name(std::move(n)), manager(m), objects(o), rescan_period(p) {}
 
   static std::string key_of(const std::string& path) { return "file:" + path; }
 
@@ -93,7 +95,7 @@ struct FileSource::Impl {
       if (!changed && !force) return;
       set = read_manifest_set(content, pod::PodSource{pod::PodSource::Kind::File, path, node_name}, key);
       if (changed) {
-        spdlog::info("file source: read {} ({} pods, {} rejected)", key, set.pods.size(), set.rejected.size());
+        spdlog::info("file source: read {} ({})", key, summary(set));
         log_rejected(set);
       }
     } else {
@@ -102,6 +104,7 @@ struct FileSource::Impl {
       if (known[path] != content) log_rejected(set);
     }
     known[path] = content;
+    objects.set_source(key, std::move(set.objects));
     manager.set_source(key, std::move(set.pods), std::move(set.rejected));
   }
 
@@ -109,6 +112,7 @@ struct FileSource::Impl {
     if (!known.erase(path)) return;
     spdlog::info("file source: {} is gone", key_of(path));
     manager.remove_source(key_of(path));
+    objects.remove_source(key_of(path));
   }
 
   void rescan() {
@@ -195,8 +199,8 @@ struct FileSource::Impl {
 };
 
 FileSource::FileSource(std::string dir, std::string node_name, pod::PodManager& manager,
-                       std::chrono::milliseconds rescan_period)
-    : impl_(std::make_unique<Impl>(std::move(dir), std::move(node_name), manager, rescan_period)) {}
+                       objects::ObjectStore& objects, std::chrono::milliseconds rescan_period)
+    : impl_(std::make_unique<Impl>(std::move(dir), std::move(node_name), manager, objects, rescan_period)) {}
 
 FileSource::~FileSource() { stop(); }
 

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/config/manifest_set.h"
+#include "agent/objects/object_store.h"
 #include "agent/pod/pod_manager.h"
 
 namespace agent::config {
@@ -41,6 +42,7 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
 struct UrlSource::Impl {
   std::string url, origin, path, key, node_name;
   pod::PodManager& manager;
+  objects::ObjectStore& objects;
   std::chrono::milliseconds poll_period;
 
   std::mutex mutex;  // guards stopping, client (for stop() to break a fetch)
@@ -52,11 +54,12 @@ struct UrlSource::Impl {
 
   // Only the poller touches these once start() has returned.
   std::optional<std::string> last_body;
-  std::string last_error;
+  std::string last_error;        // of the last fetch that failed
+  std::string last_parse_error;  // of the last body where nothing parsed
   std::atomic<bool> synced{false};
 
-  Impl(std::string u, std::string n, pod::PodManager& m, std::chrono::milliseconds p)
-      : url(std::move(u)), key("url:" + url), node_name(std::move(n)), manager(m), poll_period(p) {
+  Impl(std::string u, std::string n, pod::PodManager& m, objects::ObjectStore& o, std::chrono::milliseconds p)
+      : url(std::move(u)), key("url:" + url), node_name(std::move(n)), manager(m), objects(o), poll_period(p) {
     std::tie(origin, path) = split_url(url);
   }
 
@@ -97,22 +100,26 @@ struct UrlSource::Impl {
     if (!body) return;
     bool changed = !last_body || *last_body != *body;
     ManifestSet set = read_manifest_set(*body, pod::PodSource{pod::PodSource::Kind::Url, url, node_name}, key);
-    if (set.pods.empty() && !set.rejected.empty()) {
+    if (set.empty() && (!set.rejected.empty() || !set.rejected_objects.empty())) {
       // Nothing of it parses (an error page, a truncated body): as kubelet,
       // keep the last good set rather than kill every pod of the URL. Only
       // an empty answer means "no pods".
-      const std::string error = "answered nothing that parses as a pod (" + set.rejected.front().message + ")";
-      if (error != last_error) spdlog::warn("url source: {}: {}; keeping the last set", key, error);
-      last_error = error;
+      const std::string error = "answered nothing that parses as a pod or object (" +
+                                (set.rejected.empty() ? set.rejected_objects.front() : set.rejected.front().message) +
+                                ")";
+      if (error != last_parse_error) spdlog::warn("url source: {}: {}; keeping the last set", key, error);
+      last_parse_error = error;
       return;
     }
     if (changed) {
-      spdlog::info("url source: read {} ({} pods, {} rejected)", key, set.pods.size(), set.rejected.size());
+      spdlog::info("url source: read {} ({})", key, summary(set));
       log_rejected(set);
     }
     last_body = std::move(*body);
+    last_parse_error.clear();
     // Re-applied even when unchanged: a pod rejected as a duplicate comes in
     // once its holder let go.
+    objects.set_source(key, std::move(set.objects));
     manager.set_source(key, std::move(set.pods), std::move(set.rejected));
     synced = true;
   }
@@ -132,9 +139,9 @@ struct UrlSource::Impl {
   }
 };
 
-UrlSource::UrlSource(std::string url, std::string node_name, pod::PodManager& manager,
+UrlSource::UrlSource(std::string url, std::string node_name, pod::PodManager& manager, objects::ObjectStore& objects,
                      std::chrono::milliseconds poll_period)
-    : impl_(std::make_unique<Impl>(std::move(url), std::move(node_name), manager, poll_period)) {}
+    : impl_(std::make_unique<Impl>(std::move(url), std::move(node_name), manager, objects, poll_period)) {}
 
 UrlSource::~UrlSource() { stop(); }
 

@@ -9,8 +9,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include "agent/pod/quantity.h"
+#include "agent/pod/object_parser.h"
 #include "agent/pod/probe_parser.h"
 #include "agent/pod/static_uid.h"
+#include "agent/pod/volume_parser.h"
 #include "agent/pod/yaml_fields.h"
 
 namespace agent::pod {
@@ -161,7 +163,16 @@ EnvVar env_var(const YAML::Node& n, const std::string& path) {
     std::string vpath = join(path, "valueFrom");
     if (present(n["value"])) fail(vpath, "may not be set together with value");
     expect_map(n["valueFrom"], vpath);
-    check_keys(n["valueFrom"], vpath, {"fieldRef"});
+    check_keys(n["valueFrom"], vpath, {"fieldRef", "configMapKeyRef", "secretKeyRef"});
+    if (n["valueFrom"].size() != 1) fail(vpath, "exactly one of fieldRef, configMapKeyRef and secretKeyRef is required");
+    if (present(n["valueFrom"]["configMapKeyRef"])) {
+      e.config_map_key_ref = parse_object_key_ref(n["valueFrom"]["configMapKeyRef"], join(vpath, "configMapKeyRef"));
+      return e;
+    }
+    if (present(n["valueFrom"]["secretKeyRef"])) {
+      e.secret_key_ref = parse_object_key_ref(n["valueFrom"]["secretKeyRef"], join(vpath, "secretKeyRef"));
+      return e;
+    }
     YAML::Node ref = n["valueFrom"]["fieldRef"];
     std::string rpath = join(vpath, "fieldRef");
     if (!present(ref)) fail(rpath, "required");
@@ -212,9 +223,9 @@ PullPolicy default_pull_policy(const std::string& image) {
 Container container(const YAML::Node& n, const std::string& path, bool init) {
   expect_map(n, path);
   check_keys(n, path,
-             {"name", "image", "imagePullPolicy", "command", "args", "env", "ports", "workingDir", "resources",
-              "securityContext", "terminationMessagePath", "livenessProbe", "readinessProbe", "startupProbe",
-              "lifecycle"},
+             {"name", "image", "imagePullPolicy", "command", "args", "env", "envFrom", "ports", "workingDir",
+              "resources", "securityContext", "terminationMessagePath", "livenessProbe", "readinessProbe",
+              "startupProbe", "lifecycle", "volumeMounts"},
              // Written by the API server; harmless to carry, nothing to honour.
              {"terminationMessagePolicy"});
   Container c;
@@ -239,6 +250,8 @@ Container container(const YAML::Node& n, const std::string& path, bool init) {
     expect_seq(n["env"], join(path, "env"));
     for (size_t i = 0; i < n["env"].size(); ++i) c.env.push_back(env_var(n["env"][i], at(join(path, "env"), i)));
   }
+  c.env_from = parse_env_from(n["envFrom"], join(path, "envFrom"));
+  c.volume_mounts = parse_volume_mounts(n["volumeMounts"], join(path, "volumeMounts"));
   if (present(n["ports"])) {
     expect_seq(n["ports"], join(path, "ports"));
     for (size_t i = 0; i < n["ports"].size(); ++i) c.ports.push_back(port(n["ports"][i], at(join(path, "ports"), i)));
@@ -331,11 +344,8 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
               "hostPID", "hostIPC", "hostname", "subdomain", "dnsPolicy", "dnsConfig", "securityContext",
               "nodeName", "volumes"},
              {"schedulerName"});
-  if (present(n["volumes"])) {
-    expect_seq(n["volumes"], "spec.volumes");
-    if (n["volumes"].size() > 0) fail("spec.volumes", "volumes are not supported by node-agent yet");
-  }
   PodSpec s;
+  s.volumes = parse_volumes(n["volumes"], "spec.volumes");
   s.init_containers = containers(n["initContainers"], "spec.initContainers", true);
   s.containers = containers(n["containers"], "spec.containers", false);
   if (s.containers.empty()) fail("spec.containers", "at least one container is required");
@@ -390,6 +400,7 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
   s.dns_config = opt<DnsConfig>(n, "dnsConfig", path, dns_config);
   if (s.dns_policy == DnsPolicy::None && !s.dns_config)
     fail("spec.dnsConfig", "required when dnsPolicy is None");
+  check_volume_references(s);
   s.security_context = pod_security_context(n["securityContext"], "spec.securityContext");
   s.node_name = present(n["nodeName"]) ? str(n["nodeName"], "spec.nodeName") : source.node_name;
   if (!source.node_name.empty() && s.node_name != source.node_name)
@@ -480,15 +491,18 @@ std::vector<YAML::Node> list_items(const YAML::Node& doc) {
   return items;
 }
 
-// What a document says its pod is called, without validating anything: a
-// rejected manifest is still reported under the name its author gave it.
+// What a document says its pod (or object) is called, without validating
+// anything: a rejected manifest is still reported under the name its author
+// gave it, with its node for a static pod.
 void best_effort_identity(const YAML::Node& doc, const PodSource& source, ManifestDocument& d) {
   try {
     if (!doc.IsMap()) return;
+    if (doc["kind"].IsScalar()) d.kind = doc["kind"].Scalar();
     const YAML::Node meta = doc["metadata"];
     if (!meta.IsMap()) return;
+    const bool renamed = is_static(source) && !config_object_kind(doc);
     if (meta["name"].IsScalar() && !meta["name"].Scalar().empty())
-      d.name = is_static(source) ? static_pod_name(meta["name"].Scalar(), source) : meta["name"].Scalar();
+      d.name = renamed ? static_pod_name(meta["name"].Scalar(), source) : meta["name"].Scalar();
     if (meta["namespace"].IsScalar() && !meta["namespace"].Scalar().empty()) d.namespace_ = meta["namespace"].Scalar();
   } catch (const YAML::Exception&) {
     // Best effort only: the document's own error says what is wrong.
@@ -530,9 +544,17 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
       ManifestDocument d;
       d.index = index;
       try {
-        d.pod = pod(node, source);
-        d.namespace_ = d.pod->metadata.namespace_;
-        d.name = d.pod->metadata.name;
+        if (config_object_kind(node)) {
+          d.object = parse_config_object(node);
+          d.kind = to_string(d.object->kind);
+          d.namespace_ = d.object->namespace_;
+          d.name = d.object->name;
+        } else {
+          d.pod = pod(node, source);
+          d.kind = "Pod";
+          d.namespace_ = d.pod->metadata.namespace_;
+          d.name = d.pod->metadata.name;
+        }
       } catch (const std::exception& e) {  // FieldError, YAML::Exception
         d.error = where + prefix + e.what();
         best_effort_identity(node, source, d);

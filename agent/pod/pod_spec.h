@@ -25,13 +25,49 @@ struct ObjectMeta {
   bool operator==(const ObjectMeta&) const = default;
 };
 
-// One env entry: either a literal value or a fieldRef to pod metadata/status.
+// A key of a ConfigMap or Secret an env var takes its value from
+// (valueFrom.configMapKeyRef / secretKeyRef).
+struct ObjectKeyRef {
+  std::string name;  // the object, in the pod's namespace
+  std::string key;
+  bool optional = false;  // a missing object or key leaves the variable out
+
+  bool operator==(const ObjectKeyRef&) const = default;
+};
+
+// One env entry: a literal value, a fieldRef to pod metadata/status, or a
+// key of a ConfigMap or Secret (read when the container is created).
 struct EnvVar {
   std::string name;
-  std::string value;                      // when field_path is empty
+  std::string value;                      // when no valueFrom is set
   std::optional<std::string> field_path;  // e.g. "metadata.name", "status.podIP"
+  std::optional<ObjectKeyRef> config_map_key_ref;
+  std::optional<ObjectKeyRef> secret_key_ref;
 
   bool operator==(const EnvVar&) const = default;
+};
+
+// envFrom: every key of a ConfigMap or Secret as a variable, with a prefix.
+struct EnvFromSource {
+  std::string prefix;
+  bool secret = false;  // secretRef, else configMapRef
+  std::string name;
+  bool optional = false;
+
+  bool operator==(const EnvFromSource&) const = default;
+};
+
+enum class MountPropagation { None, HostToContainer, Bidirectional };
+
+struct VolumeMount {
+  std::string name;  // one of spec.volumes
+  std::string mount_path;
+  bool read_only = false;
+  std::string sub_path;       // relative, no ".."
+  std::string sub_path_expr;  // sub_path with $(VAR) of the container's env
+  MountPropagation propagation = MountPropagation::None;
+
+  bool operator==(const VolumeMount&) const = default;
 };
 
 enum class Protocol { TCP, UDP, SCTP };
@@ -170,7 +206,9 @@ struct Container {
   std::vector<std::string> command;
   std::vector<std::string> args;
   std::vector<EnvVar> env;
+  std::vector<EnvFromSource> env_from;
   std::vector<ContainerPort> ports;
+  std::vector<VolumeMount> volume_mounts;
   std::string working_dir;
   ResourceRequirements resources;
   std::optional<SecurityContext> security_context;
@@ -214,6 +252,99 @@ struct PodSecurityContext {
   bool operator==(const PodSecurityContext&) const = default;
 };
 
+// Volumes (core/v1 VolumeSource), the kinds node-agent makes itself.
+// Modes are permission bits (0..0777); a file's mode falls back to its
+// volume's default_mode.
+struct KeyToPath {
+  std::string key;
+  std::string path;  // relative, no "..", not starting with ".."
+  std::optional<int32_t> mode;
+
+  bool operator==(const KeyToPath&) const = default;
+};
+
+struct EmptyDirVolume {
+  bool memory = false;                      // medium: Memory (a tmpfs)
+  std::optional<int64_t> size_limit_bytes;  // the tmpfs size for Memory
+
+  bool operator==(const EmptyDirVolume&) const = default;
+};
+
+enum class HostPathType { Unset, DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice };
+
+struct HostPathVolume {
+  std::string path;  // absolute
+  HostPathType type = HostPathType::Unset;
+
+  bool operator==(const HostPathVolume&) const = default;
+};
+
+// A configMap or secret volume, or one such source of a projected volume
+// (where default_mode is the projected volume's).
+struct ObjectVolumeSource {
+  bool secret = false;
+  std::string name;              // the ConfigMap or Secret, in the pod's namespace
+  std::vector<KeyToPath> items;  // empty: every key, as a file named after it
+  bool optional = false;
+
+  bool operator==(const ObjectVolumeSource&) const = default;
+};
+
+// resourceFieldRef: a container's request or limit, in units of `divisor`.
+struct ResourceFieldRef {
+  std::string container_name;  // required in volumes
+  std::string resource;        // limits.cpu, limits.memory, requests.cpu, requests.memory
+  // The divisor as milli-units for cpu ("1" = 1000, "1m" = 1) and bytes for memory.
+  int64_t divisor = 1;
+
+  bool operator==(const ResourceFieldRef&) const = default;
+};
+
+struct DownwardApiFile {
+  std::string path;
+  std::optional<std::string> field_path;  // metadata.name, .namespace, .uid, .labels, .annotations, ...
+  std::optional<ResourceFieldRef> resource_field_ref;
+  std::optional<int32_t> mode;
+
+  bool operator==(const DownwardApiFile&) const = default;
+};
+
+struct DownwardApiSource {
+  std::vector<DownwardApiFile> items;
+
+  bool operator==(const DownwardApiSource&) const = default;
+};
+
+struct ObjectVolume {  // configMap or secret
+  ObjectVolumeSource source;
+  int32_t default_mode = 0644;
+
+  bool operator==(const ObjectVolume&) const = default;
+};
+
+struct DownwardApiVolume {
+  DownwardApiSource source;
+  int32_t default_mode = 0644;
+
+  bool operator==(const DownwardApiVolume&) const = default;
+};
+
+struct ProjectedVolume {
+  std::vector<std::variant<ObjectVolumeSource, DownwardApiSource>> sources;
+  int32_t default_mode = 0644;
+
+  bool operator==(const ProjectedVolume&) const = default;
+};
+
+using VolumeSource = std::variant<EmptyDirVolume, HostPathVolume, ObjectVolume, DownwardApiVolume, ProjectedVolume>;
+
+struct Volume {
+  std::string name;
+  VolumeSource source;
+
+  bool operator==(const Volume&) const = default;
+};
+
 struct PodSpec {
   std::vector<Container> init_containers;  // run in order, each to completion
   std::vector<Container> containers;       // at least one
@@ -228,6 +359,7 @@ struct PodSpec {
   std::optional<DnsConfig> dns_config;
   PodSecurityContext security_context;
   std::string node_name;
+  std::vector<Volume> volumes;
 
   bool operator==(const PodSpec&) const = default;
 };
@@ -245,5 +377,7 @@ const char* to_string(DnsPolicy p);
 const char* to_string(Protocol p);
 const char* to_string(SeccompType t);
 const char* to_string(UriScheme s);
+const char* to_string(HostPathType t);
+const char* to_string(MountPropagation p);
 
 }  // namespace agent::pod

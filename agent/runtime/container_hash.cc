@@ -82,6 +82,24 @@ std::string canonical_text(const pod::Container& ctr) {
     seccomp(c, s.seccomp_profile);
   }
   c.str("terminationMessagePath", ctr.termination_message_path);
+  // Fields added after v1 are written only when set, so that a container
+  // made before them keeps its hash (and is not recreated by an upgrade).
+  for (const auto& e : ctr.env)
+    for (const auto* ref : {&e.config_map_key_ref, &e.secret_key_ref})
+      if (*ref)
+        c.str(ref == &e.config_map_key_ref ? "configMapKeyRef" : "secretKeyRef", e.name)
+            .str("name", (*ref)->name).str("key", (*ref)->key).flag("optional", (*ref)->optional);
+  if (!ctr.env_from.empty()) {
+    c.num("envFrom", static_cast<int64_t>(ctr.env_from.size()));
+    for (const auto& e : ctr.env_from)
+      c.str("prefix", e.prefix).flag("secret", e.secret).str("name", e.name).flag("optional", e.optional);
+  }
+  if (!ctr.volume_mounts.empty()) {
+    c.num("volumeMounts", static_cast<int64_t>(ctr.volume_mounts.size()));
+    for (const auto& m : ctr.volume_mounts)
+      c.str("name", m.name).str("mountPath", m.mount_path).flag("readOnly", m.read_only).str("subPath", m.sub_path)
+          .str("subPathExpr", m.sub_path_expr).num("mountPropagation", static_cast<int>(m.propagation));
+  }
   return c.text();
 }
 

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "agent/pod/config_object.h"
 #include "agent/pod/pod_spec.h"
 #include "runtime/v1/api.h"
 
@@ -22,6 +24,8 @@ struct AgentPaths {
   std::string pod_log_dir(const pod::Pod& pod) const;
   // <root>/pods/<uid>: what the agent keeps for a pod besides its logs.
   std::string pod_state_dir(const std::string& uid) const;
+  // The UIDs that have a pod_state_dir now (read from the disk).
+  std::vector<std::string> pod_state_uids() const;
   // <root>/pods/<uid>/containers/<container>/<restart>: the host file
   // bind-mounted at the container's terminationMessagePath.
   std::string termination_message_file(const pod::Pod& pod, const std::string& container,
@@ -66,6 +70,11 @@ struct PodEnvContext {
   // OOM score of a Burstable container. 0: unknown, the score is then 999
   // (just below BestEffort's 1000) whatever the memory request.
   int64_t node_memory_bytes = 0;
+  // The ConfigMaps and Secrets env refs and envFrom read (objects/);
+  // unset: none exists.
+  std::function<std::optional<pod::ConfigObject>(pod::ObjectKind, const std::string& namespace_,
+                                                 const std::string& name)>
+      objects;
 };
 
 // The user an image runs as, from CRI ImageStatus (Image.uid, Image.username),

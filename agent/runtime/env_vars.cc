@@ -1,5 +1,6 @@
 #include "agent/runtime/env_vars.h"
 
+#include <cctype>
 #include <stdexcept>
 #include "common/string_helpers.h"
 
@@ -10,6 +11,20 @@ const std::string* find_env(const std::vector<std::pair<std::string, std::string
   for (const auto& [k, v] : env)
     if (k == name) return &v;
   return nullptr;
+}
+
+// kubelet's words (its configmap and secret managers') for an object an env
+// var or envFrom needs: `configmap "name" not found`.
+std::string not_found_message(pod::ObjectKind kind, const std::string& name) {
+  return std::string(kind == pod::ObjectKind::Secret ? "secret" : "configmap") + " \"" + name + "\" not found";
+}
+
+// Kubernetes' IsEnvVarName: [-._a-zA-Z][-._a-zA-Z0-9]*.
+bool is_env_var_name(const std::string& name) {
+  if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
+  for (const unsigned char ch : name)
+    if (!std::isalnum(ch) && ch != '-' && ch != '.' && ch != '_') return false;
+  return true;
 }
 
 }  // namespace
@@ -65,9 +80,47 @@ std::vector<std::pair<std::string, std::string>> make_env(const pod::Pod& pod, c
     if (const std::string* v = find_env(env, name)) return *v;
     return std::nullopt;
   };
+  auto set = [&env](const std::string& name, std::string value) {
+    for (auto& [k, v] : env)
+      if (k == name) {
+        v = std::move(value);
+        return;
+      }
+    env.emplace_back(name, std::move(value));
+  };
+  auto object = [&](pod::ObjectKind kind, const std::string& name) -> std::optional<pod::ConfigObject> {
+    if (!ctx.objects) return std::nullopt;
+    return ctx.objects(kind, pod.metadata.namespace_, name);
+  };
+  for (const auto& from : container.env_from) {
+    const pod::ObjectKind kind = from.secret ? pod::ObjectKind::Secret : pod::ObjectKind::ConfigMap;
+    const auto found = object(kind, from.name);
+    if (!found) {
+      if (from.optional) continue;
+      throw std::invalid_argument(not_found_message(kind, from.name));
+    }
+    for (const auto& [key, value] : found->data)
+      if (is_env_var_name(from.prefix + key)) set(from.prefix + key, value);
+  }
   for (const auto& var : container.env) {
     std::string value;
-    if (!var.value.empty()) {
+    if (const pod::ObjectKeyRef* ref = var.config_map_key_ref ? &*var.config_map_key_ref
+                                       : var.secret_key_ref   ? &*var.secret_key_ref
+                                                              : nullptr) {
+      const pod::ObjectKind kind = var.secret_key_ref ? pod::ObjectKind::Secret : pod::ObjectKind::ConfigMap;
+      const auto found = object(kind, ref->name);
+      if (!found) {
+        if (ref->optional) continue;
+        throw std::invalid_argument(not_found_message(kind, ref->name));
+      }
+      const auto key = found->data.find(ref->key);
+      if (key == found->data.end()) {
+        if (ref->optional) continue;
+        throw std::invalid_argument("couldn't find key " + ref->key + " in " + pod::to_string(kind) + " " +
+                                    pod.metadata.namespace_ + "/" + ref->name);
+      }
+      value = key->second;
+    } else if (!var.value.empty()) {
       value = expand_vars(var.value, lookup);
     } else if (var.field_path) {
       try {
@@ -76,13 +129,7 @@ std::vector<std::pair<std::string, std::string>> make_env(const pod::Pod& pod, c
         throw std::invalid_argument("container \"" + container.name + "\" env " + var.name + ": " + e.what());
       }
     }
-    bool replaced = false;
-    for (auto& [k, v] : env)
-      if (k == var.name) {
-        v = value;
-        replaced = true;
-      }
-    if (!replaced) env.emplace_back(var.name, std::move(value));
+    set(var.name, std::move(value));
   }
   return env;
 }

@@ -27,9 +27,14 @@ std::string expand_vars(std::string_view input,
 // Throws std::invalid_argument for any other path.
 std::string field_ref_value(const pod::Pod& pod, const std::string& field_path, const PodEnvContext& env);
 
-// The container's env in spec order, each name once (the last definition
-// wins, in the first one's place): literal values expanded against the
-// variables defined before them, fieldRef values as they are.
+// The container's env as kubelet's makeEnvironmentVariables builds it:
+// first every key of each envFrom source (with its prefix; a key that is no
+// valid variable name is skipped), then env in spec order, each name once
+// (the last definition wins, in the first one's place). Literal values are
+// expanded against the variables defined before them; fieldRef values and
+// ConfigMap/Secret keys are taken as they are.
+// A missing non-optional ConfigMap, Secret or key throws
+// std::invalid_argument with kubelet's words (CreateContainerConfigError).
 std::vector<std::pair<std::string, std::string>> make_env(const pod::Pod& pod, const pod::Container& container,
                                                           const PodEnvContext& env);
 

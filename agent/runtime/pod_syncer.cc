@@ -15,6 +15,8 @@
 #include "agent/remote/cri_client.h"
 #include "agent/flowcontrol/backoff.h"
 #include "agent/images/image_puller.h"
+#include "agent/runtime/container_mounts.h"
+#include "agent/runtime/env_vars.h"
 #include "agent/runtime/host_facts.h"
 #include "agent/runtime/pod_actions.h"
 #include "agent/runtime/lifecycle_hooks.h"
@@ -158,6 +160,12 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
       return outcome;
     }
   }
+  volume::PodVolumes volumes;
+  if (!actions.finished && !set_up_volumes(pod, volumes, outcome)) {
+    outcome.state_read = true;
+    outcome.state = std::move(state);
+    return outcome;
+  }
   const std::string sandbox_key = pod.metadata.uid + "/sandbox";
   if (actions.create_sandbox) {
     if (auto left = crash_backoff_.remaining_since_update(sandbox_key, flowcontrol::Backoff::now_ns());
@@ -206,7 +214,7 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
     for (const auto& start : actions.containers_to_start) {
       acted = true;
       const auto& container = start.init ? pod.spec.init_containers[start.index] : pod.spec.containers[start.index];
-      start_container(pod, container, start, sandbox_id, sandbox_config, sandbox, outcome);
+      start_container(pod, container, start, sandbox_id, sandbox_config, sandbox, volumes, outcome);
     }
   }
 
@@ -223,9 +231,33 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
   return outcome;
 }
 
+bool PodSyncer::set_up_volumes(const pod::Pod& pod, volume::PodVolumes& volumes, SyncOutcome& outcome) {
+  if (pod.spec.volumes.empty()) return true;
+  if (volumes_ == nullptr) {
+    outcome.result.pod_error = "unable to mount volumes: this agent makes no volumes";
+    return false;
+  }
+  volumes = volumes_->set_up(pod);
+  for (const auto& [name, message] : volumes.errors) {
+    spdlog::warn("pod {}: FailedMount: {}", pod_ref(pod), message);
+    record(pod, "", events::EventType::Warning, "FailedMount", message);
+  }
+  if (volumes.ready(pod)) return true;
+  // As kubelet's WaitForAttachAndMount: nothing of the pod is made until
+  // every volume is; the pod says why, and is looked at again.
+  std::string unmounted;
+  for (const auto& v : pod.spec.volumes)
+    if (!volumes.host_paths.count(v.name)) unmounted += (unmounted.empty() ? "" : " ") + v.name;
+  outcome.result.pod_error = "unable to mount volumes: unmounted volumes=[" + unmounted + "]" +
+                             (volumes.errors.empty() ? "" : ": " + volumes.errors.front().second);
+  keep_soonest(outcome, kRetryAfterFailure);
+  return false;
+}
+
 void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& container, const ContainerToStart& what,
                                 const std::string& sandbox_id, const cri::PodSandboxConfig& sandbox_config,
-                                const SandboxState& sandbox, SyncOutcome& outcome) {
+                                const SandboxState& sandbox, const volume::PodVolumes& volumes,
+                                SyncOutcome& outcome) {
   auto fail = [&](const std::string& reason, const std::string& message) {
     outcome.result.waiting[container.name] = WaitingReason{reason, message};
     // kubelet's words: an image failure by its reason (the puller has
@@ -282,6 +314,7 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
   env.host_ip = node_.host_ip;
   env.node_name = node_.node_name;
   env.node_memory_bytes = node_memory_bytes_;
+  env.objects = objects_;
   cri::CreateContainerRequest request;
   request.set_pod_sandbox_id(sandbox_id);
   *request.mutable_sandbox_config() = sandbox_config;
@@ -289,6 +322,8 @@ void PodSyncer::start_container(const pod::Pod& pod, const pod::Container& conta
     *request.mutable_config() =
         make_container_config(pod, container, what.restart_count, what.init, image.image_ref, paths_, env,
                               image.user);
+    for (auto& mount : make_container_mounts(container, volumes.host_paths, make_env(pod, container, env)))
+      *request.mutable_config()->add_mounts() = std::move(mount);
   } catch (const std::exception& e) {
     fail("CreateContainerConfigError", e.what());
     return;
@@ -333,10 +368,11 @@ bool PodSyncer::kill_container(const pod::Pod* pod, const std::string& id, const
   if (pod != nullptr)
     for (const auto& c : pod->spec.containers)
       if (c.name == name) spec = &c;
-  if (spec != nullptr && spec->pre_stop) {
+  // kubelet runs preStop only when the grace period leaves time for it.
+  if (spec != nullptr && spec->pre_stop && grace_seconds > 0) {
     const auto began = std::chrono::steady_clock::now();
     const std::string error = run_lifecycle_hook(cri_, *spec->pre_stop, {id, name, pod_ref(*pod), pod_ip},
-                                                 std::chrono::seconds(std::max<int64_t>(grace_seconds, 1)));
+                                                 std::chrono::seconds(grace_seconds));
     if (!error.empty()) {
       spdlog::warn("pod {}: container {}: FailedPreStopHook: {}", pod_ref(*pod), name, error);
       record(*pod, name, events::EventType::Warning, "FailedPreStopHook", error);
@@ -410,6 +446,15 @@ bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool rem
   }
   for (const auto& s : state.sandboxes) ok = remove_sandbox(s.id) && ok;
   reader_.forget_pod(uid);
+  if (ok && volumes_ != nullptr) {
+    // Volumes go before the pod's directory, which holds them: a tmpfs
+    // still mounted there must not be emptied by remove_all.
+    std::string error;
+    if (!volumes_->tear_down(uid, error)) {
+      spdlog::warn("pod {}: cannot remove its volumes (tried again later): {}", uid, error);
+      ok = false;
+    }
+  }
   if (ok) {
     pod::Pod key;
     key.metadata.uid = uid;

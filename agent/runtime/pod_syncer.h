@@ -28,6 +28,7 @@
 #include "agent/runtime/pod_actions.h"
 #include "agent/runtime/pod_runtime_state.h"
 #include "agent/runtime/sync_result.h"
+#include "agent/volume/volume_manager.h"
 
 namespace agent::remote {
 class CriClient;
@@ -63,6 +64,14 @@ class PodSyncer {
   // Where the events of what sync() does go (Created, Started, Killing,
   // BackOff, Failed, hook failures); unset: nowhere.
   void set_events(events::EventRecorder* events) { events_ = events; }
+  // Where the pod's volumes are made (before its sandbox, as kubelet's
+  // WaitForAttachAndMount) and removed (with the pod), and where env refs
+  // and envFrom find ConfigMaps and Secrets; unset: a pod with volumes
+  // waits, and no object exists.
+  void set_volumes(volume::VolumeManager* volumes, volume::ObjectLookup objects) {
+    volumes_ = volumes;
+    objects_ = std::move(objects);
+  }
 
   // Stops every container (each with `grace_seconds`, in parallel; -1 = the
   // grace each was created with, else 30 s) and every sandbox of the pod;
@@ -74,7 +83,10 @@ class PodSyncer {
  private:
   void start_container(const pod::Pod& pod, const pod::Container& container, const struct ContainerToStart& what,
                        const std::string& sandbox_id, const cri::PodSandboxConfig& sandbox_config,
-                       const SandboxState& sandbox, SyncOutcome& outcome);
+                       const SandboxState& sandbox, const volume::PodVolumes& volumes, SyncOutcome& outcome);
+  // Sets up the pod's volumes, recording FailedMount for each that fails;
+  // false when one its containers need has no host path yet.
+  bool set_up_volumes(const pod::Pod& pod, volume::PodVolumes& volumes, SyncOutcome& outcome);
   // After StartContainer of `id` failed: kept when the runtime reports it
   // EXITED (the crash-loop path restarts it), else removed under the
   // container's start back-off.
@@ -82,8 +94,9 @@ class PodSyncer {
   bool stop_containers(const PodRuntimeState& state, int64_t grace_seconds, const std::string& except_sandbox,
                        const pod::Pod* pod);
   // kubelet's killContainer: the preStop hook `pod`'s spec gives the
-  // container (if any), within the grace period, then StopContainer with
-  // what is left of it (at least 2 s after a hook). NOT_FOUND counts as done.
+  // container (if any, and only with a grace period above 0), within the
+  // grace period, then StopContainer with what is left of it (at least 2 s
+  // after a hook). NOT_FOUND counts as done.
   bool kill_container(const pod::Pod* pod, const std::string& id, const std::string& name, int64_t grace_seconds,
                       const std::string& pod_ip);
   // After a container started: its postStart hook; a failure kills it
@@ -108,6 +121,8 @@ class PodSyncer {
   NodeContext node_;
   ProbeFailure probe_failure_;
   events::EventRecorder* events_ = nullptr;
+  volume::VolumeManager* volumes_ = nullptr;
+  volume::ObjectLookup objects_;
   int64_t node_memory_bytes_ = 0;
   // The sandboxes this agent has stopped and not yet removed (sandbox_stops.h);
   // shared by the pod workers. Empty after a restart, which costs one

@@ -11,15 +11,19 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "agent/events/event_recorder.h"
 #include "agent/metrics/registry.h"
+#include "agent/objects/object_json.h"
+#include "agent/objects/object_store.h"
 #include "agent/pod/manifest_parser.h"
 #include "agent/pod/pod_manager.h"
 #include "agent/status/status_manager.h"
@@ -49,6 +53,35 @@ std::pair<std::string, int> split_listen(const std::string& listen) {
 }
 
 bool from_api(const pod::Pod& p) { return pod::came_from(p, pod::PodSource::Kind::Api); }
+
+// The route that takes documents of `kind` ("" when the kind is not one
+// the API takes).
+std::string route_of(const std::string& kind) {
+  if (kind == "Pod") return "/pods";
+  if (kind == "ConfigMap") return "/configmaps";
+  if (kind == "Secret") return "/secrets";
+  return "";
+}
+
+// A document of another kind than the route's: refused by route, never by
+// the parser's message (a Secret posted to /pods is not read as a pod).
+std::optional<std::string> wrong_route(const pod::ManifestDocument& d, const std::string& expected_kind) {
+  if (d.kind == expected_kind) return std::nullopt;
+  const std::string where = "api document " + std::to_string(d.index) + ": ";
+  const std::string route = route_of(d.kind);
+  if (!route.empty())
+    return where + "a " + d.kind + " belongs at POST " + route + ", not POST " + route_of(expected_kind);
+  if (d.error.empty() || d.kind.empty()) return std::nullopt;  // the parser's own error says what is wrong
+  return where + "kind: expected \"" + expected_kind + "\", got \"" + d.kind + "\"";
+}
+
+void reply_errors(httplib::Response& res, const std::string& route, const std::string& remote,
+                  const std::vector<std::string>& errors) {
+  std::string joined;
+  for (const auto& e : errors) joined += (joined.empty() ? "" : "\n") + e;
+  spdlog::warn("http api: POST {} rejected from {}: {}", route, remote, joined);
+  reply_json(res, 400, {{"error", joined}, {"errors", errors}});
+}
 
 }  // namespace
 
@@ -109,6 +142,10 @@ struct HttpApi::Impl {
     std::vector<pod::Pod> pods;
     std::set<std::string> names;
     for (auto& d : docs) {
+      if (auto refused = wrong_route(d, "Pod")) {
+        errors.push_back(*refused);
+        continue;
+      }
       if (!d.pod) {
         errors.push_back(d.error);
         continue;
@@ -128,12 +165,7 @@ struct HttpApi::Impl {
       pods.push_back(std::move(*d.pod));
     }
     if (docs.empty()) errors.push_back("api: the request holds no Pod");
-    if (!errors.empty()) {
-      std::string joined;
-      for (const auto& e : errors) joined += (joined.empty() ? "" : "\n") + e;
-      spdlog::warn("http api: POST /pods rejected from {}: {}", req.remote_addr, joined);
-      return reply_json(res, 400, {{"error", joined}, {"errors", errors}});
-    }
+    if (!errors.empty()) return reply_errors(res, "/pods", req.remote_addr, errors);
     std::vector<status::PodRecord> accepted;
     for (auto& p : pods) {
       spdlog::info("http api: accepted {}/{} (uid {}) for source api", p.metadata.namespace_, p.metadata.name,
@@ -172,6 +204,96 @@ struct HttpApi::Impl {
     reply_json(res, 200, events::event_list_to_json(list, deps.node_name));
   }
 
+  // --- /configmaps and /secrets ------------------------------------------------
+
+  static std::string describe(pod::ObjectKind kind, const std::string& ns, const std::string& name) {
+    return std::string(pod::to_string(kind)) + " " + ns + "/" + name;
+  }
+  static nlohmann::json object_json(const pod::ConfigObject& o) {
+    return objects::object_to_json(o, objects::SecretValues::Redacted);
+  }
+
+  void list_objects(pod::ObjectKind kind, const httplib::Request&, httplib::Response& res) {
+    reply_json(res, 200, objects::object_list_to_json(kind, deps.objects->list(kind)));
+  }
+
+  void get_object(pod::ObjectKind kind, const httplib::Request& req, httplib::Response& res) {
+    const std::string ns = req.matches[1], name = req.matches[2];
+    if (auto o = deps.objects->get(kind, ns, name)) return reply_json(res, 200, object_json(*o));
+    reply_error(res, 404, describe(kind, ns, name) + " not found");
+  }
+
+  // As create() for pods: every document must be a good object of the
+  // route's kind that no manifest defines, or nothing is kept. A change to
+  // an immutable API object, or to a Secret's type, is refused as the API
+  // server refuses the update: delete it, then post it again.
+  void create_objects(pod::ObjectKind kind, const httplib::Request& req, httplib::Response& res) {
+    const std::string kind_name = pod::to_string(kind);
+    const pod::PodSource source{pod::PodSource::Kind::Api, objects::kApiSourceKey, deps.node_name};
+    auto docs = pod::parse_manifest(req.body, source);
+    std::vector<std::string> errors;
+    std::vector<pod::ConfigObject> accepted;
+    std::set<std::string> names;
+    for (auto& d : docs) {
+      if (auto refused = wrong_route(d, kind_name)) {
+        errors.push_back(*refused);
+        continue;
+      }
+      if (!d.object) {
+        errors.push_back(d.error);
+        continue;
+      }
+      const pod::ConfigObject& o = *d.object;
+      const std::string where = "api document " + std::to_string(d.index) + ": ";
+      const std::string what = describe(kind, o.namespace_, o.name);
+      if (!names.insert(what).second) {
+        errors.push_back(where + what + " is defined twice");
+        continue;
+      }
+      const auto source = deps.objects->source_of(kind, o.namespace_, o.name);
+      if (source && *source != objects::kApiSourceKey) {
+        errors.push_back(where + what + " is already defined by another source (" + *source + ")");
+        continue;
+      }
+      if (const auto held = source ? deps.objects->get(kind, o.namespace_, o.name) : std::nullopt) {
+        if (held->immutable && !(*held == o)) {
+          errors.push_back(where + what + " is immutable: delete it to change it");
+          continue;
+        }
+        if (held->type != o.type) {
+          errors.push_back(where + "type: " + what + " has type \"" + held->type +
+                           "\", which cannot change: delete it to change it");
+          continue;
+        }
+      }
+      accepted.push_back(std::move(*d.object));
+    }
+    if (docs.empty()) errors.push_back("api: the request holds no " + kind_name);
+    if (!errors.empty()) return reply_errors(res, route_of(kind_name), req.remote_addr, errors);
+    for (const auto& o : accepted) {
+      // Its name only: a Secret's values never reach the log.
+      spdlog::info("http api: accepted {} for source api", describe(kind, o.namespace_, o.name));
+      deps.objects->put_api_object(o);
+      if (deps.persist_object) deps.persist_object(o);
+    }
+    if (accepted.size() == 1) return reply_json(res, 201, object_json(accepted[0]));
+    reply_json(res, 201, objects::object_list_to_json(kind, accepted));
+  }
+
+  void delete_object(pod::ObjectKind kind, const httplib::Request& req, httplib::Response& res) {
+    const std::string ns = req.matches[1], name = req.matches[2];
+    const std::string what = describe(kind, ns, name);
+    const auto source = deps.objects->source_of(kind, ns, name);
+    const auto held = deps.objects->get(kind, ns, name);
+    if (!deps.objects->delete_api_object(kind, ns, name)) {
+      if (source) return reply_error(res, 404, what + " was not added through the API; remove it from " + *source);
+      return reply_error(res, 404, what + " not found");
+    }
+    spdlog::info("http api: deleted {} from source api", what);
+    if (deps.unpersist_object) deps.unpersist_object(kind, ns, name);
+    reply_json(res, 200, held ? object_json(*held) : nlohmann::json{{"metadata", {{"namespace", ns}, {"name", name}}}});
+  }
+
   void metrics(const httplib::Request&, httplib::Response& res) {
     if (deps.refresh_metrics) deps.refresh_metrics();
     res.set_content(deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -182,6 +304,12 @@ struct HttpApi::Impl {
   httplib::Server::Handler handler(void (Impl::*method)(const httplib::Request&, httplib::Response&)) {
     return [this, method](const httplib::Request& req, httplib::Response& res) { (this->*method)(req, res); };
   }
+  httplib::Server::Handler handler(void (Impl::*method)(pod::ObjectKind, const httplib::Request&, httplib::Response&),
+                                   pod::ObjectKind kind) {
+    return [this, method, kind](const httplib::Request& req, httplib::Response& res) {
+      (this->*method)(kind, req, res);
+    };
+  }
 
   void routes() {
     server.Get("/healthz", handler(&Impl::healthz));
@@ -191,6 +319,14 @@ struct HttpApi::Impl {
     server.Delete(R"(/pods/([^/]+)/([^/]+))", handler(&Impl::remove));
     server.Get("/metrics", handler(&Impl::metrics));
     server.Get("/events", handler(&Impl::events));
+    for (const auto kind : {pod::ObjectKind::ConfigMap, pod::ObjectKind::Secret}) {
+      if (deps.objects == nullptr) break;
+      const std::string route = route_of(pod::to_string(kind));
+      server.Get(route, handler(&Impl::list_objects, kind));
+      server.Get(route + R"(/([^/]+)/([^/]+))", handler(&Impl::get_object, kind));
+      server.Post(route, handler(&Impl::create_objects, kind));
+      server.Delete(route + R"(/([^/]+)/([^/]+))", handler(&Impl::delete_object, kind));
+    }
     server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
       std::string why = "unknown error";
       try {

@@ -8,12 +8,28 @@
 //   DELETE /pods/{namespace}/{name} removes a pod the API source added: 200, or 404
 //   GET    /metrics                 Prometheus text from the metrics registry
 //   GET    /events[?pod=ns/name]    a v1 EventList of the pod events kubelet would record
+//   GET    /configmaps              a v1 ConfigMapList of every source's ConfigMaps
+//   GET    /configmaps/{ns}/{name}  one v1 ConfigMap, or 404
+//   POST   /configmaps              ConfigMap documents (YAML or JSON, one or more) for the
+//                                   API source: 201 with the ConfigMap (a ConfigMapList for
+//                                   several); 400 naming every bad document (another kind,
+//                                   a parser error, one a manifest defines, a change to an
+//                                   immutable one), and then nothing of the request is kept
+//   DELETE /configmaps/{ns}/{name}  removes a ConfigMap the API source added: 200, or 404
+//   GET, POST, DELETE /secrets...   the same for Secrets (SecretList), values redacted:
+// A Secret's values never leave the agent through its API: every answer
+// that holds a Secret (GET, and POST's and DELETE's own) keeps its keys with
+// empty values and says so in the annotation "node-agent.io/redacted-data",
+// whose value gives each value's size in bytes ({"password":6}); see
+// agent/objects/object_json.h. No log line or error holds a value either.
 // Errors are JSON {"error": "..."} with the status code.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "agent/pod/config_object.h"
 
 namespace agent::pod {
 class PodManager;
@@ -27,6 +43,9 @@ class Registry;
 
 namespace agent::events {
 class EventRecorder;
+}
+namespace agent::objects {
+class ObjectStore;
 }
 
 namespace agent::server {
@@ -42,6 +61,15 @@ struct HttpApiDeps {
   std::function<void()> refresh_metrics;
   // What GET /events serves (nullptr: an empty list).
   const events::EventRecorder* events = nullptr;
+  // The ConfigMaps and Secrets of /configmaps and /secrets (nullptr: those
+  // routes are not served).
+  objects::ObjectStore* objects = nullptr;
+  // Keep an object the API source took for the next start, and let go of
+  // one it deleted (ApiObjectStore). Called after the store has changed;
+  // they report their own failures (the object is in memory either way).
+  std::function<void(const pod::ConfigObject&)> persist_object = nullptr;
+  std::function<void(pod::ObjectKind, const std::string& namespace_, const std::string& name)> unpersist_object =
+      nullptr;
 };
 
 class HttpApi {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "agent/objects/object_store.h"
 #include "agent/pod/pod_manager.h"
 #include "tests/agent/support/manifests.h"
 #include "tests/agent/support/recording_listener.h"
@@ -11,6 +12,7 @@
 
 using namespace std::chrono_literals;
 using agent::config::FileSource;
+using agent::objects::ObjectStore;
 using agent::pod::PodManager;
 using agent::testing::bad_pod_yaml;
 using agent::testing::pod_yaml;
@@ -31,7 +33,8 @@ TEST_CASE("file source: start hands over what is already there") {
   dir.write(".hidden.yaml", pod_yaml("hidden"));
   RecordingListener l;
   PodManager m(l);
-  FileSource src(dir.path(), "", m, kNoRescan);
+  ObjectStore o;
+  FileSource src(dir.path(), "", m, o, kNoRescan);
   src.start();
   // start() returns after the first scan: no waiting needed.
   CHECK(l.summary() == std::vector<std::string>{"added default/web"});
@@ -45,7 +48,8 @@ TEST_CASE("file source: add, edit, delete through inotify") {
   TempDir dir;
   RecordingListener l;
   PodManager m(l);
-  FileSource src(dir.path(), "", m, kNoRescan);
+  ObjectStore o;
+  FileSource src(dir.path(), "", m, o, kNoRescan);
   src.start();
   CHECK(l.events().empty());
 
@@ -78,7 +82,8 @@ TEST_CASE("file source: a bad document is rejected, its good neighbour runs") {
   TempDir dir;
   RecordingListener l;
   PodManager m(l);
-  FileSource src(dir.path(), "", m, kNoRescan);
+  ObjectStore o;
+  FileSource src(dir.path(), "", m, o, kNoRescan);
   src.start();
   dir.write("mixed.yaml", pod_yaml("good") + "---\n" + bad_pod_yaml("broken"));
   REQUIRE(l.wait_for("added", "default/good", 0, kDeadline));
@@ -101,7 +106,8 @@ TEST_CASE("file source: dotfiles are ignored, a rename into the directory is see
   TempDir outside;
   RecordingListener l;
   PodManager m(l);
-  FileSource src(dir.path(), "", m, kNoRescan);
+  ObjectStore o;
+  FileSource src(dir.path(), "", m, o, kNoRescan);
   src.start();
   // An editor's swap file, then a rename from outside into the directory.
   dir.write_in_place(".web.yaml.swp", pod_yaml("swap"));
@@ -122,7 +128,8 @@ TEST_CASE("file source: a missing directory is not fatal; the rescan picks it up
   std::string dir = parent.file("later");
   RecordingListener l;
   PodManager m(l);
-  FileSource src(dir, "", m, std::chrono::milliseconds(50));
+  ObjectStore o;
+  FileSource src(dir, "", m, o, std::chrono::milliseconds(50));
   src.start();
   CHECK(l.events().empty());
   std::filesystem::create_directory(dir);
@@ -140,7 +147,8 @@ TEST_CASE("file source: the same pod in two files is kept by the first") {
   dir.write("a.yaml", pod_yaml("web", "busybox:1"));
   RecordingListener l;
   PodManager m(l);
-  FileSource src(dir.path(), "", m, kNoRescan);
+  ObjectStore o;
+  FileSource src(dir.path(), "", m, o, kNoRescan);
   src.start();
   dir.write("b.yaml", pod_yaml("web", "busybox:2"));
   std::string key = "file:" + dir.file("b.yaml");
@@ -154,12 +162,48 @@ TEST_CASE("file source: stop() is idempotent and the destructor stops") {
   TempDir dir;
   RecordingListener l;
   PodManager m(l);
+  ObjectStore o;
   {
-    FileSource src(dir.path(), "", m, std::chrono::milliseconds(10));
+    FileSource src(dir.path(), "", m, o, std::chrono::milliseconds(10));
     src.start();
     src.stop();
     src.stop();
     src.start();
   }  // destructor joins
   CHECK(true);
+}
+
+TEST_CASE("file source: ConfigMaps and Secrets go to the object store, under the file's key") {
+  TempDir dir;
+  dir.write("app.yaml", agent::testing::config_map_yaml("settings", "mode", "fast") + "---\n" + pod_yaml("web"));
+  RecordingListener l;
+  PodManager m(l);
+  ObjectStore o;
+  FileSource src(dir.path(), "node-a", m, o, kNoRescan);
+  src.start();
+  // Named as written: static-pod naming is for pods only.
+  auto settings = o.get(agent::pod::ObjectKind::ConfigMap, "default", "settings");
+  REQUIRE(settings);
+  CHECK(settings->data.at("mode") == "fast");
+  CHECK(o.source_of(agent::pod::ObjectKind::ConfigMap, "default", "settings") == "file:" + dir.file("app.yaml"));
+  CHECK(m.pod_by_name("default", "web-node-a"));
+
+  // An edit reaches the store; a bad Secret beside it is not taken for a pod.
+  dir.write("app.yaml", agent::testing::config_map_yaml("settings", "mode", "slow") + "---\n" + pod_yaml("web") +
+                            "---\napiVersion: v1\nkind: Secret\nmetadata: {name: broken}\ndata: {k: \"!!\"}\n");
+  REQUIRE(l.wait_until(
+      [&](const RecordingListener&) {
+        auto now = o.get(agent::pod::ObjectKind::ConfigMap, "default", "settings");
+        return now && now->data.at("mode") == "slow";
+      },
+      kDeadline));
+  CHECK_FALSE(o.get(agent::pod::ObjectKind::Secret, "default", "broken"));
+  CHECK(l.rejected()["file:" + dir.file("app.yaml")].empty());
+  CHECK(m.pod_by_name("default", "web-node-a"));
+
+  // The file gone: its objects go with its pods.
+  std::filesystem::remove(dir.file("app.yaml"));
+  REQUIRE(l.wait_for("removed", "default/web-node-a", 0, kDeadline));
+  CHECK(o.list(agent::pod::ObjectKind::ConfigMap).empty());
+  src.stop();
 }

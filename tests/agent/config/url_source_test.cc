@@ -14,12 +14,14 @@
 
 #include <httplib.h>
 
+#include "agent/objects/object_store.h"
 #include "agent/pod/pod_manager.h"
 #include "tests/agent/support/manifests.h"
 #include "tests/agent/support/recording_listener.h"
 
 using namespace std::chrono_literals;
 using agent::config::UrlSource;
+using agent::objects::ObjectStore;
 using agent::pod::PodManager;
 using agent::testing::bad_pod_yaml;
 using agent::testing::pod_yaml;
@@ -86,7 +88,8 @@ TEST_CASE("url source: the first fetch is done by start(); later bodies are diff
   server.answer(200, pod_yaml("web", "busybox:1"));
   RecordingListener l;
   PodManager m(l);
-  UrlSource src(server.url(), "", m, 20ms);
+  ObjectStore o;
+  UrlSource src(server.url(), "", m, o, 20ms);
   src.start();
   CHECK(l.summary() == std::vector<std::string>{"added default/web"});
   CHECK(m.pod_by_name("default", "web")->metadata.annotations["kubernetes.io/config.source"] == "http");
@@ -123,7 +126,8 @@ TEST_CASE("url source: a body where nothing parses keeps the last set; an empty 
   server.answer(200, pod_yaml("web", "busybox:1"));
   RecordingListener l;
   PodManager m(l);
-  UrlSource src(server.url(), "", m, 20ms);
+  ObjectStore o;
+  UrlSource src(server.url(), "", m, o, 20ms);
   src.start();
   REQUIRE(m.pod_by_name("default", "web"));
   server.answer(200, "<html><body>502 Bad Gateway</body></html>");
@@ -140,7 +144,8 @@ TEST_CASE("url source: a URL that refuses is not fatal") {
   int port = free_port();
   RecordingListener l;
   PodManager m(l);
-  UrlSource src("http://127.0.0.1:" + std::to_string(port) + "/", "", m, 20ms);
+  ObjectStore o;
+  UrlSource src("http://127.0.0.1:" + std::to_string(port) + "/", "", m, o, 20ms);
   src.start();
   CHECK(m.pods().empty());
   // Its pods are unknown, not none: the agent must not sweep them as orphans.
@@ -153,7 +158,8 @@ TEST_CASE("url source: has_synced once a fetch succeeded, and stays so while the
   server.answer(500, "");
   RecordingListener l;
   PodManager m(l);
-  UrlSource src(server.url(), "", m, 20ms);
+  ObjectStore o;
+  UrlSource src(server.url(), "", m, o, 20ms);
   src.start();
   CHECK_FALSE(src.has_synced());
   server.answer(200, pod_yaml("web", "busybox:1"));
@@ -173,16 +179,18 @@ TEST_CASE("url source: has_synced once a fetch succeeded, and stays so while the
 TEST_CASE("url source: a bad URL is refused at construction") {
   RecordingListener l;
   PodManager m(l);
-  CHECK_THROWS_AS(UrlSource("ftp://x/pods", "", m), std::invalid_argument);
-  CHECK_THROWS_AS(UrlSource("127.0.0.1/pods", "", m), std::invalid_argument);
-  CHECK_THROWS_AS(UrlSource("http:///pods", "", m), std::invalid_argument);
+  ObjectStore o;
+  CHECK_THROWS_AS(UrlSource("ftp://x/pods", "", m, o), std::invalid_argument);
+  CHECK_THROWS_AS(UrlSource("127.0.0.1/pods", "", m, o), std::invalid_argument);
+  CHECK_THROWS_AS(UrlSource("http:///pods", "", m, o), std::invalid_argument);
 }
 
 TEST_CASE("url source: stop() does not wait out the poll period") {
   ManifestServer server;
   RecordingListener l;
   PodManager m(l);
-  UrlSource src(server.url(), "", m, std::chrono::hours(1));
+  ObjectStore o;
+  UrlSource src(server.url(), "", m, o, std::chrono::hours(1));
   src.start();
   src.stop();  // would hang for an hour if the wait were not interruptible
   CHECK(server.hits() == 1);
@@ -209,7 +217,8 @@ TEST_CASE("url source: stop() breaks a fetch in flight") {
 
   RecordingListener l;
   PodManager m(l);
-  UrlSource src("http://127.0.0.1:" + std::to_string(port) + "/pods", "", m, 10ms);
+  ObjectStore o;
+  UrlSource src("http://127.0.0.1:" + std::to_string(port) + "/pods", "", m, o, 10ms);
   src.start();
   {
     std::unique_lock lock(mutex);
@@ -224,4 +233,31 @@ TEST_CASE("url source: stop() breaks a fetch in flight") {
   cv.notify_all();
   server.stop();
   loop.join();
+}
+
+TEST_CASE("url source: ConfigMaps and Secrets go to the object store; a body of bad ones keeps the last set") {
+  ManifestServer server;
+  server.answer(200, agent::testing::secret_yaml("creds", "password", "p1"));
+  RecordingListener l;
+  PodManager m(l);
+  ObjectStore o;
+  UrlSource src(server.url(), "", m, o, 20ms);
+  src.start();
+  auto creds = o.get(agent::pod::ObjectKind::Secret, "default", "creds");
+  REQUIRE(creds);
+  CHECK(creds->data.at("password") == "p1");
+  CHECK(src.has_synced());
+
+  // Nothing that parses: the last set stays.
+  server.answer(200, "apiVersion: v1\nkind: Secret\nmetadata: {name: creds}\ndata: {password: \"!\"}\n");
+  const int hits = server.hits();
+  REQUIRE(l.wait_until([&](const RecordingListener&) { return server.hits() >= hits + 3; }));
+  CHECK(o.get(agent::pod::ObjectKind::Secret, "default", "creds"));
+
+  server.answer(200, agent::testing::config_map_yaml("settings", "k", "v"));
+  REQUIRE(l.wait_until([&](const RecordingListener&) {
+    return !o.get(agent::pod::ObjectKind::Secret, "default", "creds") &&
+           o.get(agent::pod::ObjectKind::ConfigMap, "default", "settings");
+  }));
+  src.stop();
 }

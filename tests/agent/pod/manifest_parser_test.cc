@@ -380,14 +380,14 @@ TEST_CASE("manifest: fields node-agent cannot honour are rejected, not dropped")
     return "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n" + spec;
   };
   const std::string prefix = "/etc/pods/web.yaml document 1: ";
-  CHECK(one_error(with_spec("  volumes: [{name: v, emptyDir: {}}]\n  containers: [{name: a, image: b}]\n")) ==
-        prefix + "spec.volumes: volumes are not supported by node-agent yet");
+  CHECK(one_error(with_spec("  volumes: [{name: v, persistentVolumeClaim: {claimName: c}}]\n  containers: [{name: a, image: b}]\n"))
+            .starts_with(prefix + "spec.volumes[0].persistentVolumeClaim: is not supported by node-agent"));
   CHECK(one_error(with_spec("  affinity: {}\n  containers: [{name: a, image: b}]\n")) ==
         prefix + "spec.affinity: field not supported by node-agent");
-  CHECK(one_error(with_spec("  containers: [{name: a, image: b, volumeMounts: [{name: v, mountPath: /v}]}]\n")) ==
-        prefix + "spec.containers[0].volumeMounts: field not supported by node-agent");
-  CHECK(one_error(with_spec("  containers: [{name: a, image: b, env: [{name: X, valueFrom: {secretKeyRef: {name: s, key: k}}}]}]\n")) ==
-        prefix + "spec.containers[0].env[0].valueFrom.secretKeyRef: field not supported by node-agent");
+  CHECK(one_error(with_spec("  containers: [{name: a, image: b, volumeDevices: [{name: v, devicePath: /dev/v}]}]\n")) ==
+        prefix + "spec.containers[0].volumeDevices: field not supported by node-agent");
+  CHECK(one_error(with_spec("  containers: [{name: a, image: b, env: [{name: X, valueFrom: {resourceFieldRef: {resource: limits.cpu}}}]}]\n")) ==
+        prefix + "spec.containers[0].env[0].valueFrom.resourceFieldRef: field not supported by node-agent");
   CHECK(one_error(with_spec("  containers: [{name: a, image: b, env: [{name: X, valueFrom: {fieldRef: {fieldPath: spec.serviceAccountName}}}]}]\n")) ==
         prefix + "spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: \"spec.serviceAccountName\" is not supported by node-agent");
   CHECK(one_error(with_spec("  containers: [{name: a, image: b, securityContext: {privileged: true, allowPrivilegeEscalation: false}}]\n")) ==

@@ -196,6 +196,24 @@ TEST_CASE("the examples' manifests parse, with their probes") {
   CHECK(std::get<TcpSocketAction>(httpd.liveness_probe->handler).port.name == "http");
 }
 
+TEST_CASE("the ConfigMap example parses: a ConfigMap and a Secret and a pod with their volumes and env") {
+  std::ifstream in(std::string(EXAMPLES_DIR) + "/manifests/greeter.yaml");
+  REQUIRE(in);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto docs = parse_manifest(text, kFile);
+  REQUIRE(docs.size() == 3);
+  for (const auto& d : docs) INFO(d.error);
+  REQUIRE(docs[0].object);
+  CHECK(docs[0].object->kind == ObjectKind::ConfigMap);
+  CHECK(docs[0].object->name == "greeter-config");
+  REQUIRE(docs[1].object);
+  CHECK(docs[1].object->kind == ObjectKind::Secret);
+  CHECK(docs[1].object->data.at("api-token") == "not-a-real-token");
+  REQUIRE(docs[2].pod);
+  CHECK(docs[2].pod->spec.volumes.size() == 3);
+  CHECK(docs[2].pod->spec.containers.at(0).env.at(1).secret_key_ref->name == "greeter-secret");
+}
+
 TEST_CASE("lifecycle hooks: exec and httpGet; tcpSocket, two handlers or none refused") {
   const Container c = app(R"(
     lifecycle:

@@ -113,3 +113,74 @@ TEST_CASE("command and args expand against the final env") {
   auto out = expand_all({"echo", "$(GREETING) $(WHO)", "$$(WHO)", "$(NOPE)"}, env);
   CHECK(out == std::vector<std::string>{"echo", "hello world", "$(WHO)", "$(NOPE)"});
 }
+
+namespace {
+
+PodEnvContext ctx_with_objects() {
+  PodEnvContext c = ctx();
+  c.objects = [](pod::ObjectKind kind, const std::string& ns, const std::string& name) -> std::optional<pod::ConfigObject> {
+    if (ns != "shop") return std::nullopt;
+    if (kind == pod::ObjectKind::ConfigMap && name == "cfg")
+      return pod::ConfigObject{kind, ns, name, {{"LEVEL", "info"}, {"1BAD", "x"}, {"mode", "$(A)"}}, false};
+    if (kind == pod::ObjectKind::Secret && name == "sec")
+      return pod::ConfigObject{kind, ns, name, {{"token", "s3cr3t"}}, false};
+    return std::nullopt;
+  };
+  return c;
+}
+
+pod::EnvVar from_config_map(const std::string& name, const std::string& object, const std::string& key,
+                            bool optional = false) {
+  pod::EnvVar e;
+  e.name = name;
+  e.config_map_key_ref = pod::ObjectKeyRef{object, key, optional};
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("env: envFrom comes first with its prefix and env overrides it") {
+  pod::Pod pod = test::basic_pod();
+  auto& c = pod.spec.containers[0];
+  c.env_from = {{"CFG_", false, "cfg", false}, {"", true, "sec", false}};
+  c.env = {literal("CFG_LEVEL", "override")};
+  const auto env = make_env(pod, c, ctx_with_objects());
+  // "1BAD" with no prefix would be no variable name; with "CFG_" it is one.
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"CFG_1BAD", "x"}, {"CFG_LEVEL", "override"}, {"CFG_mode", "$(A)"}, {"token", "s3cr3t"}};
+  CHECK(env == expected);
+  c.env_from = {{"", false, "cfg", false}};
+  c.env.clear();
+  const auto unprefixed = make_env(pod, c, ctx_with_objects());
+  CHECK(unprefixed.size() == 2);  // 1BAD is skipped, as kubelet skips it
+}
+
+TEST_CASE("env: configMapKeyRef and secretKeyRef values are taken as they are") {
+  pod::Pod pod = test::basic_pod();
+  auto& c = pod.spec.containers[0];
+  pod::EnvVar token;
+  token.name = "TOKEN";
+  token.secret_key_ref = pod::ObjectKeyRef{"sec", "token", false};
+  c.env = {literal("A", "a"), from_config_map("MODE", "cfg", "mode"), token};
+  const auto env = make_env(pod, c, ctx_with_objects());
+  REQUIRE(env.size() == 3);
+  CHECK(env[1] == std::make_pair(std::string("MODE"), std::string("$(A)")));  // not expanded
+  CHECK(env[2] == std::make_pair(std::string("TOKEN"), std::string("s3cr3t")));
+}
+
+TEST_CASE("env: a missing object or key fails unless optional") {
+  pod::Pod pod = test::basic_pod();
+  auto& c = pod.spec.containers[0];
+  c.env = {from_config_map("X", "nope", "k")};
+  CHECK_THROWS_WITH_AS(make_env(pod, c, ctx_with_objects()), "configmap \"nope\" not found", std::invalid_argument);
+  c.env = {from_config_map("X", "cfg", "missing")};
+  CHECK_THROWS_WITH_AS(make_env(pod, c, ctx_with_objects()), "couldn't find key missing in ConfigMap shop/cfg",
+                       std::invalid_argument);
+  c.env = {from_config_map("X", "cfg", "missing", true), from_config_map("Y", "nope", "k", true)};
+  CHECK(make_env(pod, c, ctx_with_objects()).empty());
+  c.env.clear();
+  c.env_from = {{"", true, "nope", false}};
+  CHECK_THROWS_WITH_AS(make_env(pod, c, ctx_with_objects()), "secret \"nope\" not found", std::invalid_argument);
+  c.env_from = {{"", true, "nope", true}};
+  CHECK(make_env(pod, c, ctx_with_objects()).empty());
+}

@@ -3,11 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <mutex>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "agent/metrics/registry.h"
+#include "agent/objects/object_store.h"
 #include "agent/pod/manifest_parser.h"
 #include "agent/pod/pod_manager.h"
 #include "agent/status/status_manager.h"
@@ -226,4 +228,259 @@ TEST_CASE("http api: a port in use is a clear error; stop is idempotent") {
   CHECK_THROWS_AS(HttpApi("no-port", HttpApiDeps{pods, statuses, metrics, "", {}, {}}), std::invalid_argument);
   f.api.stop();
   f.api.stop();
+}
+
+// --- /configmaps and /secrets ----------------------------------------------------
+
+namespace {
+
+using agent::objects::ObjectStore;
+using agent::pod::ConfigObject;
+using agent::pod::ObjectKind;
+using agent::testing::config_map_yaml;
+using agent::testing::secret_yaml;
+
+const std::string kSecretValue = "hunter2-do-not-print";
+
+// The API with an object store, and what it asked to keep on disk.
+struct ObjectsFixture {
+  RecordingListener listener;
+  PodManager pods{listener};
+  StatusManager statuses;
+  Registry metrics;
+  ObjectStore objects;
+  std::mutex mutex;
+  std::vector<std::string> persisted, unpersisted;
+  std::unique_ptr<HttpApi> api;
+  std::unique_ptr<httplib::Client> client;
+
+  ObjectsFixture() {
+    HttpApiDeps deps{pods, statuses, metrics, "node-a", {}, {}};
+    deps.objects = &objects;
+    deps.persist_object = [this](const ConfigObject& o) {
+      std::lock_guard lock(mutex);
+      persisted.push_back(std::string(agent::pod::to_string(o.kind)) + " " + o.namespace_ + "/" + o.name);
+    };
+    deps.unpersist_object = [this](ObjectKind kind, const std::string& ns, const std::string& name) {
+      std::lock_guard lock(mutex);
+      unpersisted.push_back(std::string(agent::pod::to_string(kind)) + " " + ns + "/" + name);
+    };
+    api = std::make_unique<HttpApi>("127.0.0.1:0", std::move(deps));
+    api->start();
+    client = std::make_unique<httplib::Client>("127.0.0.1", api->port());
+  }
+
+  httplib::Result post(const std::string& route, const std::string& body) {
+    return client->Post(route.c_str(), body, "application/yaml");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("http api: POST a ConfigMap, GET it, list it, DELETE it") {
+  ObjectsFixture f;
+  auto r = f.post("/configmaps", config_map_yaml("settings", "mode", "fast", "team"));
+  REQUIRE(r);
+  CHECK(r->status == 201);
+  json created = body_of(r);
+  CHECK(created["kind"] == "ConfigMap");
+  CHECK(created["metadata"]["namespace"] == "team");
+  CHECK(created["data"]["mode"] == "fast");
+  auto held = f.objects.get(ObjectKind::ConfigMap, "team", "settings");
+  REQUIRE(held);
+  CHECK(held->data.at("mode") == "fast");
+  CHECK(f.objects.source_of(ObjectKind::ConfigMap, "team", "settings") == "api");
+  CHECK(f.persisted == std::vector<std::string>{"ConfigMap team/settings"});
+
+  r = f.client->Get("/configmaps/team/settings");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(body_of(r)["data"]["mode"] == "fast");
+
+  // A file's ConfigMap is listed beside it.
+  f.objects.set_source("file:/etc/pods/c.yaml",
+                       {ConfigObject{ObjectKind::ConfigMap, "default", "from-file", {}, false}});
+  r = f.client->Get("/configmaps");
+  REQUIRE(r);
+  json list = body_of(r);
+  CHECK(list["kind"] == "ConfigMapList");
+  REQUIRE(list["items"].size() == 2);
+  CHECK(list["items"][0]["metadata"]["name"] == "from-file");
+  CHECK(list["items"][1]["metadata"]["name"] == "settings");
+  CHECK_FALSE(list["items"][1].contains("kind"));
+
+  r = f.client->Delete("/configmaps/team/settings");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(body_of(r)["metadata"]["name"] == "settings");
+  CHECK_FALSE(f.objects.get(ObjectKind::ConfigMap, "team", "settings"));
+  CHECK(f.unpersisted == std::vector<std::string>{"ConfigMap team/settings"});
+  r = f.client->Delete("/configmaps/team/settings");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  CHECK(body_of(r)["error"] == "ConfigMap team/settings not found");
+  r = f.client->Get("/configmaps/team/settings");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+}
+
+TEST_CASE("http api: a Secret is never served back in clear") {
+  ObjectsFixture f;
+  auto r = f.post("/secrets", secret_yaml("creds", "password", kSecretValue) + "type: example.com/x\n");
+  REQUIRE(r);
+  CHECK(r->status == 201);
+  CHECK(r->body.find(kSecretValue) == std::string::npos);
+  json created = body_of(r);
+  CHECK(created["kind"] == "Secret");
+  CHECK(created["type"] == "example.com/x");
+  CHECK(created["data"] == json{{"password", ""}});
+  CHECK(json::parse(created["metadata"]["annotations"]["node-agent.io/redacted-data"].get<std::string>()) ==
+        json{{"password", kSecretValue.size()}});
+  // The store has the value: pods need it.
+  CHECK(f.objects.get(ObjectKind::Secret, "default", "creds")->data.at("password") == kSecretValue);
+  CHECK(f.persisted == std::vector<std::string>{"Secret default/creds"});
+
+  const std::string encoded = "aHVudGVyMi1kby1ub3QtcHJpbnQ=";  // the value in base64
+  for (const char* path : {"/secrets", "/secrets/default/creds"}) {
+    r = f.client->Get(path);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body.find(kSecretValue) == std::string::npos);
+    CHECK(r->body.find(encoded) == std::string::npos);
+  }
+  CHECK(body_of(f.client->Get("/secrets"))["kind"] == "SecretList");
+  CHECK(body_of(f.client->Get("/secrets"))["items"][0]["data"]["password"] == "");
+  r = f.client->Delete("/secrets/default/creds");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.find(kSecretValue) == std::string::npos);
+  CHECK(f.unpersisted == std::vector<std::string>{"Secret default/creds"});
+}
+
+TEST_CASE("http api: each route takes its own kind only, and nothing of a bad body is kept") {
+  ObjectsFixture f;
+  auto r = f.post("/configmaps", config_map_yaml("good", "k", "v") + "---\n" + secret_yaml("s", "k", kSecretValue));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "api document 2: a Secret belongs at POST /secrets, not POST /configmaps");
+  CHECK(f.objects.list(ObjectKind::ConfigMap).empty());
+  CHECK(f.objects.list(ObjectKind::Secret).empty());
+  CHECK(f.persisted.empty());
+
+  r = f.post("/secrets", pod_yaml("web"));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "api document 1: a Pod belongs at POST /pods, not POST /secrets");
+  r = f.post("/pods", secret_yaml("s", "k", kSecretValue));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "api document 1: a Secret belongs at POST /secrets, not POST /pods");
+  CHECK(f.pods.pods().empty());
+  r = f.post("/configmaps", "apiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "api document 1: kind: expected \"ConfigMap\", got \"Deployment\"");
+
+  // A bad Secret is refused with the field, never the value.
+  r = f.post("/secrets", secret_yaml("creds", "password", kSecretValue) + "---\n" +
+                             "apiVersion: v1\nkind: Secret\nmetadata: {name: bad}\ndata: {password: \"" +
+                             kSecretValue + "\"}\n");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(r->body.find(kSecretValue) == std::string::npos);
+  CHECK(body_of(r)["error"] == "api document 2: data[password]: not valid base64 (standard alphabet, padded)");
+  CHECK(f.objects.list(ObjectKind::Secret).empty());
+
+  for (const char* route : {"/configmaps", "/secrets"}) {
+    r = f.post(route, "");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    r = f.post(route, "{not json");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(body_of(r)["error"].get<std::string>().find("not valid YAML or JSON") != std::string::npos);
+  }
+  CHECK(f.persisted.empty());
+}
+
+TEST_CASE("http api: several objects in one POST; the same one twice is refused") {
+  ObjectsFixture f;
+  auto r = f.post("/configmaps", config_map_yaml("a", "k", "1") + "---\n" + config_map_yaml("b", "k", "2"));
+  REQUIRE(r);
+  CHECK(r->status == 201);
+  json list = body_of(r);
+  CHECK(list["kind"] == "ConfigMapList");
+  CHECK(list["items"].size() == 2);
+  CHECK(f.objects.list(ObjectKind::ConfigMap).size() == 2);
+
+  r = f.post("/configmaps", config_map_yaml("c", "k", "1") + "---\n" + config_map_yaml("c", "k", "2"));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "api document 2: ConfigMap default/c is defined twice");
+  CHECK_FALSE(f.objects.get(ObjectKind::ConfigMap, "default", "c"));
+
+  // Posting again replaces the API's own copy.
+  r = f.client->Post("/configmaps",
+                     R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"},"data":{"k":"9"}})",
+                     "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 201);
+  CHECK(f.objects.get(ObjectKind::ConfigMap, "default", "a")->data.at("k") == "9");
+}
+
+TEST_CASE("http api: an object a manifest defines cannot be posted over or deleted") {
+  ObjectsFixture f;
+  f.objects.set_source("file:/etc/pods/s.yaml",
+                       {ConfigObject{ObjectKind::Secret, "default", "creds", {{"k", "v"}}, false, "Opaque"}});
+  auto r = f.post("/secrets", secret_yaml("creds", "k", "other"));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] ==
+        "api document 1: Secret default/creds is already defined by another source (file:/etc/pods/s.yaml)");
+  r = f.client->Delete("/secrets/default/creds");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  CHECK(body_of(r)["error"] ==
+        "Secret default/creds was not added through the API; remove it from file:/etc/pods/s.yaml");
+  CHECK(f.objects.get(ObjectKind::Secret, "default", "creds")->data.at("k") == "v");
+}
+
+TEST_CASE("http api: an immutable object, and a Secret's type, change only by delete and post") {
+  ObjectsFixture f;
+  auto r = f.post("/configmaps", config_map_yaml("frozen", "k", "1") + "immutable: true\n");
+  REQUIRE(r);
+  REQUIRE(r->status == 201);
+  r = f.post("/configmaps", config_map_yaml("frozen", "k", "1") + "immutable: true\n");
+  REQUIRE(r);
+  CHECK(r->status == 201);  // the same again is no change
+  r = f.post("/configmaps", config_map_yaml("frozen", "k", "2") + "immutable: true\n");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"] == "api document 1: ConfigMap default/frozen is immutable: delete it to change it");
+  r = f.post("/configmaps", config_map_yaml("frozen", "k", "1"));
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(f.objects.get(ObjectKind::ConfigMap, "default", "frozen")->immutable);
+
+  r = f.post("/secrets", secret_yaml("typed", "k", "v"));
+  REQUIRE(r);
+  REQUIRE(r->status == 201);
+  r = f.post("/secrets", secret_yaml("typed", "k", "v") + "type: example.com/other\n");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"].get<std::string>().find("has type \"Opaque\", which cannot change") != std::string::npos);
+  REQUIRE(f.client->Delete("/secrets/default/typed")->status == 200);
+  r = f.post("/secrets", secret_yaml("typed", "k", "v") + "type: example.com/other\n");
+  REQUIRE(r);
+  CHECK(r->status == 201);
+}
+
+TEST_CASE("http api: without an object store the object routes are not served") {
+  Fixture f;
+  auto r = f.client->Get("/configmaps");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+  r = f.client->Post("/secrets", secret_yaml("s", "k", "v"), "application/yaml");
+  REQUIRE(r);
+  CHECK(r->status == 404);
 }
