@@ -210,7 +210,7 @@ TEST_CASE("the ConfigMap example parses: a ConfigMap and a Secret and a pod with
   CHECK(docs[1].object->kind == ObjectKind::Secret);
   CHECK(docs[1].object->data.at("api-token") == "not-a-real-token");
   REQUIRE(docs[2].pod);
-  CHECK(docs[2].pod->spec.volumes.size() == 3);
+  CHECK(docs[2].pod->spec.volumes.size() == 2);
   CHECK(docs[2].pod->spec.containers.at(0).env.at(1).secret_key_ref->name == "greeter-secret");
 }
 
