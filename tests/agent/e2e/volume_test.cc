@@ -129,7 +129,7 @@ TEST_CASE("ConfigMap and Secret volumes and env: files and variables with an upd
   CHECK_FALSE(mounted(volumes + "/kubernetes.io~secret/creds"));
 }
 
-TEST_CASE("emptyDir shared by two containers with Memory emptyDir and downwardAPI and projected and subPath and subPathExpr") {
+TEST_CASE("emptyDir shared by two containers with Memory emptyDir and downwardAPI and projected and subPath and subPathExpr and fsGroup") {
   Node node;
   node.write_manifest("cm.json", config_map(node.ns(), "site", {{"index.html", "hello"}}));
   json writer = shell_container("writer", "echo shared > /shared/note; echo sub > /sub/file; exec sleep 3600");
@@ -145,6 +145,7 @@ TEST_CASE("emptyDir shared by two containers with Memory emptyDir and downwardAP
                                         {{"name", "all"}, {"mountPath", "/etc/all"}}});
   json pod_json = pod_manifest(node.ns(), "shared", json::array({writer, reader}));
   pod_json["metadata"]["labels"] = {{"app", "shared"}, {"tier", "web"}};
+  pod_json["spec"]["securityContext"] = {{"fsGroup", 2345}};
   const json downward_items = json::array(
       {{{"path", "labels"}, {"fieldRef", {{"fieldPath", "metadata.labels"}}}},
        {{"path", "mem"},
@@ -172,6 +173,11 @@ TEST_CASE("emptyDir shared by two containers with Memory emptyDir and downwardAP
   CHECK(exec_in(node, pod, "reader", "cat /etc/podinfo/labels") == "app=\"shared\"\ntier=\"web\"");
   CHECK(exec_in(node, pod, "reader", "cat /etc/podinfo/mem") == "64");
   CHECK(exec_in(node, pod, "reader", "cat /etc/all/index.html; echo; cat /etc/all/ns") == "hello\n" + node.ns());
+  // fsGroup: the emptyDir is the group's (setgid, so new files are too),
+  // the downwardAPI files are group-readable, and the container has it.
+  CHECK(exec_in(node, pod, "reader", "stat -c '%g %a' /data; stat -c '%g' /data/note; id -G | tr ' ' '\\n' | grep -x 2345")
+            == "2345 2777\n2345\n2345\n");
+  CHECK(exec_in(node, pod, "reader", "stat -L -c '%g %a' /etc/podinfo/mem") == "2345 644\n");
 }
 
 TEST_CASE("hostPath types are checked: a mismatch keeps the pod waiting with FailedMount until it is fixed") {
