@@ -8,22 +8,16 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
-#include "temp_dir.h"
+#include "tests/agent/support/temp_dir.h"
 
 using namespace agent::volume;
+using agent::testing::TempDir;
+using agent::testing::read_file;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 int mode_of(const fs::path& p) {
   struct stat st {};
@@ -44,8 +38,8 @@ TEST_CASE("a payload is written behind ..data and linked at the top level") {
   CHECK(fs::read_symlink(base / "..data").string().starts_with(".."));
   CHECK(fs::read_symlink(base / "app.conf") == "..data/app.conf");
   CHECK(fs::read_symlink(base / "conf") == "..data/conf");
-  CHECK(read(base / "app.conf") == "level=info\n");
-  CHECK(read(base / "conf/extra.conf") == "x");
+  CHECK(read_file(base / "app.conf") == "level=info\n");
+  CHECK(read_file(base / "conf/extra.conf") == "x");
   CHECK(mode_of(base / "conf/extra.conf") == 0600);
   CHECK(read_current(dir.path()) == payload);
 
@@ -61,8 +55,8 @@ TEST_CASE("an update swaps the whole set and drops names no longer in it") {
   const WriteResult second = write_atomically(dir.path(), {{"a", {"10", 0644}}, {"c", {"3", 0644}}}, std::nullopt);
   REQUIRE(second.error.empty());
   CHECK(second.changed);
-  CHECK(read(base / "a") == "10");
-  CHECK(read(base / "c") == "3");
+  CHECK(read_file(base / "a") == "10");
+  CHECK(read_file(base / "c") == "3");
   CHECK_FALSE(fs::exists(base / "b"));
   CHECK_FALSE(fs::is_symlink(base / "b"));
   CHECK_FALSE(fs::exists(base / old_target));  // the old set is gone

@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "temp_dir.h"
+#include "tests/agent/support/temp_dir.h"
 
 using namespace agent::volume;
+using agent::testing::TempDir;
+using agent::testing::read_file;
 using agent::pod::HostPathType;
 using agent::pod::HostPathVolume;
 namespace fs = std::filesystem;

@@ -11,11 +11,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "temp_dir.h"
+#include "tests/agent/support/temp_dir.h"
 
 using namespace agent::volume;
+using agent::testing::TempDir;
+using agent::testing::read_file;
 using namespace agent::pod;
 namespace fs = std::filesystem;
 
@@ -23,12 +24,6 @@ namespace {
 
 constexpr long kTmpfsMagic = 0x01021994;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 bool is_tmpfs(const std::string& path) {
   struct statfs st {};
@@ -72,13 +67,13 @@ TEST_CASE("volumes are laid out as kubelet's and a configMap update reaches the 
   CHECK(v.host_paths["config"] == pod_dir + "kubernetes.io~configmap/config");
   CHECK(v.host_paths["host"] == host);
   CHECK(fs::is_directory(host));
-  CHECK(read(v.host_paths["config"] + "/level") == "info");
+  CHECK(read_file(v.host_paths["config"] + "/level") == "info");
 
   // A file a container wrote in the emptyDir survives the next set-up.
   std::ofstream(v.host_paths["scratch"] + "/kept") << "x";
   f.objects["cfg"].data["level"] = "debug";
   v = f.manager.set_up(pod);
-  CHECK(read(v.host_paths["config"] + "/level") == "debug");
+  CHECK(read_file(v.host_paths["config"] + "/level") == "debug");
   CHECK(fs::exists(v.host_paths["scratch"] + "/kept"));
 
   // The ConfigMap disappears: the files stay, the error is reported.
@@ -87,7 +82,7 @@ TEST_CASE("volumes are laid out as kubelet's and a configMap update reaches the 
   CHECK(v.ready(pod));
   REQUIRE(v.errors.size() == 1);
   CHECK(v.errors[0].second == "MountVolume.SetUp failed for volume \"config\" : configmap \"cfg\" not found");
-  CHECK(read(v.host_paths["config"] + "/level") == "debug");
+  CHECK(read_file(v.host_paths["config"] + "/level") == "debug");
 
   std::string error;
   CHECK(f.manager.tear_down("uid-1", error));
@@ -122,7 +117,7 @@ TEST_CASE("Memory emptyDir and secret volumes are tmpfs mounts, unmounted at tea
   struct statfs st {};
   REQUIRE(::statfs(v.host_paths["cache"].c_str(), &st) == 0);
   CHECK(static_cast<long long>(st.f_blocks) * st.f_bsize == 1024 * 1024);  // sizeLimit
-  CHECK(read(v.host_paths["creds"] + "/token") == "s3cr3t");
+  CHECK(read_file(v.host_paths["creds"] + "/token") == "s3cr3t");
 
   // A second set-up (an agent restart) keeps the mount and its content.
   std::ofstream(v.host_paths["cache"] + "/warm") << "1";
