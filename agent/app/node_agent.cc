@@ -1,5 +1,6 @@
 #include "agent/app/node_agent.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -277,8 +278,12 @@ void NodeAgent::run_housekeeping() {
     const unsigned long activity = activity_.load();
     if (activity != trimmed_activity_ && quiet_for > milliseconds(options_.sync_frequency_ms)) {
       const std::size_t kib = common::drop_startup_code_pages();
+      // The heap that removed pods and their syncs freed: glibc keeps it
+      // below the top of each arena otherwise (probe-bench: 20.8 MiB after
+      // four sets of 100 containers came and went, 14.8 MiB trimmed).
+      ::malloc_trim(0);
       trimmed_activity_ = activity;
-      spdlog::debug("pods settled: gave back {} KiB of code pages only their start-up needed", kib);
+      spdlog::debug("pods settled: gave back {} KiB of code pages only their start-up needed, and the free heap", kib);
     }
     lock.lock();
   }
