@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstdio>
 #include <deque>
@@ -16,6 +18,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "tests/support/agent_http.h"
 
@@ -52,6 +55,26 @@ AgentProcess::AgentProcess(std::string binary, std::string runtime_endpoint,
   start(wait_ready);
 }
 
+namespace {
+
+// Lazily unmounts every mount point of this mount namespace under `dir`,
+// deepest first (paths are the test's own: no octal escapes to undo).
+void unmount_all_under(const std::string& dir) {
+  std::vector<std::string> mounts;
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, devno, root, mount_point;
+    fields >> id >> parent >> devno >> root >> mount_point;
+    if (mount_point.rfind(dir + "/", 0) == 0) mounts.push_back(mount_point);
+  }
+  std::sort(mounts.begin(), mounts.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const auto& m : mounts) ::umount2(m.c_str(), MNT_DETACH);
+}
+
+}  // namespace
+
 AgentProcess::~AgentProcess() {
   if (process_.running()) process_.stop(SIGKILL, std::chrono::seconds(10));
   // Same switch as ShimProcess: keep the log and root dir for a post-mortem.
@@ -59,6 +82,10 @@ AgentProcess::~AgentProcess() {
     std::fprintf(stderr, "node-agent log kept: %s\n", log_path_.c_str());
     return;
   }
+  // The agent's volumes may still be mounted there (a test ends with the
+  // agent stopped and its pods removed through CRI, so the agent never
+  // takes them down): unmounted first, or they would outlive the test.
+  unmount_all_under(dir_);
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
