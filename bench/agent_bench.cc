@@ -124,23 +124,7 @@ class AgentBench {
 
   // Stops and removes every sandbox of this run's namespace (the agent must
   // be stopped first).
-  void remove_everything() {
-    auto runtime = shim_.runtime();
-    cri::ListPodSandboxRequest request;
-    (*request.mutable_filter()->mutable_label_selector())["io.kubernetes.pod.namespace"] = ns_;
-    cri::ListPodSandboxResponse response;
-    if (!runtime->ListPodSandbox(bench::context().get(), request, &response).ok()) return;
-    for (const auto& s : response.items()) {
-      cri::StopPodSandboxRequest stop;
-      stop.set_pod_sandbox_id(s.id());
-      cri::StopPodSandboxResponse stopped;
-      runtime->StopPodSandbox(bench::context().get(), stop, &stopped);
-      cri::RemovePodSandboxRequest remove;
-      remove.set_pod_sandbox_id(s.id());
-      cri::RemovePodSandboxResponse removed;
-      runtime->RemovePodSandbox(bench::context().get(), remove, &removed);
-    }
-  }
+  void remove_everything() { bench::remove_namespace_sandboxes(*shim_.runtime(), ns_); }
 
  private:
   std::string stage(const std::string& name) {

@@ -8,10 +8,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <sys/types.h>
+#include <unistd.h>
 
 namespace bench {
 
@@ -122,6 +128,31 @@ inline void print_rss(const char* what, long kib, double goal_mib) {
   if (goal_mib > 0)
     std::printf("  goal <= %.0f MiB: %s", goal_mib, kib / 1024.0 <= goal_mib ? "met" : "NOT met");
   std::printf("\n");
+}
+
+// User + system CPU seconds of process `pid` (/proc/<pid>/stat fields 14
+// and 15); -1 if unknown.
+inline double cpu_seconds_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  const std::string text((std::istreambuf_iterator<char>(stat)), {});
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stod(field);
+    if (i == 15) break;
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// dockerd's pid from its pid file; -1 when there is none.
+inline pid_t dockerd_pid() {
+  std::ifstream file("/var/run/docker.pid");
+  pid_t pid = -1;
+  file >> pid;
+  return pid;
 }
 
 }  // namespace bench

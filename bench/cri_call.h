@@ -33,4 +33,24 @@ inline void round_trip_without_work(cri::RuntimeService::Stub& runtime) {
   check(runtime.Version(context().get(), request, &response), "Version");
 }
 
+// Stops and removes, best effort, every sandbox of pod namespace `ns` (a
+// bench's own namespace, after its agent has stopped): nothing a run made
+// outlives it, however it ended.
+inline void remove_namespace_sandboxes(cri::RuntimeService::Stub& runtime, const std::string& ns) {
+  cri::ListPodSandboxRequest request;
+  (*request.mutable_filter()->mutable_label_selector())["io.kubernetes.pod.namespace"] = ns;
+  cri::ListPodSandboxResponse response;
+  if (!runtime.ListPodSandbox(context().get(), request, &response).ok()) return;
+  for (const auto& s : response.items()) {
+    cri::StopPodSandboxRequest stop;
+    stop.set_pod_sandbox_id(s.id());
+    cri::StopPodSandboxResponse stopped;
+    runtime.StopPodSandbox(context().get(), stop, &stopped);
+    cri::RemovePodSandboxRequest remove;
+    remove.set_pod_sandbox_id(s.id());
+    cri::RemovePodSandboxResponse removed;
+    runtime.RemovePodSandbox(context().get(), remove, &removed);
+  }
+}
+
 }  // namespace bench

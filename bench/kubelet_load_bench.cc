@@ -65,29 +65,6 @@ double seconds_since(Clock::time_point begin) {
   return std::chrono::duration<double>(Clock::now() - begin).count();
 }
 
-// User + system CPU seconds of process `pid` (/proc/<pid>/stat).
-double cpu_seconds_of(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), {});
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);
-    if (i == 15) break;
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-pid_t dockerd_pid() {
-  std::ifstream file("/var/run/docker.pid");
-  pid_t pid = -1;
-  file >> pid;
-  return pid;
-}
-
 // The pods kubelet would run: its labels and annotations, a cgroup parent
 // per QoS class (BestEffort here), one sleeping container.
 class KubeletShapedPods {
@@ -208,7 +185,7 @@ LoadFigures kubelet_on_shim(cri::RuntimeService::Stub& runtime, KubeletShapedPod
       churn_ids[slot] = pods.run(kStablePods + generation * kChurnPods + slot);
     }, figures.churned);
   });
-  const double shim_cpu = cpu_seconds_of(shim_pid), dockerd_cpu = cpu_seconds_of(dockerd_pid());
+  const double shim_cpu = bench::cpu_seconds_of(shim_pid), dockerd_cpu = bench::cpu_seconds_of(bench::dockerd_pid());
   const auto begin = Clock::now();
   std::map<std::string, std::string> last;  // object ID -> "uid state"
   for (auto tick = begin; seconds_since(begin) < seconds; tick += std::chrono::seconds(1)) {
@@ -268,8 +245,8 @@ LoadFigures kubelet_on_shim(cri::RuntimeService::Stub& runtime, KubeletShapedPod
     }
   }
   figures.seconds = seconds_since(begin);
-  figures.shim_cpu = cpu_seconds_of(shim_pid) - shim_cpu;
-  figures.dockerd_cpu = cpu_seconds_of(dockerd_pid()) - dockerd_cpu;
+  figures.shim_cpu = bench::cpu_seconds_of(shim_pid) - shim_cpu;
+  figures.dockerd_cpu = bench::cpu_seconds_of(bench::dockerd_pid()) - dockerd_cpu;
   stop = true;
   churner.join();
   for (const auto& id : churn_ids) pods.remove(id);
@@ -299,7 +276,7 @@ LoadFigures kubelet_on_raw_docker(docker::Client& docker, bench::RawPods& raw, i
       churned_sandboxes.insert(churn[slot].first);
     }, figures.churned);
   });
-  const double dockerd_cpu = cpu_seconds_of(dockerd_pid());
+  const double dockerd_cpu = bench::cpu_seconds_of(bench::dockerd_pid());
   const auto begin = Clock::now();
   const auto list = [&](const std::string& filter) {
     docker::ContainerListOptions options;
@@ -345,7 +322,7 @@ LoadFigures kubelet_on_raw_docker(docker::Client& docker, bench::RawPods& raw, i
     }
   }
   figures.seconds = seconds_since(begin);
-  figures.dockerd_cpu = cpu_seconds_of(dockerd_pid()) - dockerd_cpu;
+  figures.dockerd_cpu = bench::cpu_seconds_of(bench::dockerd_pid()) - dockerd_cpu;
   stop = true;
   churner.join();
   for (const auto& [sandbox, container] : churn) raw.remove_pod_sandbox(sandbox);

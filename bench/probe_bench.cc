@@ -122,28 +122,6 @@ std::string read_file(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), {});
 }
 
-// User + system CPU seconds of process `pid` (/proc/<pid>/stat); -1 if unknown.
-double cpu_seconds_of(pid_t pid) {
-  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = text.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::istringstream fields(text.substr(close + 2));
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; fields >> field; ++i) {
-    if (i == 14 || i == 15) ticks += std::stod(field);
-    if (i == 15) break;
-  }
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-pid_t dockerd_pid() {
-  std::ifstream file("/var/run/docker.pid");
-  pid_t pid = -1;
-  file >> pid;
-  return pid;
-}
-
 // utime + stime + cutime + cstime of process `pid`: its own CPU and that of
 // the children it waited for (a containerd shim's runc calls).
 double cpu_with_children_of(pid_t pid) {
@@ -409,8 +387,8 @@ class ProbeBench {
     const long unhealthy_before = unhealthy_events();
     long opens_before = 0;
     for (pid_t pid : netns_pids) opens_before += passive_opens(pid);
-    const double agent_before = agent_.cpu_seconds(), shim_before = cpu_seconds_of(shim_.pid()),
-                 dockerd_before = cpu_seconds_of(dockerd_pid()), runtime_before = runtime_cpu_seconds(runtime);
+    const double agent_before = agent_.cpu_seconds(), shim_before = bench::cpu_seconds_of(shim_.pid()),
+                 dockerd_before = bench::cpu_seconds_of(bench::dockerd_pid()), runtime_before = runtime_cpu_seconds(runtime);
     const MachineCpu machine_before = machine_cpu();
     const auto window_start = Clock::now();
 
@@ -419,8 +397,8 @@ class ProbeBench {
     // After: the clocks first, then what reading them costs.
     f.window = seconds(Clock::now() - window_start);
     f.agent_cpu = agent_.cpu_seconds() - agent_before;
-    f.shim_cpu = cpu_seconds_of(shim_.pid()) - shim_before;
-    f.dockerd_cpu = cpu_seconds_of(dockerd_pid()) - dockerd_before;
+    f.shim_cpu = bench::cpu_seconds_of(shim_.pid()) - shim_before;
+    f.dockerd_cpu = bench::cpu_seconds_of(bench::dockerd_pid()) - dockerd_before;
     f.runtime_cpu = runtime_cpu_seconds(runtime) - runtime_before;
     const MachineCpu machine_after = machine_cpu();
     f.machine_busy = machine_after.busy - machine_before.busy;
@@ -454,23 +432,7 @@ class ProbeBench {
 
   // Stops and removes every sandbox of this run's namespace (the agent must
   // be stopped first).
-  void remove_everything() {
-    auto runtime = shim_.runtime();
-    cri::ListPodSandboxRequest request;
-    (*request.mutable_filter()->mutable_label_selector())["io.kubernetes.pod.namespace"] = ns_;
-    cri::ListPodSandboxResponse response;
-    if (!runtime->ListPodSandbox(bench::context().get(), request, &response).ok()) return;
-    for (const auto& s : response.items()) {
-      cri::StopPodSandboxRequest stop;
-      stop.set_pod_sandbox_id(s.id());
-      cri::StopPodSandboxResponse stopped;
-      runtime->StopPodSandbox(bench::context().get(), stop, &stopped);
-      cri::RemovePodSandboxRequest remove;
-      remove.set_pod_sandbox_id(s.id());
-      cri::RemovePodSandboxResponse removed;
-      runtime->RemovePodSandbox(bench::context().get(), remove, &removed);
-    }
-  }
+  void remove_everything() { bench::remove_namespace_sandboxes(*shim_.runtime(), ns_); }
 
  private:
   json manifest(const std::string& name, ProbeKind kind) const {
