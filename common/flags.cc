@@ -1,6 +1,7 @@
 #include "common/flags.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/string_helpers.h"
 
@@ -74,6 +75,60 @@ std::string flag_help_line(const std::string& left, const std::string& help, con
   line += help;
   if (!shown_default.empty()) line += " (default " + shown_default + ")";
   return line + "\n";
+}
+
+}  // namespace common
+
+namespace common {
+
+long long parse_duration_ms(const std::string& value) {
+  const auto bad = [&value](const std::string& why) {
+    return std::invalid_argument("\"" + value + "\" is not a duration (" + why + "; e.g. 90s, 1m30s, 500ms)");
+  };
+  if (value.empty()) throw bad("empty");
+  if (value == "0") return 0;
+  // Nanoseconds in an __int128-free way: each part is read as a double
+  // (Go accepts fractions: "1.5h") and summed in nanoseconds.
+  long double total_ns = 0;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    const std::size_t number_start = i;
+    while (i < value.size() && (std::isdigit(static_cast<unsigned char>(value[i])) || value[i] == '.')) ++i;
+    if (i == number_start) throw bad("a number must come before each unit");
+    const std::string number = value.substr(number_start, i - number_start);
+    if (std::count(number.begin(), number.end(), '.') > 1 || number == ".") throw bad("\"" + number + "\" is not a number");
+    const std::size_t unit_start = i;
+    while (i < value.size() && std::isalpha(static_cast<unsigned char>(value[i]))) ++i;
+    const std::string unit = value.substr(unit_start, i - unit_start);
+    long double scale = 0;
+    if (unit == "ns") scale = 1;
+    else if (unit == "us" || unit == "\u00b5s") scale = 1e3;
+    else if (unit == "ms") scale = 1e6;
+    else if (unit == "s") scale = 1e9;
+    else if (unit == "m") scale = 60e9;
+    else if (unit == "h") scale = 3600e9;
+    else throw bad(unit.empty() ? "a unit must follow " + number : "unknown unit \"" + unit + "\"");
+    total_ns += std::stold(number) * scale;
+  }
+  const long double ms = total_ns / 1e6;
+  if (ms > 9.2e15L) throw bad("too long");
+  return static_cast<long long>(ms);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_key_values(const std::string& value, char separator) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& raw : split(value, ',')) {
+    const std::string item(trim(raw));
+    if (item.empty()) continue;
+    const auto at = item.find(separator);
+    if (at == std::string::npos || at == 0 || at + 1 == item.size())
+      throw std::invalid_argument("\"" + item + "\" is not of the form KEY" + std::string(1, separator) + "VALUE");
+    std::string key = item.substr(0, at);
+    for (const auto& [seen, unused] : out)
+      if (seen == key) throw std::invalid_argument("\"" + key + "\" is given twice");
+    out.emplace_back(std::move(key), item.substr(at + 1));
+  }
+  return out;
 }
 
 }  // namespace common

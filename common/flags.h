@@ -24,6 +24,13 @@ std::string nonempty(const std::string& value);
 std::string one_of(const std::string& value, std::span<const std::string_view> allowed);
 bool parse_bool(const std::string& value);  // true/1, false/0
 long long parse_integer(const std::string& value, long long min, long long max);
+// A Go duration, as kubelet's flags take them ("0", "300ms", "1m30s", "2h";
+// units ns us ms s m h; no sign), in whole milliseconds (rounded down).
+long long parse_duration_ms(const std::string& value);
+// "k1=v1,k2=v2" (kubelet's map flags, e.g. --kube-reserved) split at the
+// first `separator` of each item ('=' or '<'); empty items are skipped; a
+// key without a separator, an empty key or value, or a repeated key is refused.
+std::vector<std::pair<std::string, std::string>> parse_key_values(const std::string& value, char separator = '=');
 
 // What --log-level and --log-format take in both binaries (logging.h).
 inline constexpr std::array<std::string_view, 7> kLogLevels = {"trace", "debug", "info", "warn",
