@@ -73,3 +73,28 @@ TEST_CASE("flags: the help lists each flag with its default") {
   CHECK(help.find("-h, --help") != std::string::npos);
   CHECK(common::parse_integer("-5", -10, 10) == -5);
 }
+
+TEST_CASE("flags: Go durations, as kubelet's flags take them") {
+  CHECK(common::parse_duration_ms("0") == 0);
+  CHECK(common::parse_duration_ms("0s") == 0);
+  CHECK(common::parse_duration_ms("300ms") == 300);
+  CHECK(common::parse_duration_ms("90s") == 90000);
+  CHECK(common::parse_duration_ms("1m30s") == 90000);
+  CHECK(common::parse_duration_ms("2h") == 7200000);
+  CHECK(common::parse_duration_ms("1.5h") == 5400000);
+  CHECK(common::parse_duration_ms("1500us") == 1);
+  CHECK(common::parse_duration_ms("999999ns") == 0);  // rounded down
+  for (const char* bad : {"", "10", "s", "1x", "-1s", "1..2s", "1m30", " 1s"})
+    CHECK_THROWS_AS_MESSAGE(common::parse_duration_ms(bad), std::invalid_argument, bad);
+}
+
+TEST_CASE("flags: key=value maps, as kubelet's map flags") {
+  using KV = std::vector<std::pair<std::string, std::string>>;
+  CHECK(common::parse_key_values("cpu=100m,memory=1Gi") == KV{{"cpu", "100m"}, {"memory", "1Gi"}});
+  CHECK(common::parse_key_values("memory.available<100Mi, nodefs.available<10%", '<') ==
+        KV{{"memory.available", "100Mi"}, {"nodefs.available", "10%"}});
+  CHECK(common::parse_key_values("") == KV{});
+  CHECK(common::parse_key_values("a=1,,") == KV{{"a", "1"}});
+  for (const char* bad : {"cpu", "=1", "cpu=", "a=1,a=2"})
+    CHECK_THROWS_AS_MESSAGE(common::parse_key_values(bad), std::invalid_argument, bad);
+}

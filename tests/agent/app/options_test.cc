@@ -92,3 +92,45 @@ TEST_CASE("options: bad input names the flag") {
   CHECK(error_of({"--runtime-endpoint", "unix://relative.sock"}).rfind("--runtime-endpoint: ", 0) == 0);
   CHECK(error_of({"--sync-frequency-ms=9999999999999999999"}).rfind("--sync-frequency-ms: ", 0) == 0);
 }
+
+TEST_CASE("options: the node managers' flags take kubelet's forms and defaults") {
+  const auto defaults = parse_command_line({}).options;
+  CHECK(defaults.cgroups_per_qos);
+  CHECK(defaults.enforce_node_allocatable == Args{"pods"});
+  CHECK(defaults.max_pods == 110);
+  CHECK(defaults.eviction_hard.size() == 4);
+  CHECK(defaults.image_gc_high_threshold == 85);
+  CHECK(defaults.image_gc_low_threshold == 80);
+  CHECK(defaults.image_minimum_gc_age_ms == 120000);
+  CHECK(defaults.maximum_dead_containers_per_container == 1);
+  CHECK(defaults.maximum_dead_containers == -1);
+
+  auto o = parse_command_line({"--kube-reserved", "cpu=100m,memory=200Mi", "--eviction-hard", "memory.available<1Gi",
+                               "--eviction-soft=memory.available<2Gi", "--eviction-soft-grace-period",
+                               "memory.available=1m30s", "--minimum-container-ttl-duration", "1m",
+                               "--enforce-node-allocatable", "none", "--cgroup-driver", "systemd"})
+               .options;
+  CHECK(o.kube_reserved.size() == 2);
+  CHECK(o.eviction_hard.size() == 1);  // a given --eviction-hard replaces the defaults
+  CHECK(o.minimum_container_ttl_duration_ms == 60000);
+  CHECK(o.enforce_node_allocatable.empty());
+  CHECK(o.cgroup_driver == "systemd");
+  CHECK(agent::help_text().find("--eviction-hard THRESHOLDS") != std::string::npos);
+}
+
+TEST_CASE("options: the node managers' flags refuse what kubelet refuses") {
+  CHECK(error_of({"--kube-reserved", "gpu=1"}).rfind("--kube-reserved: ", 0) == 0);
+  CHECK(error_of({"--kube-reserved", "memory=lots"}).rfind("--kube-reserved: ", 0) == 0);
+  CHECK(error_of({"--eviction-hard", "memory.free<1Gi"}).rfind("--eviction-hard: ", 0) == 0);
+  CHECK(error_of({"--eviction-hard", "nodefs.available<120%"}).rfind("--eviction-hard: ", 0) == 0);
+  CHECK(error_of({"--eviction-soft", "memory.available<1Gi"}).rfind("--eviction-soft: ", 0) == 0);
+  CHECK(error_of({"--eviction-soft-grace-period", "memory.available=1m"}).rfind("--eviction-soft-grace-period: ", 0) ==
+        0);
+  CHECK(error_of({"--image-gc-high-threshold", "50", "--image-gc-low-threshold", "60"})
+            .rfind("--image-gc-low-threshold", 0) == 0);
+  CHECK(error_of({"--image-gc-high-threshold", "101"}).rfind("--image-gc-high-threshold: ", 0) == 0);
+  CHECK(error_of({"--minimum-container-ttl-duration", "5"}).rfind("--minimum-container-ttl-duration: ", 0) == 0);
+  CHECK(error_of({"--enforce-node-allocatable", "everything"}).rfind("--enforce-node-allocatable: ", 0) == 0);
+  CHECK(error_of({"--enforce-node-allocatable", "kube-reserved"}).find("--kube-reserved-cgroup") != std::string::npos);
+  CHECK(error_of({"--cgroups-per-qos=false"}).find("--cgroups-per-qos") != std::string::npos);
+}
