@@ -17,6 +17,10 @@
 // - Idle: with the 30 pods running, the agent's VmRSS and its CPU use over
 //   30 s (CRI_SHIM_BENCH_IDLE_SECONDS) as % of one core. Goals: under
 //   15 MiB, under 2 %.
+// - Stats summary: with those pods running, the latency of GET
+//   /stats/summary (20 calls, p50 and max; the node's summary reads CRI and
+//   walks every pod's volumes and logs each time). Goal: under 100 ms at
+//   100 pods (CRI_SHIM_BENCH_AGENT_PODS=100).
 //
 // The agent runs with its default timings (evented PLEG, 1 s relist) on a
 // private cri-shim. Settings: argv[1] the cri-shim binary (scripts/bench.sh
@@ -53,6 +57,7 @@ using Clock = std::chrono::steady_clock;
 constexpr double kOverheadGoal = 0.10;
 constexpr double kRssGoalMiB = 15;
 constexpr double kCpuGoalPercent = 2;
+constexpr double kSummaryGoalMs = 100;
 const char* const kCriSum = "node_agent_cri_call_duration_seconds_sum";
 // The PLEG's relists run whatever the pods do: not counted as the pods' CRI time.
 const std::vector<std::string> kRelists = {"ListPodSandbox", "ListContainers"};
@@ -193,6 +198,24 @@ void print_window(const char* name, const Window& w) {
 
 const char* verdict(bool met) { return met ? "met" : "NOT met"; }
 
+// GET /stats/summary `calls` times: the sorted latencies in ms. Throws when
+// an answer is not a summary holding `pods` pods of this run.
+std::vector<double> summary_latencies(const support::AgentHttp& http, int calls, std::size_t pods) {
+  std::vector<double> ms;
+  for (int i = 0; i < calls; ++i) {
+    const auto start = Clock::now();
+    const auto reply = http.get("/stats/summary");
+    ms.push_back(seconds(Clock::now() - start) * 1000);
+    if (reply.status != 200) throw std::runtime_error("GET /stats/summary: HTTP " + std::to_string(reply.status));
+    const std::size_t listed = json::parse(reply.body)["pods"].size();
+    if (listed < pods)
+      throw std::runtime_error("GET /stats/summary lists " + std::to_string(listed) + " pods, not " +
+                               std::to_string(pods));
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -236,6 +259,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
       const double idle_cpu = (agent.cpu_seconds() - cpu_before) / seconds(Clock::now() - idle_start) * 100;
       const long rss = agent.rss_kib();
+      const auto summary_ms = summary_latencies(support::AgentHttp("127.0.0.1", agent.port()), 20, names.size());
 
       std::printf("node-agent: manifest to Running (local image, default timings), beside its CRI time\n");
       std::printf("%-22s %10s %10s %12s %10s %10s\n", "case", "wall", "CRI sum", "(wall-CRI)", "agent CPU",
@@ -257,6 +281,9 @@ int main(int argc, char** argv) {
                   kRssGoalMiB, verdict(rss / 1024.0 < kRssGoalMiB));
       std::printf("node-agent CPU with %d pods idle over %d s: %.2f %% of a core  goal < %.0f %%: %s\n", many,
                   idle_seconds, idle_cpu, kCpuGoalPercent, verdict(idle_cpu < kCpuGoalPercent));
+      std::printf("GET /stats/summary with %d pods running (20 calls): p50 %.1f ms, max %.1f ms  goal < %.0f ms: %s\n",
+                  many, summary_ms[summary_ms.size() / 2], summary_ms.back(), kSummaryGoalMs,
+                  verdict(summary_ms[summary_ms.size() / 2] < kSummaryGoalMs));
     } catch (...) {
       agent.stop(SIGKILL);
       bench_run.remove_everything();

@@ -29,6 +29,8 @@ ensure_root "$0" "$@"
 cd "$CRI_SHIM_ROOT"
 "$CRI_SHIM_ROOT/scripts/install-deps.sh"
 build_project
+# The benchmarks are not built by default (bench/meson.build).
+meson compile -C "$CRI_SHIM_BUILD_DIR" -j "$(nproc)" benches
 dockerd_ensure --stop-on-exit
 testenv_setup
 

@@ -1,11 +1,10 @@
 #include "agent/app/node_agent.h"
 
 #include <malloc.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -13,123 +12,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/app/host_info.h"
-#include "agent/config/api_object_store.h"
-#include "agent/config/api_pod_store.h"
-#include "agent/pod/manifest_parser.h"
-#include "agent/config/file_source.h"
-#include "agent/config/url_source.h"
-#include "agent/events/event_recorder.h"
-#include "agent/remote/cri_client.h"
-#include "agent/flowcontrol/backoff.h"
-#include "agent/images/image_puller.h"
-#include "agent/metrics/registry.h"
-#include "agent/objects/object_store.h"
-#include "agent/pod/object_references.h"
-#include "agent/volume/volume_manager.h"
-#include "agent/pleg/pleg.h"
-#include "agent/prober/prober.h"
-#include "agent/prober/prober_manager.h"
-#include "agent/runtime/host_facts.h"
-#include "agent/runtime/pod_state_reader.h"
-#include "agent/runtime/pod_syncer.h"
-#include "agent/server/http_api.h"
-#include "agent/status/generate_status.h"
-#include "agent/status/status_manager.h"
+#include "agent/app/node_agent_parts.h"
 #include "common/memory_trim.h"
 
 namespace agent {
 
-namespace {
-
 using std::chrono::milliseconds;
+using parts_detail::node_allocatable;
+using parts_detail::unix_now;
 
-// Pods synced in parallel. CRI calls are Docker-bound; a few in flight keep
-// dockerd busy without piling up 30 stuck threads.
-constexpr std::size_t kWorkerThreads = 4;
-
-int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
-
-// What a container without limits may use, for the downward API (kubelet's
-// node allocatable; node-agent reserves nothing, so the capacity).
-volume::NodeAllocatable node_allocatable() {
-  volume::NodeAllocatable node;
-  node.cpu_milli = 1000LL * std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
-  try {
-    node.memory_bytes = runtime::read_memory_capacity();
-  } catch (const std::exception&) {
-    // Unknown: a downward API limits.memory without a limit reads 0.
-  }
-  return node;
-}
-
-}  // namespace
-
-struct NodeAgent::Parts {
-  explicit Parts(const Options& o, NodeAgent& owner)
-      : cri(o.runtime_endpoint, metrics),
-        paths{o.root_dir},
-        reader(cri, paths, o.node_name),
-        images(cri, milliseconds(o.image_backoff_initial_ms), milliseconds(o.image_backoff_max_ms)),
-        crash_backoff(milliseconds(o.crash_backoff_initial_ms), milliseconds(o.crash_backoff_max_ms),
-                      milliseconds(o.crash_backoff_reset_ms)),
-        api_store(o.root_dir + "/api-pods"),
-        api_objects(o.root_dir + "/api-objects"),
-        manager(owner),
-        workers(owner, kWorkerThreads, milliseconds(o.sync_frequency_ms)),
-        prober(cri),
-        probes(probe_context(), [this](const std::string& uid) { workers.wake(uid); }) {}
-
-  // What the probe workers read: the pod's status as the status manager
-  // holds it, the prober, the wall clock.
-  prober::ProbeWorkerContext probe_context() {
-    prober::ProbeWorkerContext context;
-    context.pod_status = [this](const std::string& uid) -> std::optional<status::PodStatus> {
-      auto record = statuses.get_by_uid(uid);
-      if (!record) return std::nullopt;
-      return std::move(record->status);
-    };
-    context.run = [this](const pod::Probe& probe, const std::string& id, const std::string& pod_ip) {
-      return prober.probe(probe, id, pod_ip);
-    };
-    context.now_s = unix_now;
-    context.events = &events;
-    return context;
-  }
-  // What the status generator asks of the probes.
-  status::ProbeSucceeded probe_succeeded() {
-    return [this](pod::ProbeKind kind, const std::string& id) { return probes.succeeded(kind, id); };
-  }
-
-  metrics::Registry metrics;
-  events::EventRecorder events;
-  remote::CriClient cri;
-  runtime::AgentPaths paths;
-  runtime::NodeContext node;
-  runtime::PodStateReader reader;
-  images::ImagePuller images;
-  flowcontrol::Backoff crash_backoff;
-  std::optional<runtime::PodSyncer> syncer;
-  status::StatusManager statuses;
-  config::ApiPodStore api_store;
-  config::ApiObjectStore api_objects;
-  pod::PodManager manager;
-  // ConfigMaps and Secrets of every source; before the sources, which feed it.
-  objects::ObjectStore objects;
-  // Makes the pods' volumes from `objects`; set in NodeAgent's constructor.
-  std::optional<volume::VolumeManager> volumes;
-  worker::PodWorkers workers;
-  std::optional<pleg::Pleg> pleg;
-  std::unique_ptr<config::FileSource> file_source;
-  std::unique_ptr<config::UrlSource> url_source;
-  std::unique_ptr<server::HttpApi> http;
-  prober::Prober prober;
-  prober::ProberManager probes;  // after `workers` and `statuses`, which it calls
-
-  std::mutex runtime_mutex;
-  std::string runtime_name = "cri";  // CRI Version's runtime_name, the container ID prefix
-  std::string runtime_problem = "the runtime has not answered yet";
-};
 
 NodeAgent::NodeAgent(const Options& options) : options_(options) {
   if (options_.node_name.empty()) options_.node_name = default_node_name();
@@ -139,6 +30,7 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
   node.host_ip = default_host_ip();
   node.cluster_dns = options_.cluster_dns;
   node.cluster_domain = options_.cluster_domain;
+  node.cgroup_parent = [&p = *parts_](const pod::Pod& pod) { return p.cm ? p.cm->cgroup_parent(pod) : std::string(); };
   try {
     const auto resolv = runtime::read_host_resolv_conf();
     node.host_nameservers = resolv.nameservers;
@@ -173,6 +65,9 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
         return std::nullopt;
       });
 
+  make_garbage_collectors();
+  make_node_status();
+
   auto& m = parts_->metrics;
   m.describe("node_agent_pod_sync_duration_seconds", "histogram", "Duration of one pod sync, by operation.");
   m.describe("node_agent_pods", "gauge", "Pods the agent holds, by phase.");
@@ -201,6 +96,15 @@ bool NodeAgent::start(const Pause& pause) {
     if (!pause(std::chrono::seconds(1))) return false;
     if (attempt > 3600) throw std::runtime_error("the CRI runtime at " + p.cri.endpoint() + " never answered");
   }
+  // Before any pod can arrive: admission needs the node's allocatable, and
+  // a sandbox its pod's cgroup.
+  // kubelet's setupDataDirs: the root dir exists before anything reads it
+  // (cm/ statfs's it for the node's ephemeral-storage capacity).
+  std::error_code root_error;
+  std::filesystem::create_directories(options_.root_dir, root_error);
+  if (root_error) spdlog::warn("cannot create --root-dir {}: {}", options_.root_dir, root_error.message());
+  make_container_manager();
+  make_eviction_manager();
 
   pleg::PlegOptions pleg_options;
   pleg_options.relist_period = milliseconds(options_.pleg_relist_period_ms);
@@ -215,12 +119,26 @@ bool NodeAgent::start(const Pause& pause) {
   server::HttpApiDeps deps{p.manager, p.statuses, p.metrics, options_.node_name,
                            [this] { return health_problem(); }, [this] { refresh_metrics(); }, &p.events};
   deps.objects = &p.objects;
+  deps.stats_summary = [&p](bool only_cpu_and_memory) {
+    const auto summary = p.summary->summary();
+    return only_cpu_and_memory ? stats::only_cpu_and_memory(summary) : summary;
+  };
+  deps.node = [&p] { return p.node_status->node(); };
   deps.persist_object = [this](const pod::ConfigObject& object) { persist_api_object(object); };
   deps.unpersist_object = [&p](pod::ObjectKind kind, const std::string& namespace_, const std::string& name) {
     p.api_objects.remove(kind, namespace_, name);
   };
   p.http = std::make_unique<server::HttpApi>(options_.listen, std::move(deps));
   p.http->start();
+  // Ready before any pod reaches a worker: sync_pod holds pods back while not.
+  p.node_status->set_kubelet_port(p.http->port());
+  if (p.evictor)
+    p.node_status->set_pressure_source([&p] {
+      const auto pressure = p.evictor->pressure();
+      return node::NodePressure{pressure.memory, pressure.disk, pressure.pid};
+    });
+  p.node_status->start();
+  if (p.node_reporter) p.node_reporter->start();
 
   // The API's pods of the last run first: they are as desired as any file's.
   for (auto& pod : p.api_store.load(options_.node_name)) p.manager.put_api_pod(std::move(pod));
@@ -240,6 +158,15 @@ bool NodeAgent::start(const Pause& pause) {
   // source names that pod, the next orphan sweep removes it.
   p.pleg->start([this](const pleg::PodLifecycleEvent& event) { parts_->workers.wake(event.pod_uid); });
   housekeeping_ = std::thread([this] { run_housekeeping(); });
+  // After the sources and the orphan sweep: what GC takes for a pod that is
+  // gone must really be gone.
+  p.container_gc_loop.start(milliseconds(options_.container_gc_period_ms), [&p] { p.container_gc->collect(); });
+  if (p.image_gc->enabled())
+    p.image_gc_loop.start(milliseconds(options_.image_gc_period_ms), [&p] { p.image_gc->garbage_collect(); });
+  else
+    spdlog::info("--image-gc-high-threshold is 100: image GC is off");
+  p.evictor->start();
+  p.oom_watcher->start();
   spdlog::info("node-agent on node {} serving its API on port {}", options_.node_name, p.http->port());
   return true;
 }
@@ -273,6 +200,12 @@ void NodeAgent::run_housekeeping() {
     if (stopping_) break;
     lock.unlock();
     remove_orphans();
+    // kubelet's orphaned pod cgroup cleanup: the cgroup of a pod no source
+    // names and no worker holds (a removal that found tasks, or a pod
+    // removed while the agent was down).
+    parts_->cm->sweep([&p = *parts_](const std::string& uid) {
+      return p.manager.pod_by_uid(uid).has_value() || p.workers.known(uid);
+    });
     const auto quiet_for = std::chrono::steady_clock::now().time_since_epoch() -
                            std::chrono::nanoseconds(last_activity_ns_.load());
     const unsigned long activity = activity_.load();
@@ -305,6 +238,12 @@ void NodeAgent::stop() {
   housekeeping_cv_.notify_all();
   if (housekeeping_.joinable()) housekeeping_.join();
   auto& p = *parts_;
+  if (p.evictor) p.evictor->stop();
+  if (p.oom_watcher) p.oom_watcher->stop();
+  p.container_gc_loop.stop();
+  p.image_gc_loop.stop();
+  if (p.node_reporter) p.node_reporter->stop();
+  if (p.node_status) p.node_status->stop();
   if (p.http) p.http->stop();
   if (p.file_source) p.file_source->stop();
   if (p.url_source) p.url_source->stop();
@@ -317,6 +256,9 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
   note_activity();
   // The pod manager has logged the addition and its source.
   persist_api_pod(pod);
+  // Admission, in the order pods arrive (kubelet's HandlePodAdditions): a
+  // rejected pod never reaches a worker, so nothing of it is ever started.
+  if (!admit_under_pressure(pod) || !admit(pod)) return;
   if (!parts_->statuses.get_by_uid(pod.metadata.uid)) {
     std::string runtime_name;
     {
@@ -339,6 +281,7 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
 void NodeAgent::pod_updated(const pod::Pod& pod) {
   note_activity();
   persist_api_pod(pod);
+  if (parts_->cm->admitter().rejection(pod.metadata.uid)) return;  // rejected for its lifetime
   parts_->probes.add_pod(pod);
   parts_->workers.update(pod);
 }
@@ -390,7 +333,31 @@ void NodeAgent::rejected_changed(const std::string& source_key, const std::vecto
 
 std::optional<milliseconds> NodeAgent::sync_pod(const pod::Pod& pod) {
   auto& p = *parts_;
+  if (auto terminal = p.terminal.get(pod.metadata.uid)) return sync_terminal_pod(pod, *terminal);
+  // kubelet's gates: no pod work while the runtime is not ready, and no pod
+  // off the host network while the runtime's network is not; the node status
+  // loop wakes every pod when the node turns Ready.
+  if (auto blocked = p.node_status->pod_start_blocker(pod.spec.host_network)) {
+    if (blocked->starts_with("network is not ready"))
+      p.events.record({pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid}, "", events::EventType::Warning,
+                      "NetworkNotReady", *blocked);
+    spdlog::debug("pod {}/{}: not synced: {}", pod.metadata.namespace_, pod.metadata.name, *blocked);
+    return milliseconds(std::max<int64_t>(options_.node_status_update_frequency_ms, 1000));
+  }
   const auto start = std::chrono::steady_clock::now();
+  // The pod's cgroup and its limits before its sandbox (kubelet's
+  // EnsureExists in syncPod), refreshed on every sync.
+  try {
+    p.cm->ensure_pod(pod);
+  } catch (const std::exception& e) {
+    spdlog::error("pod {}/{} ({}): cannot set up its cgroup: {}", pod.metadata.namespace_, pod.metadata.name,
+                  pod.metadata.uid, e.what());
+    if (auto last = p.statuses.get_by_uid(pod.metadata.uid)) {
+      last->status.message = std::string("failed to ensure that the pod cgroups exist: ") + e.what();
+      p.statuses.set(pod, last->status);
+    }
+    return milliseconds(options_.sync_frequency_ms);
+  }
   runtime::SyncOutcome outcome = p.syncer->sync(pod);
   if (outcome.acted) note_activity();
   p.metrics.observe_seconds("node_agent_pod_sync_duration_seconds", {{"operation", "sync"}},
@@ -403,8 +370,10 @@ std::optional<milliseconds> NodeAgent::sync_pod(const pod::Pod& pod) {
     runtime_name = p.runtime_name;
   }
   if (outcome.state_read) {
-    p.statuses.set(pod, status::generate_pod_status(pod, outcome.state, outcome.result, runtime_name,
-                                                    p.node.host_ip, unix_now(), p.probe_succeeded()));
+    auto status = status::generate_pod_status(pod, outcome.state, outcome.result, runtime_name, p.node.host_ip,
+                                              unix_now(), p.probe_succeeded());
+    p.oom_killed.mark(status);  // OOM kills the runtime reported as a plain exit
+    p.statuses.set(pod, std::move(status));
   } else if (auto last = p.statuses.get_by_uid(pod.metadata.uid)) {
     last->status.message = outcome.result.pod_error;
     p.statuses.set(pod, last->status);
@@ -421,6 +390,16 @@ bool NodeAgent::terminate_pod(const pod::Pod& pod) {
   p.metrics.observe_seconds("node_agent_pod_sync_duration_seconds", {{"operation", "terminate"}},
                             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   if (done) {
+    // Its cgroup goes with it; one that still holds tasks is left to the
+    // housekeeping sweep.
+    try {
+      if (!p.cm->remove_pod(pod.metadata.uid))
+        spdlog::info("pod {}: its cgroup still has tasks; the housekeeping removes it later", pod.metadata.uid);
+    } catch (const std::exception& e) {
+      spdlog::warn("pod {}: cannot remove its cgroup yet: {}", pod.metadata.uid, e.what());
+    }
+    p.cm->admitter().forget(pod.metadata.uid);
+    p.terminal.forget(pod.metadata.uid);
     p.statuses.remove(pod.metadata.uid);
     spdlog::info("pod {}/{} ({}): removed", pod.metadata.namespace_, pod.metadata.name, pod.metadata.uid);
   }

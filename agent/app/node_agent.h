@@ -26,6 +26,9 @@
 #include "agent/worker/pod_workers.h"
 
 namespace agent {
+namespace eviction {
+struct TerminalPod;
+}
 
 class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHandler {
  public:
@@ -53,6 +56,31 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
  private:
   struct Parts;
   void remove_orphans();
+  // cm/ from the options and the runtime's cgroup driver (CRI
+  // RuntimeConfig unless --cgroup-driver is given): the node's capacity
+  // and allocatable, then kubepods and the QoS cgroups. Throws for a bad
+  // reservation or a cgroup filesystem that refuses.
+  void make_container_manager();
+  // kubelet's canAdmitPod: false (and the pod Failed, OutOf<resource>) when
+  // it does not fit the node's allocatable beside the pods admitted before.
+  bool admit(const pod::Pod& pod);
+  // eviction/ and oom/ (kubelet's eviction.Manager and OOMWatcher) from
+  // the options, cm/'s allocatable and kubepods; they start at the end of
+  // start(), and the node status reports the manager's pressure.
+  void make_eviction_manager();
+  // kubelet's eviction admit handler: false (and the pod Failed, Evicted,
+  // for good) when the node's pressure refuses it.
+  bool admit_under_pressure(const pod::Pod& pod);
+  // The sync of an evicted (or eviction-refused) pod: killed once with its
+  // eviction's grace, then reported Failed; never started again.
+  std::optional<std::chrono::milliseconds> sync_terminal_pod(const pod::Pod& pod,
+                                                             const eviction::TerminalPod& terminal);
+  // Container GC (gc/) and image GC (images/) from the options; their
+  // loops start at the end of start().
+  void make_garbage_collectors();
+  // The stats summary (stats/) and the node status loop (node/) with its
+  // --node-status-url reporter; the loop starts in start() once the API listens.
+  void make_node_status();
   void persist_api_pod(const pod::Pod& pod);
   // A ConfigMap or Secret the HTTP API took, kept under <root-dir>/api-objects.
   void persist_api_object(const pod::ConfigObject& object);

@@ -63,12 +63,14 @@ std::string event_name(const Event& e) {
 nlohmann::json event_list_to_json(const std::vector<Event>& events, const std::string& host) {
   nlohmann::json items = nlohmann::json::array();
   for (const auto& e : events) {
-    nlohmann::json involved = {{"kind", "Pod"}, {"namespace", e.pod.namespace_}, {"name", e.pod.name},
-                               {"uid", e.pod.uid}, {"apiVersion", "v1"}};
+    const bool node = e.pod.kind == "Node";
+    nlohmann::json involved = {{"kind", e.pod.kind}, {"name", e.pod.name}, {"uid", e.pod.uid}, {"apiVersion", "v1"}};
+    if (!node) involved["namespace"] = e.pod.namespace_;
     if (!e.container.empty()) involved["fieldPath"] = "spec.containers{" + e.container + "}";
+    // A node's events live in "default", as the API server keeps kubelet's.
     items.push_back({{"apiVersion", "v1"},
                      {"kind", "Event"},
-                     {"metadata", {{"name", event_name(e)}, {"namespace", e.pod.namespace_}}},
+                     {"metadata", {{"name", event_name(e)}, {"namespace", node ? "default" : e.pod.namespace_}}},
                      {"involvedObject", std::move(involved)},
                      {"reason", e.reason},
                      {"message", e.message},

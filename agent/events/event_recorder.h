@@ -26,12 +26,16 @@
 
 namespace agent::events {
 
-// The pod an event is about.
+// The pod an event is about; or, with kind "Node", the node itself
+// (namespace "", name and uid the node's name, as kubelet's nodeRef).
 struct PodRef {
   std::string namespace_;
   std::string name;
   std::string uid;
+  std::string kind = "Pod";
 };
+// The node's own reference, for its events (SystemOOM, EvictionThresholdMet).
+inline PodRef node_ref(const std::string& node_name) { return PodRef{"", node_name, node_name, "Node"}; }
 
 enum class EventType { Normal, Warning };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -335,6 +336,26 @@ DnsConfig dns_config(const YAML::Node& n, const std::string& path) {
   return d;
 }
 
+// spec.priority and spec.priorityClassName. Without an API server only
+// the two built-in classes resolve (scheduling.k8s.io's values); another
+// class needs spec.priority beside it.
+void pod_priority(const YAML::Node& n, PodSpec& s) {
+  if (present(n["priorityClassName"])) s.priority_class_name = str(n["priorityClassName"], "spec.priorityClassName");
+  if (present(n["priority"])) {
+    const int64_t value = integer(n["priority"], "spec.priority");
+    if (value < INT32_MIN || value > INT32_MAX) fail("spec.priority", "must fit in 32 bits");
+    s.priority = static_cast<int32_t>(value);
+  } else if (s.priority_class_name == "system-node-critical") {
+    s.priority = 2000001000;
+  } else if (s.priority_class_name == "system-cluster-critical") {
+    s.priority = 2000000000;
+  } else if (!s.priority_class_name.empty()) {
+    fail("spec.priorityClassName", "\"" + s.priority_class_name +
+                                       "\" is not a built-in class (system-node-critical, system-cluster-critical): "
+                                       "give spec.priority with it");
+  }
+}
+
 PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
   const std::string path = "spec";
   if (!present(n)) fail(path, "required");
@@ -342,7 +363,7 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
   check_keys(n, path,
              {"containers", "initContainers", "restartPolicy", "terminationGracePeriodSeconds", "hostNetwork",
               "hostPID", "hostIPC", "hostname", "subdomain", "dnsPolicy", "dnsConfig", "securityContext",
-              "nodeName", "volumes"},
+              "nodeName", "volumes", "priority", "priorityClassName"},
              {"schedulerName"});
   PodSpec s;
   s.volumes = parse_volumes(n["volumes"], "spec.volumes");
@@ -402,6 +423,7 @@ PodSpec pod_spec(const YAML::Node& n, const PodSource& source) {
     fail("spec.dnsConfig", "required when dnsPolicy is None");
   check_volume_references(s);
   s.security_context = pod_security_context(n["securityContext"], "spec.securityContext");
+  pod_priority(n, s);
   s.node_name = present(n["nodeName"]) ? str(n["nodeName"], "spec.nodeName") : source.node_name;
   if (!source.node_name.empty() && s.node_name != source.node_name)
     fail("spec.nodeName", "\"" + s.node_name + "\" is not this node (\"" + source.node_name + "\")");

@@ -360,6 +360,11 @@ struct PodSpec {
   PodSecurityContext security_context;
   std::string node_name;
   std::vector<Volume> volumes;
+  // spec.priority (none: 0), from the manifest or from the built-in class
+  // spec.priorityClassName names (system-node-critical, system-cluster-critical);
+  // it ranks pods for eviction, and 2000000000 and above are critical.
+  std::optional<int32_t> priority;
+  std::string priority_class_name;
 
   bool operator==(const PodSpec&) const = default;
 };

@@ -86,6 +86,11 @@ grpc::Status CriClient::status(cri::StatusResponse& out) {
   return CRI_CALL(runtime_, Status, in, out, std::chrono::seconds(10));
 }
 
+grpc::Status CriClient::runtime_config(cri::RuntimeConfigResponse& out) {
+  cri::RuntimeConfigRequest in;
+  return CRI_CALL(runtime_, RuntimeConfig, in, out, std::chrono::seconds(10));
+}
+
 grpc::Status CriClient::run_pod_sandbox(const cri::RunPodSandboxRequest& in, cri::RunPodSandboxResponse& out) {
   return CRI_CALL(runtime_, RunPodSandbox, in, out, std::chrono::milliseconds(0));
 }
@@ -177,6 +182,43 @@ grpc::Status CriClient::image_status(const cri::ImageSpec& image, cri::ImageStat
   cri::ImageStatusRequest in;
   *in.mutable_image() = image;
   return CRI_CALL(images_, ImageStatus, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::list_images(cri::ListImagesResponse& out) {
+  cri::ListImagesRequest in;
+  return CRI_CALL(images_, ListImages, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::remove_image(const std::string& image) {
+  cri::RemoveImageRequest in;
+  in.mutable_image()->set_image(image);
+  cri::RemoveImageResponse out;
+  return CRI_CALL(images_, RemoveImage, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::image_fs_info(cri::ImageFsInfoResponse& out) {
+  cri::ImageFsInfoRequest in;
+  return CRI_CALL(images_, ImageFsInfo, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::status_verbose(cri::StatusResponse& out) {
+  cri::StatusRequest in;
+  in.set_verbose(true);
+  return CRI_CALL(runtime_, Status, in, out, std::chrono::seconds(10));
+}
+
+grpc::Status CriClient::list_container_stats(const cri::ContainerStatsFilter& filter,
+                                             cri::ListContainerStatsResponse& out) {
+  cri::ListContainerStatsRequest in;
+  *in.mutable_filter() = filter;
+  return CRI_CALL(runtime_, ListContainerStats, in, out, std::chrono::milliseconds(0));
+}
+
+grpc::Status CriClient::list_pod_sandbox_stats(const cri::PodSandboxStatsFilter& filter,
+                                               cri::ListPodSandboxStatsResponse& out) {
+  cri::ListPodSandboxStatsRequest in;
+  *in.mutable_filter() = filter;
+  return CRI_CALL(runtime_, ListPodSandboxStats, in, out, std::chrono::seconds(30));
 }
 
 #undef CRI_CALL

@@ -38,6 +38,9 @@ class CriClient {
   // One method per CRI call the agent makes. `timeout` 0 = the default.
   grpc::Status version(cri::VersionResponse& out);
   grpc::Status status(cri::StatusResponse& out);
+  // The runtime's cgroup driver (kubelet asks it when --cgroup-driver is not
+  // given); a runtime without the call answers UNIMPLEMENTED.
+  grpc::Status runtime_config(cri::RuntimeConfigResponse& out);
   grpc::Status run_pod_sandbox(const cri::RunPodSandboxRequest& in, cri::RunPodSandboxResponse& out);
   grpc::Status stop_pod_sandbox(const std::string& id);
   grpc::Status remove_pod_sandbox(const std::string& id);
@@ -58,6 +61,18 @@ class CriClient {
                          std::chrono::seconds timeout, cri::ExecSyncResponse& out);
   grpc::Status pull_image(const cri::PullImageRequest& in, cri::PullImageResponse& out);
   grpc::Status image_status(const cri::ImageSpec& image, cri::ImageStatusResponse& out);
+  // The pod stats the stats summary reads (stats/).
+  grpc::Status list_pod_sandbox_stats(const cri::PodSandboxStatsFilter& filter, cri::ListPodSandboxStatsResponse& out);
+  // Image GC (images/image_gc_manager.h): every image, one removed by ID,
+  // and the image filesystem's usage.
+  grpc::Status list_images(cri::ListImagesResponse& out);
+  grpc::Status remove_image(const std::string& image);
+  grpc::Status image_fs_info(cri::ImageFsInfoResponse& out);
+  // Status with verbose info (the runtime's config, e.g. its sandbox image).
+  grpc::Status status_verbose(cri::StatusResponse& out);
+  // The stats calls the node managers read (eviction, stats summary).
+  grpc::Status list_container_stats(const cri::ContainerStatsFilter& filter, cri::ListContainerStatsResponse& out);
+  // image_fs_info: declared above with image GC's calls.
 
   // A GetContainerEvents stream; `on_event` runs for each event until it
   // returns false, the stream ends, or `context` is cancelled (from another

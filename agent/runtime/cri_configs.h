@@ -12,6 +12,7 @@
 
 #include "agent/pod/config_object.h"
 #include "agent/pod/pod_spec.h"
+#include "agent/pod/qos_class.h"
 #include "runtime/v1/api.h"
 
 namespace agent::runtime {
@@ -47,6 +48,10 @@ struct NodeContext {
   std::vector<std::string> host_nameservers;
   std::vector<std::string> host_searches;
   std::vector<std::string> host_options;  // "ndots:2", "rotate", ...
+  // The pod's cgroup parent (cm/: kubelet's GetPodCgroupParent, sent as
+  // LinuxPodSandboxConfig.cgroup_parent); unset or "": the runtime's
+  // default parent (--cgroups-per-qos=false).
+  std::function<std::string(const pod::Pod&)> cgroup_parent;
 };
 
 // kubelet's generatePodSandboxConfig: hostname (none on the host network),
@@ -109,11 +114,10 @@ cri::ContainerConfig make_container_config(const pod::Pod& pod, const pod::Conta
 // oom_score_adj: that depends on the whole pod (container_oom_score_adj).
 cri::LinuxContainerResources make_linux_resources(const pod::ResourceRequirements& resources);
 
-// Kubernetes' pod QoS class (v1.PodQOSClass, qos.GetPodQOS) over init and
-// app containers.
-enum class QosClass { Guaranteed, Burstable, BestEffort };
-QosClass pod_qos_class(const pod::Pod& pod);
-const char* to_string(QosClass q);
+// The pod's QoS class: pod/qos_class.h.
+using pod::pod_qos_class;
+using pod::QosClass;
+using pod::to_string;
 
 // kubelet's GetContainerOOMScoreAdjust: Guaranteed -997, BestEffort 1000,
 // Burstable 1000 - 1000 * memory request / node memory, kept within 3..999.

@@ -51,37 +51,6 @@ cri::LinuxContainerResources make_linux_resources(const pod::ResourceRequirement
   return out;
 }
 
-QosClass pod_qos_class(const pod::Pod& pod) {
-  // Sums of the non-zero cpu and memory requests and limits, and whether
-  // every container limits both (GetPodQOS).
-  std::map<std::string, int64_t> requests, limits;
-  bool guaranteed = true;
-  for (const auto* list : {&pod.spec.init_containers, &pod.spec.containers}) {
-    for (const auto& c : *list) {
-      const auto& r = c.resources;
-      if (r.requests.cpu_milli.value_or(0) > 0) requests["cpu"] += *r.requests.cpu_milli;
-      if (r.requests.memory_bytes.value_or(0) > 0) requests["memory"] += *r.requests.memory_bytes;
-      const bool cpu_limit = r.limits.cpu_milli.value_or(0) > 0;
-      const bool memory_limit = r.limits.memory_bytes.value_or(0) > 0;
-      if (cpu_limit) limits["cpu"] += *r.limits.cpu_milli;
-      if (memory_limit) limits["memory"] += *r.limits.memory_bytes;
-      if (!cpu_limit || !memory_limit) guaranteed = false;
-    }
-  }
-  if (requests.empty() && limits.empty()) return QosClass::BestEffort;
-  if (guaranteed && requests == limits) return QosClass::Guaranteed;
-  return QosClass::Burstable;
-}
-
-const char* to_string(QosClass q) {
-  switch (q) {
-    case QosClass::Guaranteed: return "Guaranteed";
-    case QosClass::Burstable: return "Burstable";
-    case QosClass::BestEffort: return "BestEffort";
-  }
-  return "Unknown";
-}
-
 int64_t container_oom_score_adj(const pod::Pod& pod, const pod::Container& container, int64_t node_memory_bytes) {
   switch (pod_qos_class(pod)) {
     case QosClass::Guaranteed: return kGuaranteedOomScoreAdj;

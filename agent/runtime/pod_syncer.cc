@@ -222,7 +222,6 @@ SyncOutcome PodSyncer::sync(const pod::Pod& pod) {
     PodRuntimeState after;
     if (reader_.read(pod.metadata.uid, after).ok()) state = std::move(after);
   }
-  collect_garbage(state);
   outcome.acted = acted;
   outcome.state = std::move(state);
   outcome.state_read = true;
@@ -467,28 +466,6 @@ bool PodSyncer::kill_pod(const std::string& uid, int64_t grace_seconds, bool rem
     images_.forget_pod(uid);
   }
   return ok;
-}
-
-void PodSyncer::collect_garbage(const PodRuntimeState& state) {
-  // Kubelet keeps one dead container per container name (its lastState);
-  // older dead ones, and dead sandboxes other than the newest that hold no
-  // container any more, are removed.
-  // (The reader drops the cached statuses of removed containers at its next read.)
-  std::map<std::string, int> seen;
-  std::map<std::string, int> containers_per_sandbox;
-  for (const auto& c : state.containers) {
-    const int n = ++seen[c.name];
-    const bool dead = c.phase == ContainerPhase::Exited;
-    if (dead && n > 2 && cri_.remove_container(c.id).ok()) continue;
-    ++containers_per_sandbox[c.sandbox_id];
-  }
-  for (std::size_t i = 1; i < state.sandboxes.size(); ++i) {
-    const auto& s = state.sandboxes[i];
-    // Stopped first, as kubelet's sandbox GC does: one that died without a
-    // StopPodSandbox may still hold its network, and containerd refuses to
-    // remove it then.
-    if (!s.ready && containers_per_sandbox[s.id] == 0 && stop_sandbox(s.id)) remove_sandbox(s.id);
-  }
 }
 
 bool PodSyncer::stop_sandbox(const std::string& id) {

@@ -1,7 +1,8 @@
 // Brings one pod to what its spec asks, through CRI (kubelet's kuberuntime
 // SyncPod and KillPod): reads the pod's runtime state, computes the actions
-// (pod_actions.h), carries them out, collects its dead containers, and reads
-// the state again for the status.
+// (pod_actions.h), carries them out, and reads the state again for the
+// status. Dead containers and sandboxes are left to container GC (gc/),
+// which keeps what the status needs (a container's lastState).
 //
 // Contract:
 // - One call per pod at a time (the pod workers serialise them); calls for
@@ -105,7 +106,6 @@ class PodSyncer {
                       const SandboxState& sandbox, SyncOutcome& outcome);
   void record(const pod::Pod& pod, const std::string& container, events::EventType type, const std::string& reason,
               const std::string& message);
-  void collect_garbage(const PodRuntimeState& state);
   // StopPodSandbox / RemovePodSandbox, NOT_FOUND counted as done; both keep
   // stopped_sandboxes_ current.
   bool stop_sandbox(const std::string& id);

@@ -78,7 +78,9 @@ cri::PodSandboxConfig make_sandbox_config(const pod::Pod& pod, uint32_t attempt,
   for (const auto& [k, v] : sandbox_labels(pod)) (*config.mutable_labels())[k] = v;
   for (const auto& [k, v] : sandbox_annotations(pod)) (*config.mutable_annotations())[k] = v;
 
-  // cgroup_parent empty: the runtime's default parent (no pod cgroups yet).
+  // The pod's cgroup (cm/ made it before this sandbox); empty: the
+  // runtime's default parent.
+  if (node.cgroup_parent) config.mutable_linux()->set_cgroup_parent(node.cgroup_parent(pod));
   *config.mutable_linux()->mutable_security_context() = make_sandbox_security_context(pod);
   return config;
 }

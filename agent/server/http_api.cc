@@ -294,6 +294,19 @@ struct HttpApi::Impl {
     reply_json(res, 200, held ? object_json(*held) : nlohmann::json{{"metadata", {{"namespace", ns}, {"name", name}}}});
   }
 
+  void stats_summary(const httplib::Request& req, httplib::Response& res) {
+    if (!deps.stats_summary) return reply_error(res, 404, "no stats summary on this agent");
+    const bool short_view = req.has_param("only_cpu_and_memory") && req.get_param_value("only_cpu_and_memory") == "true";
+    reply_json(res, 200, deps.stats_summary(short_view));
+  }
+
+  void node(const httplib::Request&, httplib::Response& res) {
+    if (!deps.node) return reply_error(res, 404, "no node status on this agent");
+    nlohmann::json node = deps.node();
+    if (node.is_null()) return reply_error(res, 503, "the node's status has not been computed yet");
+    reply_json(res, 200, node);
+  }
+
   void metrics(const httplib::Request&, httplib::Response& res) {
     if (deps.refresh_metrics) deps.refresh_metrics();
     res.set_content(deps.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
@@ -319,6 +332,8 @@ struct HttpApi::Impl {
     server.Delete(R"(/pods/([^/]+)/([^/]+))", handler(&Impl::remove));
     server.Get("/metrics", handler(&Impl::metrics));
     server.Get("/events", handler(&Impl::events));
+    server.Get("/stats/summary", handler(&Impl::stats_summary));
+    server.Get("/node", handler(&Impl::node));
     for (const auto kind : {pod::ObjectKind::ConfigMap, pod::ObjectKind::Secret}) {
       if (deps.objects == nullptr) break;
       const std::string route = route_of(pod::to_string(kind));

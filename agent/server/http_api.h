@@ -8,6 +8,10 @@
 //   DELETE /pods/{namespace}/{name} removes a pod the API source added: 200, or 404
 //   GET    /metrics                 Prometheus text from the metrics registry
 //   GET    /events[?pod=ns/name]    a v1 EventList of the pod events kubelet would record
+//   GET    /stats/summary           kubelet's stats Summary (stats/summary.h), read afresh;
+//                                   ?only_cpu_and_memory=true for kubelet's short view
+//   GET    /node                    this node as a v1 Node (node/node_status.h); 503 before
+//                                   the node status loop's first update
 //   GET    /configmaps              a v1 ConfigMapList of every source's ConfigMaps
 //   GET    /configmaps/{ns}/{name}  one v1 ConfigMap, or 404
 //   POST   /configmaps              ConfigMap documents (YAML or JSON, one or more) for the
@@ -28,6 +32,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "agent/pod/config_object.h"
 
@@ -70,6 +76,10 @@ struct HttpApiDeps {
   std::function<void(const pod::ConfigObject&)> persist_object = nullptr;
   std::function<void(pod::ObjectKind, const std::string& namespace_, const std::string& name)> unpersist_object =
       nullptr;
+  // GET /stats/summary and GET /node (unset: those routes answer 404). A
+  // null Node (not computed yet) answers 503.
+  std::function<nlohmann::json(bool only_cpu_and_memory)> stats_summary = nullptr;
+  std::function<nlohmann::json()> node = nullptr;
 };
 
 class HttpApi {

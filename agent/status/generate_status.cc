@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "agent/pod/qos_class.h"
+
 namespace agent::status {
 namespace {
 
@@ -205,42 +207,9 @@ PodCondition containers_ready_condition(const std::vector<ContainerStatus>& stat
   return c;
 }
 
-// Guaranteed needs both limits on every container and requests equal to
-// limits in sum (kubelet's GetPodQOS); zero quantities do not count.
-struct QosSums {
-  std::map<std::string, int64_t> requests, limits;
-  bool guaranteed = true;
-  void add(const pod::ResourceRequirements& r) {
-    std::set<std::string> limit_names;
-    auto put = [](std::map<std::string, int64_t>& m, const char* name, const std::optional<int64_t>& v,
-                  std::set<std::string>* names) {
-      if (!v || *v == 0) return;
-      m[name] += *v;
-      if (names) names->insert(name);
-    };
-    put(requests, "cpu", r.requests.cpu_milli, nullptr);
-    put(requests, "memory", r.requests.memory_bytes, nullptr);
-    put(limits, "cpu", r.limits.cpu_milli, &limit_names);
-    put(limits, "memory", r.limits.memory_bytes, &limit_names);
-    if (limit_names.size() != 2) guaranteed = false;
-  }
-};
-
 }  // namespace
 
-std::string qos_class(const pod::PodSpec& spec) {
-  QosSums sums;
-  for (const auto& c : spec.init_containers) sums.add(c.resources);
-  for (const auto& c : spec.containers) sums.add(c.resources);
-  if (sums.requests.empty() && sums.limits.empty()) return "BestEffort";
-  bool guaranteed = sums.guaranteed;
-  for (const auto& [name, value] : sums.requests) {
-    auto l = sums.limits.find(name);
-    if (l == sums.limits.end() || l->second != value) guaranteed = false;
-  }
-  if (guaranteed && sums.requests.size() == sums.limits.size()) return "Guaranteed";
-  return "Burstable";
-}
+std::string qos_class(const pod::PodSpec& spec) { return pod::to_string(pod::qos_class(spec)); }
 
 PodStatus generate_pod_status(const pod::Pod& pod, const runtime::PodRuntimeState& state,
                               const runtime::SyncResult& last_sync, const std::string& runtime_name,
@@ -286,7 +255,7 @@ PodStatus generate_pod_status(const pod::Pod& pod, const runtime::PodRuntimeStat
     }
   }
   s.start_time = now;
-  s.qos_class = qos_class(spec);
+  s.qos_class = status::qos_class(spec);
   return s;
 }
 

@@ -132,6 +132,8 @@ json spec_json(const pod::PodSpec& s) {
   j["securityContext"] = pod_security_context_json(s.security_context);
   put_string(j, "hostname", s.hostname);
   put_string(j, "subdomain", s.subdomain);
+  put_string(j, "priorityClassName", s.priority_class_name);
+  if (s.priority) j["priority"] = *s.priority;
   if (s.dns_config) {
     json dns = json::object();
     put_strings(dns, "nameservers", s.dns_config->nameservers);

@@ -70,6 +70,8 @@ grpc::Status RuntimeService::Status(grpc::ServerContext* context,
           {"dockerEndpoint", docker_.endpoint().to_string()},
           {"networkPlugin", uses_cni() ? "cni" : "docker-bridge"},
           {"streamingServer", streaming_.base_url()},
+          // containerd's key: a kubelet-like client's image GC never removes it.
+          {"sandboxImage", infra_image_.reference()},
       };
       if (const auto cidr = pod_cidr(); !cidr.empty()) config["podCIDR"] = cidr;
       const auto store = store_.counters();

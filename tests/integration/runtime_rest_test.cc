@@ -262,7 +262,7 @@ TEST_CASE("CheckpointContainer: argument errors, and a daemon without checkpoint
   std::filesystem::remove(location, ignored);
 }
 
-TEST_CASE("Status verbose names the streaming server") {
+TEST_CASE("Status verbose names the streaming server and the sandbox image") {
   ShimProcess shim;
   cri::StatusRequest request;
   request.set_verbose(true);
@@ -270,4 +270,6 @@ TEST_CASE("Status verbose names the streaming server") {
   REQUIRE(shim.runtime()->Status(context().get(), request, &response).ok());
   const auto config = nlohmann::json::parse(response.info().at("config"));
   CHECK(config.value("streamingServer", "").rfind("http://127.0.0.1:", 0) == 0);
+  // containerd's key: a kubelet-like client's image GC never removes the infra image.
+  CHECK(config.value("sandboxImage", "").rfind("cri-shim.local/pause:", 0) == 0);
 }

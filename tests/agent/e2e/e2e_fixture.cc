@@ -25,7 +25,10 @@ std::vector<std::string> fast_agent_flags() {
           "--crash-backoff-max-ms", "4000",
           "--crash-backoff-reset-ms", "60000",
           "--image-backoff-initial-ms", "1000",
-          "--image-backoff-max-ms", "4000"};
+          "--image-backoff-max-ms", "4000",
+          // dockerd is shared by the whole suite: no test's agent removes
+          // its images unless the test asks (gc_test.cc).
+          "--image-gc-high-threshold", "100"};
 }
 
 std::vector<int> other_node_agents(int ours) {
@@ -42,12 +45,12 @@ std::vector<int> other_node_agents(int ours) {
   return pids;
 }
 
-Node::Node(std::vector<std::string> extra_agent_args) {
+Node::Node(std::vector<std::string> extra_agent_args, std::vector<std::string> extra_shim_args) {
   const std::string suffix = itest::unique_suffix();
   ns_ = "e2e-" + suffix;
   node_name_ = "e2e-node-" + suffix;
   const std::string binary = itest::required_env("NODE_AGENT_BINARY");
-  shim_ = std::make_unique<itest::ShimProcess>();
+  shim_ = std::make_unique<itest::ShimProcess>(std::move(extra_shim_args));
   auto args = fast_agent_flags();
   args.insert(args.end(), {"--node-name", node_name_});
   args.insert(args.end(), extra_agent_args.begin(), extra_agent_args.end());

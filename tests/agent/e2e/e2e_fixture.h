@@ -36,14 +36,14 @@ std::vector<int> other_node_agents(int ours);
 
 // The timings every test agent runs with: resync, rescan and URL poll every
 // second, relist every 500 ms, crash backoff 1 s doubling to 4 s, image
-// backoff the same.
+// backoff the same; image GC off (dockerd and its images are shared).
 std::vector<std::string> fast_agent_flags();
 
 class Node {
  public:
-  // Starts cri-shim, then node-agent on it with fast_agent_flags() and
-  // `extra_agent_args` (later flags win).
-  explicit Node(std::vector<std::string> extra_agent_args = {});
+  // Starts cri-shim (with `extra_shim_args`), then node-agent on it with
+  // fast_agent_flags() and `extra_agent_args` (later flags win).
+  explicit Node(std::vector<std::string> extra_agent_args = {}, std::vector<std::string> extra_shim_args = {});
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;

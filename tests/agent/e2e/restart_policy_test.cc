@@ -39,8 +39,8 @@ TEST_CASE("a crashing container restarts with growing backoff and a counted rest
         const json status = container_status(pod, "app");
         if (status.is_null()) return false;
         const int count = status.value("restartCount", 0);
-        // GC keeps the two newest containers per name, so attempt n lives
-        // until attempt n+2 is created: attempts 2 to 4 for seconds each.
+        // Container GC runs once a minute (gc/): every attempt stays in the
+        // runtime for the few seconds this takes.
         if (pod_uid.empty()) pod_uid = uid(pod);
         if (!pod_uid.empty())
           for (const auto& c : node.containers_of(pod_uid))

@@ -75,3 +75,15 @@ TEST_CASE("list filters by pod; the JSON is a v1 EventList") {
   CHECK_FALSE(json["items"][1]["involvedObject"].contains("fieldPath"));  // about the pod itself
   CHECK(json["items"][0]["metadata"]["name"] != json["items"][1]["metadata"]["name"]);
 }
+
+TEST_CASE("a node's event names the Node, without a namespace, and lives in default") {
+  EventRecorder recorder(10, [] { return int64_t{1764417600}; });
+  recorder.record(node_ref("node-a"), "", EventType::Warning, "SystemOOM",
+                  "System OOM encountered, victim process: dd, pid: 42");
+  const auto json = event_list_to_json(recorder.list(), "node-a");
+  const auto& e = json["items"][0];
+  CHECK(e["involvedObject"] == nlohmann::json::parse(R"({"kind":"Node","name":"node-a","uid":"node-a","apiVersion":"v1"})"));
+  CHECK(e["metadata"]["namespace"] == "default");
+  CHECK(e["type"] == "Warning");
+  CHECK(recorder.list(std::make_pair(std::string("default"), std::string("node-a"))).empty());  // not a pod's
+}

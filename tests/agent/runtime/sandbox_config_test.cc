@@ -109,3 +109,12 @@ TEST_CASE("sandbox: privileged when any container is, pod user and groups") {
   CHECK(sc.namespace_options().pid() == cri::NODE);
   CHECK_FALSE(sc.readonly_rootfs());
 }
+
+TEST_CASE("sandbox: the pod's cgroup parent from the node (cm/), none without pod cgroups") {
+  pod::Pod pod = test::basic_pod();
+  NodeContext n = node();
+  n.cgroup_parent = [](const pod::Pod& p) { return "/kubepods/burstable/pod" + p.metadata.uid; };
+  CHECK(make_sandbox_config(pod, 0, kPaths, n).linux().cgroup_parent() == "/kubepods/burstable/pod0123-uid");
+  n.cgroup_parent = [](const pod::Pod&) { return std::string(); };
+  CHECK(make_sandbox_config(pod, 0, kPaths, n).linux().cgroup_parent().empty());
+}

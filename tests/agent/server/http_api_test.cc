@@ -484,3 +484,47 @@ TEST_CASE("http api: without an object store the object routes are not served") 
   REQUIRE(r);
   CHECK(r->status == 404);
 }
+
+TEST_CASE("http api: /stats/summary and /node answer what their sources give") {
+  RecordingListener listener;
+  PodManager pods{listener};
+  StatusManager statuses;
+  Registry metrics;
+  HttpApiDeps deps{pods, statuses, metrics, "node-a", [] { return std::string(); }, [] {}};
+  std::atomic<bool> short_view{false};
+  deps.stats_summary = [&](bool only_cpu_and_memory) {
+    short_view = only_cpu_and_memory;
+    return json{{"node", {{"nodeName", "node-a"}}}, {"pods", json::array()}};
+  };
+  json node;  // null until "computed"
+  std::mutex node_mutex;
+  deps.node = [&] {
+    std::lock_guard lock(node_mutex);
+    return node;
+  };
+  HttpApi api("127.0.0.1:0", std::move(deps));
+  api.start();
+  httplib::Client client("127.0.0.1", api.port());
+  auto r = client.Get("/stats/summary");
+  CHECK(body_of(r)["node"]["nodeName"] == "node-a");
+  CHECK_FALSE(short_view);
+  r = client.Get("/stats/summary?only_cpu_and_memory=true");
+  CHECK(r->status == 200);
+  CHECK(short_view);
+  r = client.Get("/node");
+  CHECK(r->status == 503);
+  {
+    std::lock_guard lock(node_mutex);
+    node = {{"kind", "Node"}};
+  }
+  r = client.Get("/node");
+  CHECK(r->status == 200);
+  CHECK(body_of(r)["kind"] == "Node");
+  api.stop();
+}
+
+TEST_CASE("http api: without their sources /stats/summary and /node are 404") {
+  Fixture f;
+  CHECK(f.client->Get("/stats/summary")->status == 404);
+  CHECK(f.client->Get("/node")->status == 404);
+}
