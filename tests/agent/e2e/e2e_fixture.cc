@@ -28,7 +28,12 @@ std::vector<std::string> fast_agent_flags() {
           "--image-backoff-max-ms", "4000",
           // dockerd is shared by the whole suite: no test's agent removes
           // its images unless the test asks (gc_test.cc).
-          "--image-gc-high-threshold", "100"};
+          "--image-gc-high-threshold", "100",
+          // How full the test machine's disk is is not what the tests are
+          // about: without kubelet's nodefs/imagefs thresholds (10 %, 15 %)
+          // a nearly full disk cannot put every test's node under
+          // DiskPressure (eviction_test.cc sets its own).
+          "--eviction-hard", "memory.available<100Mi"};
 }
 
 std::vector<int> other_node_agents(int ours) {

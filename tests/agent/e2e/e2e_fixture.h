@@ -36,7 +36,8 @@ std::vector<int> other_node_agents(int ours);
 
 // The timings every test agent runs with: resync, rescan and URL poll every
 // second, relist every 500 ms, crash backoff 1 s doubling to 4 s, image
-// backoff the same; image GC off (dockerd and its images are shared).
+// backoff the same; image GC off (dockerd and its images are shared); only
+// the memory.available hard eviction threshold (not the disk ones).
 std::vector<std::string> fast_agent_flags();
 
 class Node {
