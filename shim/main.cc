@@ -107,7 +107,8 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
     spdlog::error("cannot serve on {}", options.listen);
     return 1;
   }
-  listener.after_bind();
+  listener.after_bind(options.socket_group.empty() ? std::nullopt
+                                                   : std::optional<gid_t>(shim::resolve_group(options.socket_group)));
   const std::size_t dropped_kib = common::drop_startup_code_pages();
   spdlog::info("cri-shim {} serving CRI v1 on {}", CRI_SHIM_VERSION, options.listen);
   spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);

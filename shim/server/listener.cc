@@ -1,5 +1,6 @@
 #include "shim/server/listener.h"
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 namespace shim {
 namespace {
@@ -57,9 +59,32 @@ Listener::Listener(const std::string& uri) {
   grpc_address_ = "unix:" + socket_path_;
 }
 
-void Listener::after_bind() const {
-  if (is_unix() && ::chmod(socket_path_.c_str(), 0660) != 0)
+void Listener::after_bind(std::optional<gid_t> group) const {
+  if (!is_unix()) return;
+  // The group first: between the two calls the socket is no wider open
+  // than umask made it.
+  if (group && ::chown(socket_path_.c_str(), static_cast<uid_t>(-1), *group) != 0)
+    throw std::runtime_error("cannot give " + socket_path_ + " to group " + std::to_string(*group) + ": " +
+                             std::strerror(errno));
+  if (::chmod(socket_path_.c_str(), 0660) != 0)
     throw std::runtime_error("cannot set the mode of " + socket_path_ + ": " + std::strerror(errno));
+}
+
+gid_t resolve_group(const std::string& name_or_gid) {
+  if (name_or_gid.empty()) throw std::invalid_argument("a group name or GID is needed");
+  if (name_or_gid.find_first_not_of("0123456789") == std::string::npos) {
+    const unsigned long gid = std::stoul(name_or_gid);
+    if (gid > 0x7fffffffUL) throw std::invalid_argument("GID " + name_or_gid + " is out of range");
+    return static_cast<gid_t>(gid);
+  }
+  group entry{};
+  group* found = nullptr;
+  std::vector<char> buffer(16384);
+  const int error = ::getgrnam_r(name_or_gid.c_str(), &entry, buffer.data(), buffer.size(), &found);
+  if (error != 0 || found == nullptr)
+    throw std::invalid_argument("no group named \"" + name_or_gid + "\"" +
+                                (error != 0 ? std::string(": ") + std::strerror(error) : std::string()));
+  return found->gr_gid;
 }
 
 void Listener::remove() const {

@@ -1,9 +1,14 @@
 // The CRI listening address: "unix:///run/cri-shim/cri-shim.sock" or
 // "tcp://127.0.0.1:10010". For a unix socket the parent directory is made,
 // a stale socket file left by a crashed run is removed (but a live server's
-// socket is refused, never stolen), and the served socket gets mode 0660.
+// socket is refused, never stolen), and the served socket gets mode 0660,
+// owned by root and by the group --socket-group names (root's by default),
+// so a monitoring user in that group may call CRI and nobody else can.
 #pragma once
 
+#include <sys/types.h>
+
+#include <optional>
 #include <string>
 
 #include "common/endpoint.h"
@@ -24,8 +29,9 @@ class Listener {
   bool is_unix() const { return !socket_path_.empty(); }
   const std::string& socket_path() const { return socket_path_; }
 
-  // After the server bound the socket: set its mode.
-  void after_bind() const;
+  // After the server bound the socket: its mode (0660) and, when `group` is
+  // set, its group. Throws std::runtime_error naming the path.
+  void after_bind(std::optional<gid_t> group = std::nullopt) const;
   // On shutdown: remove the socket file.
   void remove() const;
 
@@ -33,5 +39,9 @@ class Listener {
   std::string grpc_address_;
   std::string socket_path_;
 };
+
+// --socket-group's value: a group name from the group database or a numeric
+// GID. Throws std::invalid_argument for a name that is no group.
+gid_t resolve_group(const std::string& name_or_gid);
 
 }  // namespace shim

@@ -52,6 +52,12 @@ const common::FlagSet<Options>& flags() {
   static const common::FlagSet<Options> kFlags({
       checked_flag("listen", "URI", "where to serve CRI (unix:///path or tcp://host:port)", &Options::listen,
                    [](const std::string& v) { common::Endpoint::parse(v, kListenForms); }),
+      Flag{"socket-group", "GROUP", "the CRI socket's group (name or GID), for non-root readers; \"\" = root's",
+           [](Options& o, const std::string& v) {
+             if (!v.empty()) resolve_group(v);
+             o.socket_group = v;
+           },
+           [](const Options& o) { return o.socket_group.empty() ? "\"\"" : o.socket_group; }},
       checked_flag("docker-endpoint", "URI", "dockerd's API (unix:///path, /path or tcp://host:port)",
                    &Options::docker_endpoint, [](const std::string& v) { docker::Endpoint::parse(v); }),
       common::choice_flag("log-level", "trace, debug, info, warn, error, critical or off", &Options::log_level,

@@ -19,6 +19,8 @@ inline constexpr std::string_view kDefaultPauseImage = "cri-shim.local/pause:" C
 
 struct Options {
   std::string listen = "unix:///run/cri-shim/cri-shim.sock";
+  // The unix socket's group (a name or a GID); "" = root's. Mode is 0660.
+  std::string socket_group;
   std::string docker_endpoint = "unix:///var/run/docker.sock";
   std::string log_level = "info";   // common::kLogLevels
   std::string log_format = "text";  // text | json

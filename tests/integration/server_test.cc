@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "shim/server/listener.h"
 #include "tests/integration/harness.h"
 
 using namespace itest;
@@ -53,6 +54,25 @@ TEST_CASE("the socket is made with mode 0660 in a new directory and removed on S
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
   CHECK_FALSE(std::filesystem::exists(shim.socket_path()));
+}
+
+TEST_CASE("--socket-group gives the socket to a group, by name or GID; no such group is a usage error") {
+  // Debian's base system has group daemon, GID 1.
+  const gid_t daemon_gid = shim::resolve_group("daemon");
+  for (const std::string& group : {std::string("daemon"), std::to_string(daemon_gid)}) {
+    ShimProcess shim({"--socket-group", group});
+    struct stat st{};
+    REQUIRE(stat(shim.socket_path().c_str(), &st) == 0);
+    CHECK(st.st_uid == 0);
+    CHECK(st.st_gid == daemon_gid);
+    CHECK((st.st_mode & 0777) == 0660);
+  }
+  int status = 0;
+  const std::string out =
+      run_capture(required_env("CRI_SHIM_BINARY") + " --socket-group no-such-group-here 2>&1", &status);
+  CHECK(out.find("no group named \"no-such-group-here\"") != std::string::npos);
+  CHECK(WEXITSTATUS(status) == 2);
+  CHECK_THROWS_AS(shim::resolve_group(""), std::invalid_argument);
 }
 
 TEST_CASE("SIGINT stops it cleanly too") {
