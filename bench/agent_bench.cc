@@ -14,13 +14,16 @@
 //   the rest is the agent: noticing the file, scheduling, status); for 30
 //   pods, whose calls overlap in parallel pod workers so that their sum
 //   exceeds the wall time, agent CPU / CRI. Goal: at most 10 %.
-// - Idle: with the 30 pods running, the agent's VmRSS and its CPU use over
-//   30 s (CRI_SHIM_BENCH_IDLE_SECONDS) as % of one core. Goals: under
-//   15 MiB, under 2 %.
+// - Idle: with the 30 pods running and every node manager on (GC, eviction,
+//   OOM watcher, node status), the agent's VmRSS and its CPU use over 30 s
+//   (CRI_SHIM_BENCH_IDLE_SECONDS) as % of one core, while a scraper GETs
+//   /stats/summary every 15 s as metrics-server would
+//   (CRI_SHIM_BENCH_SCRAPE_SECONDS; 0: none). Goals: under 15 MiB and 2 %
+//   up to 30 pods (issue 6); under 25 MiB and 3 % at 100 pods (issue 15).
 // - Stats summary: with those pods running, the latency of GET
-//   /stats/summary (20 calls, p50 and max; the node's summary reads CRI and
-//   walks every pod's volumes and logs each time). Goal: under 100 ms at
-//   100 pods (CRI_SHIM_BENCH_AGENT_PODS=100).
+//   /stats/summary (20 calls one after the other, p50, p95 and max; the
+//   node's summary reads CRI and walks every pod's volumes and logs each
+//   time). Goal: under 100 ms at 100 pods (CRI_SHIM_BENCH_AGENT_PODS=100).
 //
 // The agent runs with its default timings (evented PLEG, 1 s relist) on a
 // private cri-shim. Settings: argv[1] the cri-shim binary (scripts/bench.sh
@@ -30,6 +33,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -45,6 +49,7 @@
 #include "bench/bench_run.h"
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
+#include "common/periodic_loop.h"
 #include "tests/support/agent_http.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/shim_process.h"
@@ -55,8 +60,12 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 constexpr double kOverheadGoal = 0.10;
-constexpr double kRssGoalMiB = 15;
-constexpr double kCpuGoalPercent = 2;
+// Idle goals: up to 30 pods (issue 6), and at 100 pods with the node
+// managers (issue 15).
+struct IdleGoals {
+  double rss_mib, cpu_percent;
+};
+IdleGoals idle_goals(int pods) { return pods <= 30 ? IdleGoals{15, 2} : IdleGoals{25, 3}; }
 constexpr double kSummaryGoalMs = 100;
 const char* const kCriSum = "node_agent_cri_call_duration_seconds_sum";
 // The PLEG's relists run whatever the pods do: not counted as the pods' CRI time.
@@ -198,6 +207,23 @@ void print_window(const char* name, const Window& w) {
 
 const char* verdict(bool met) { return met ? "met" : "NOT met"; }
 
+// GETs /stats/summary every `period` on its own thread until destroyed, as
+// metrics-server scrapes a node; counts the answers.
+class SummaryScraper {
+ public:
+  SummaryScraper(int port, std::chrono::seconds period) {
+    if (period.count() <= 0) return;
+    loop_.start(period, [this, http = support::AgentHttp("127.0.0.1", port)] {
+      if (http.get("/stats/summary").status == 200) ++scrapes_;
+    });
+  }
+  int scrapes() const { return scrapes_; }
+
+ private:
+  std::atomic<int> scrapes_{0};
+  common::PeriodicLoop loop_;  // last: stopped before scrapes_ goes
+};
+
 // GET /stats/summary `calls` times: the sorted latencies in ms. Throws when
 // an answer is not a summary holding `pods` pods of this run.
 std::vector<double> summary_latencies(const support::AgentHttp& http, int calls, std::size_t pods) {
@@ -223,6 +249,7 @@ int main(int argc, char** argv) {
   const int rounds = std::max(1, std::stoi(env_or("CRI_SHIM_BENCH_AGENT_ROUNDS", "5")));
   const int many = std::max(1, std::stoi(env_or("CRI_SHIM_BENCH_AGENT_PODS", "30")));
   const int idle_seconds = std::max(1, std::stoi(env_or("CRI_SHIM_BENCH_IDLE_SECONDS", "30")));
+  const int scrape_seconds = std::max(0, std::stoi(env_or("CRI_SHIM_BENCH_SCRAPE_SECONDS", "15")));
   try {
     bench::BenchRun run(argc, argv, "agent-bench", "a");
     support::ShimProcess shim(run.binary(), run.endpoint(), run.shim_args());
@@ -256,7 +283,12 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::seconds(5));
       const double cpu_before = agent.cpu_seconds();
       const auto idle_start = Clock::now();
-      std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
+      int scrapes = 0;
+      {
+        SummaryScraper scraper(agent.port(), std::chrono::seconds(scrape_seconds));
+        std::this_thread::sleep_for(std::chrono::seconds(idle_seconds));
+        scrapes = scraper.scrapes();
+      }
       const double idle_cpu = (agent.cpu_seconds() - cpu_before) / seconds(Clock::now() - idle_start) * 100;
       const long rss = agent.rss_kib();
       const auto summary_ms = summary_latencies(support::AgentHttp("127.0.0.1", agent.port()), 20, names.size());
@@ -277,13 +309,17 @@ int main(int argc, char** argv) {
                   "  (ListPodSandbox, ListContainers); %d pods run in parallel pod workers, so their\n"
                   "  CRI sum can exceed the wall time: CPU/CRI is their overhead figure\n",
                   kCriSum, many);
+      const IdleGoals goals = idle_goals(many);
       std::printf("node-agent RSS with %d pods idle: %.1f MiB  goal < %.0f MiB: %s\n", many, rss / 1024.0,
-                  kRssGoalMiB, verdict(rss / 1024.0 < kRssGoalMiB));
-      std::printf("node-agent CPU with %d pods idle over %d s: %.2f %% of a core  goal < %.0f %%: %s\n", many,
-                  idle_seconds, idle_cpu, kCpuGoalPercent, verdict(idle_cpu < kCpuGoalPercent));
-      std::printf("GET /stats/summary with %d pods running (20 calls): p50 %.1f ms, max %.1f ms  goal < %.0f ms: %s\n",
-                  many, summary_ms[summary_ms.size() / 2], summary_ms.back(), kSummaryGoalMs,
-                  verdict(summary_ms[summary_ms.size() / 2] < kSummaryGoalMs));
+                  goals.rss_mib, verdict(rss / 1024.0 < goals.rss_mib));
+      std::printf("node-agent CPU with %d pods idle over %d s (%d summary scrapes): %.2f %% of a core  "
+                  "goal < %.0f %%: %s\n",
+                  many, idle_seconds, scrapes, idle_cpu, goals.cpu_percent, verdict(idle_cpu < goals.cpu_percent));
+      const double p50 = summary_ms[summary_ms.size() / 2];
+      const double p95 = summary_ms[(summary_ms.size() * 95) / 100];
+      std::printf("GET /stats/summary with %d pods running (%zu calls): p50 %.1f ms, p95 %.1f ms, max %.1f ms  "
+                  "goal < %.0f ms: %s\n",
+                  many, summary_ms.size(), p50, p95, summary_ms.back(), kSummaryGoalMs, verdict(p95 < kSummaryGoalMs));
     } catch (...) {
       agent.stop(SIGKILL);
       bench_run.remove_everything();

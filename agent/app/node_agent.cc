@@ -47,8 +47,12 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
                                                               const std::string& name) {
     return objects.get(kind, namespace_, name);
   };
+  volume::NodeAllocatable node_resources = node_allocatable();
+  // A downward API limits.ephemeral-storage without a limit: the pods' filesystem.
+  if (const auto fs = stats::stat_filesystem(options_.root_dir))
+    node_resources.ephemeral_storage_bytes = static_cast<int64_t>(fs->capacity_bytes);
   parts_->volumes.emplace([&paths = parts_->paths](const std::string& uid) { return paths.pod_state_dir(uid); },
-                          lookup, node_allocatable());
+                          lookup, node_resources);
   parts_->syncer->set_volumes(&*parts_->volumes, lookup);
   // A ConfigMap or Secret that changed reaches the pods using it now, not
   // at their next periodic sync.
@@ -174,6 +178,12 @@ bool NodeAgent::start(const Pause& pause) {
 void NodeAgent::remove_orphans() {
   // Until every source has told its pods, a pod it names looks like an orphan.
   if (parts_->url_source && !parts_->url_source->has_synced()) return;
+  // Evicted or refused pods no source names any more (a manifest removed
+  // while the agent was down: no removal will come for them).
+  for (const auto& uid : parts_->terminal.forget_unless([this](const std::string& uid) {
+         return parts_->manager.pod_by_uid(uid).has_value() || parts_->workers.known(uid);
+       }))
+    spdlog::info("pod {}: evicted or refused before, and no source names it any more; forgotten", uid);
   std::vector<std::string> uids;
   if (!parts_->reader.list_pod_uids(uids).ok()) return;
   // A pod's directory (its volumes, tmpfs mounts included) outlives its
@@ -256,6 +266,7 @@ void NodeAgent::pod_added(const pod::Pod& pod) {
   note_activity();
   // The pod manager has logged the addition and its source.
   persist_api_pod(pod);
+  if (resume_terminal_pod(pod)) return;  // evicted or refused before: Failed for good
   // Admission, in the order pods arrive (kubelet's HandlePodAdditions): a
   // rejected pod never reaches a worker, so nothing of it is ever started.
   if (!admit_under_pressure(pod) || !admit(pod)) return;

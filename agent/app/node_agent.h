@@ -71,6 +71,10 @@ class NodeAgent final : public pod::PodManagerListener, public worker::PodSyncHa
   // kubelet's eviction admit handler: false (and the pod Failed, Evicted,
   // for good) when the node's pressure refuses it.
   bool admit_under_pressure(const pod::Pod& pod);
+  // A pod evicted or refused before (this run, or an earlier one: the set
+  // is kept on disk): true, and the pod is reported Failed with its reason
+  // and handed to its worker, which finishes its kill; never admitted again.
+  bool resume_terminal_pod(const pod::Pod& pod);
   // The sync of an evicted (or eviction-refused) pod: killed once with its
   // eviction's grace, then reported Failed; never started again.
   std::optional<std::chrono::milliseconds> sync_terminal_pod(const pod::Pod& pod,

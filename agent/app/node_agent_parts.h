@@ -17,7 +17,7 @@
 #include <thread>
 #include <spdlog/spdlog.h>
 #include "agent/app/host_info.h"
-#include "agent/app/periodic_loop.h"
+#include "common/periodic_loop.h"
 #include "agent/cm/container_manager.h"
 #include "agent/config/api_object_store.h"
 #include "agent/config/api_pod_store.h"
@@ -28,6 +28,7 @@
 #include "agent/eviction/admission.h"
 #include "agent/eviction/eviction_manager.h"
 #include "agent/eviction/eviction_message.h"
+#include "agent/eviction/pod_disk_usage.h"
 #include "agent/eviction/pod_stats.h"
 #include "agent/eviction/signal_reader.h"
 #include "agent/eviction/terminal_pods.h"
@@ -42,6 +43,7 @@
 #include "agent/metrics/registry.h"
 #include "agent/node/node_status_manager.h"
 #include "agent/node/status_reporter.h"
+#include "agent/stats/node_memory.h"
 #include "agent/stats/summary_provider.h"
 #include "agent/objects/object_store.h"
 #include "agent/pod/object_references.h"
@@ -75,11 +77,8 @@ inline int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 inline volume::NodeAllocatable node_allocatable() {
   volume::NodeAllocatable node;
   node.cpu_milli = 1000LL * std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
-  try {
-    node.memory_bytes = runtime::read_memory_capacity();
-  } catch (const std::exception&) {
-    // Unknown: a downward API limits.memory without a limit reads 0.
-  }
+  // 0 when unknown: a downward API limits.memory without a limit reads 0.
+  node.memory_bytes = stats::read_memory_capacity();
   return node;
 }
 
@@ -100,7 +99,8 @@ struct NodeAgent::Parts {
         manager(owner),
         workers(owner, parts_detail::kWorkerThreads, milliseconds(o.sync_frequency_ms)),
         prober(cri),
-        probes(probe_context(), [this](const std::string& uid) { workers.wake(uid); }) {}
+        probes(probe_context(), [this](const std::string& uid) { workers.wake(uid); }),
+        terminal(o.root_dir + "/terminal-pods.json") {}
 
   // What the probe workers read: the pod's status as the status manager
   // holds it, the prober, the wall clock.
@@ -155,15 +155,17 @@ struct NodeAgent::Parts {
   // client they use; the eviction manager calls them too.
   std::optional<gc::ContainerGc> container_gc;
   std::optional<images::ImageGcManager> image_gc;
-  PeriodicLoop container_gc_loop;
-  PeriodicLoop image_gc_loop;
+  common::PeriodicLoop container_gc_loop;
+  common::PeriodicLoop image_gc_loop;
   // Stats summary and node status (stats/, node/): made in NodeAgent's constructor.
   std::optional<stats::SummaryProvider> summary;
   std::optional<node::NodeStatusManager> node_status;
   std::optional<node::StatusReporter> node_reporter;
   // Eviction (eviction/) and the OOM watcher (oom/): made in start() after
   // cm/, which gives the node allocatable and the kubepods cgroup.
-  eviction::TerminalPods terminal;  // evicted or eviction-refused: never run again
+  // Evicted or eviction-refused: never run again, across restarts too
+  // (kept in <root-dir>/terminal-pods.json).
+  eviction::TerminalPods terminal;
   std::unique_ptr<eviction::EvictionManager> evictor;
   oom::OomKilledContainers oom_killed;
   std::unique_ptr<oom::OomWatcher> oom_watcher;

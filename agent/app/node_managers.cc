@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/app/node_agent_parts.h"
+#include "agent/stats/node_memory.h"
 
 namespace agent {
 
@@ -58,7 +59,7 @@ void NodeAgent::make_node_status() {
     if (p.cm) return {p.cm->node_resources().capacity, p.cm->node_resources().allocatable};
     try {
       const auto capacity =
-          cm::read_node_capacity(options.root_dir, options.max_pods, runtime::read_memory_capacity());
+          cm::read_node_capacity(options.root_dir, options.max_pods, stats::read_memory_capacity());
       const auto resources = cm::compute_node_resources(
           capacity, cm::parse_reserved(options.kube_reserved, "--kube-reserved"),
           cm::parse_reserved(options.system_reserved, "--system-reserved"),
@@ -106,7 +107,7 @@ void NodeAgent::make_container_manager() {
   config.cgroups_per_qos = options_.cgroups_per_qos;
   config.layout = cm::CgroupLayout::make(driver, options_.cgroup_root);
   config.pod_pids_limit = options_.pod_pids_limit;
-  config.capacity = cm::read_node_capacity(options_.root_dir, options_.max_pods, runtime::read_memory_capacity());
+  config.capacity = cm::read_node_capacity(options_.root_dir, options_.max_pods, stats::read_memory_capacity());
   config.kube_reserved = cm::parse_reserved(options_.kube_reserved, "--kube-reserved");
   config.system_reserved = cm::parse_reserved(options_.system_reserved, "--system-reserved");
   const auto& enforce = options_.enforce_node_allocatable;
@@ -191,10 +192,24 @@ void NodeAgent::make_eviction_manager() {
     }
     return pods;
   };
-  deps.pod_usage = [&p] {
+  // CRI's container stats, plus the logs and volumes under --root-dir.
+  deps.pod_usage = [&p](const std::vector<pod::Pod>& active) {
     cri::ListContainerStatsResponse stats;
     if (!p.cri.list_container_stats({}, stats).ok()) return eviction::PodUsages{};
-    return eviction::pod_usages(stats);
+    auto usage = eviction::pod_usages(stats);
+    eviction::PodDiskPaths disk;
+    disk.volume_dir = [&p](const pod::Pod& pod, const pod::Volume& volume) {
+      return p.volumes->volume_dir(pod.metadata.uid, volume);
+    };
+    disk.log_dir = [&p](const pod::Pod& pod, const std::string& container) {
+      return p.paths.pod_log_dir(pod) + "/" + container;
+    };
+    eviction::add_disk_usage(active, disk, usage);
+    return usage;
+  };
+  deps.dedicated_image_fs = [imagefs, root = options_.root_dir] {
+    const auto mountpoint = imagefs();
+    return mountpoint && eviction::on_different_filesystems(root, *mountpoint);
   };
   // The pod's worker does the kill (serialised with its other work); the
   // manager waits for it through pod_cleaned_up.
@@ -252,12 +267,41 @@ bool NodeAgent::admit_under_pressure(const pod::Pod& pod) {
   return false;
 }
 
+bool NodeAgent::resume_terminal_pod(const pod::Pod& pod) {
+  auto& p = *parts_;
+  const auto terminal = p.terminal.get(pod.metadata.uid);
+  if (!terminal) return false;
+  spdlog::info("pod {}/{} ({}): {} before: {}; it stays Failed", pod.metadata.namespace_, pod.metadata.name,
+               pod.metadata.uid, terminal->reason, terminal->message);
+  // Failed from the moment the API can show it, before its worker's sync.
+  status::PodStatus status;
+  if (auto last = p.statuses.get_by_uid(pod.metadata.uid)) {
+    status = std::move(last->status);
+  } else {
+    status.host_ip = p.node.host_ip;
+    status.qos_class = status::qos_class(pod.spec);
+  }
+  eviction::apply_terminal(status, *terminal, unix_now());
+  p.statuses.set(pod, std::move(status));
+  p.workers.update(pod);
+  return true;
+}
+
 std::optional<milliseconds> NodeAgent::sync_terminal_pod(const pod::Pod& pod, const eviction::TerminalPod& terminal) {
   auto& p = *parts_;
   if (!terminal.killed) {
     spdlog::info("pod {}/{} ({}): {}: killing it (grace {} s)", pod.metadata.namespace_, pod.metadata.name,
                  pod.metadata.uid, terminal.reason, terminal.grace_seconds);
     if (!p.syncer->kill_pod(pod.metadata.uid, terminal.grace_seconds, false, &pod)) return milliseconds(1000);
+    // kubelet unmounts a terminated pod's volumes once its containers are
+    // dead (an emptyDir goes with them): what filled the disk is freed, and
+    // the eviction manager's cleanup wait includes it.
+    std::string error;
+    if (!p.volumes->tear_down(pod.metadata.uid, error)) {
+      spdlog::warn("pod {}/{} ({}): cannot remove its volumes (tried again): {}", pod.metadata.namespace_,
+                   pod.metadata.name, pod.metadata.uid, error);
+      return milliseconds(1000);
+    }
     p.terminal.set_killed(pod.metadata.uid);
     note_activity();
   }
@@ -268,12 +312,17 @@ std::optional<milliseconds> NodeAgent::sync_terminal_pod(const pod::Pod& pod, co
   }
   runtime::PodRuntimeState state;
   status::PodStatus status;
-  if (p.reader.read(pod.metadata.uid, state).ok()) {
+  // What the runtime still holds of it; a pod refused before it ran (or
+  // whose dead containers are gone) keeps the status it was given.
+  if (p.reader.read(pod.metadata.uid, state).ok() && (!state.sandboxes.empty() || !state.containers.empty())) {
     status = status::generate_pod_status(pod, state, runtime::SyncResult{}, runtime_name, p.node.host_ip, unix_now(),
                                          p.probe_succeeded());
     p.oom_killed.mark(status);
   } else if (auto last = p.statuses.get_by_uid(pod.metadata.uid)) {
     status = last->status;
+  } else {
+    status.host_ip = p.node.host_ip;
+    status.qos_class = status::qos_class(pod.spec);
   }
   eviction::apply_terminal(status, terminal, unix_now());
   p.statuses.set(pod, std::move(status));

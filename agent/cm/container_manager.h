@@ -60,14 +60,16 @@ class ContainerManager {
   // LinuxPodSandboxConfig.cgroup_parent for `pod`; "" without pod cgroups.
   std::string cgroup_parent(const pod::Pod& pod) const;
   // Before the pod's sandbox, and on every sync: the pod's cgroup with its
-  // limits; a new Burstable pod raises the burstable cgroup's shares.
+  // limits, written only when they differ from the last written (or the
+  // cgroup is gone); a new Burstable pod raises the burstable cgroup's shares.
   void ensure_pod(const pod::Pod& pod);
   // After the pod is killed and removed. True when its cgroup is gone;
   // false when tasks remain (sweep() tries again).
   bool remove_pod(const std::string& uid);
   // Removes the pod cgroups of pods `keep` does not name (orphans: left by
   // a removal that found tasks, or by a run of the agent that stopped half
-  // way) and refreshes the QoS shares. Errors are logged, not thrown.
+  // way) and refreshes the QoS shares (written only when changed, or when
+  // their cgroup is gone). Errors are logged, not thrown.
   void sweep(const std::function<bool(const std::string& uid)>& keep);
 
  private:

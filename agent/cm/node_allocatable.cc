@@ -1,6 +1,5 @@
 #include "agent/cm/node_allocatable.h"
 
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,10 +7,12 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <stdexcept>
 
 #include "agent/pod/quantity.h"
+#include "agent/stats/fs_usage.h"
+#include "agent/stats/node_proc.h"
+#include "common/small_file.h"
 
 namespace agent::cm {
 
@@ -20,13 +21,6 @@ namespace {
 int64_t get(const ResourceMap& map, const std::string& key) {
   const auto it = map.find(key);
   return it == map.end() ? 0 : it->second;
-}
-
-int64_t read_int(const std::string& path) {
-  std::ifstream in(path);
-  int64_t value = 0;
-  if (!(in >> value)) throw std::runtime_error("cannot read a number from " + path);
-  return value;
 }
 
 // "hugepages-2048kB" -> "hugepages-2Mi", as Kubernetes names the page size.
@@ -94,35 +88,27 @@ ResourceMap read_node_capacity(const std::string& root_dir, int max_pods, int64_
   ResourceMap capacity;
   capacity[kCpu] = 1000LL * std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
   capacity[kMemory] = memory_bytes;
-  // The root directory may not exist yet (made on first use): its nearest
-  // existing ancestor is on the filesystem it will be on.
-  std::filesystem::path fs_path = std::filesystem::absolute(root_dir);
-  std::error_code ec;
-  while (!std::filesystem::exists(fs_path, ec) && fs_path.has_parent_path() && fs_path != fs_path.parent_path())
-    fs_path = fs_path.parent_path();
-  struct statfs st {};
-  if (::statfs(fs_path.c_str(), &st) != 0)
-    throw std::runtime_error("cannot statfs " + fs_path.string() + ": " + std::strerror(errno));
-  capacity[kEphemeralStorage] = static_cast<int64_t>(st.f_blocks) * static_cast<int64_t>(st.f_frsize);
+  // The root directory may not exist yet (made on first use): stats
+  // measures the filesystem it will be on.
+  const auto root_fs = stats::stat_filesystem(std::filesystem::absolute(root_dir).string());
+  if (!root_fs) throw std::runtime_error("cannot statfs " + root_dir + " (or its nearest existing ancestor): " +
+                                         std::strerror(errno));
+  capacity[kEphemeralStorage] = static_cast<int64_t>(root_fs->capacity_bytes);
   capacity[kPods] = max_pods;
   capacity["hugepages-2Mi"] = 0;
   capacity["hugepages-1Gi"] = 0;
+  std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("/sys/kernel/mm/hugepages", ec)) {
     // hugepages-<size>kB/nr_hugepages: the pages reserved now.
     const std::string dir = entry.path().filename().string();
     int64_t kib = 0;
     if (std::sscanf(dir.c_str(), "hugepages-%ldkB", &kib) != 1 || kib <= 0) continue;
-    try {
-      capacity[hugepage_resource(kib)] = read_int(entry.path() / "nr_hugepages") * kib * 1024;
-    } catch (const std::runtime_error&) {
-      // A size the kernel lists without its count: none reserved.
-    }
+    // A size the kernel lists without its count: none reserved.
+    if (const auto pages = common::read_single_value((entry.path() / "nr_hugepages").string()))
+      capacity[hugepage_resource(kib)] = static_cast<int64_t>(*pages) * kib * 1024;
   }
-  try {
-    capacity[kPid] = std::min(read_int("/proc/sys/kernel/pid_max"), read_int("/proc/sys/kernel/threads-max"));
-  } catch (const std::runtime_error&) {
-    // Unknown: no pids.max on kubepods.
-  }
+  // Unknown: no pids.max on kubepods.
+  if (const auto max_pid = stats::read_task_counts().max_pid) capacity[kPid] = *max_pid;
   return capacity;
 }
 

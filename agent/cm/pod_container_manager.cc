@@ -8,12 +8,14 @@ constexpr QosClass kClasses[] = {QosClass::Guaranteed, QosClass::Burstable, QosC
 
 }  // namespace
 
-void PodContainerManager::ensure(const pod::Pod& pod) {
+bool PodContainerManager::ensure(const pod::Pod& pod) {
   const CgroupName name = layout_.pod_cgroup(pod_qos_class(pod), pod.metadata.uid);
-  cgroups_.create(name, pod_resource_config(pod, pod_pids_limit_));
+  return writer_.ensure(pod.metadata.uid, name, pod_resource_config(pod, pod_pids_limit_));
 }
 
 bool PodContainerManager::destroy(const std::string& uid) {
+  // Whatever is left of the cgroup, a later ensure makes and writes it anew.
+  writer_.forget(uid);
   bool gone = true;
   for (QosClass qos : kClasses) {
     const CgroupName name = layout_.pod_cgroup(qos, uid);

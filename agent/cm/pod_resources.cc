@@ -14,6 +14,7 @@ PodResources of(const pod::ResourceList& list) {
   PodResources r;
   r.cpu_milli = list.cpu_milli.value_or(0);
   r.memory_bytes = list.memory_bytes.value_or(0);
+  r.ephemeral_storage_bytes = list.ephemeral_storage_bytes.value_or(0);
   return r;
 }
 
@@ -39,12 +40,12 @@ PodResources effective(const pod::Pod& pod, Pick pick) {
 }  // namespace
 
 int64_t milli_cpu_to_shares(int64_t milli_cpu) {
-  if (milli_cpu == 0) return kMinShares;
+  if (milli_cpu <= 0) return kMinShares;
   return std::clamp(milli_cpu * kSharesPerCpu / kMilliPerCpu, kMinShares, kMaxShares);
 }
 
 int64_t milli_cpu_to_quota(int64_t milli_cpu, int64_t period_us) {
-  if (milli_cpu == 0) return 0;
+  if (milli_cpu <= 0) return 0;
   return std::max(milli_cpu * period_us / kMilliPerCpu, kMinQuotaUs);
 }
 

@@ -19,9 +19,10 @@ constexpr int64_t kSharesPerCpu = 1024;
 constexpr int64_t kQuotaPeriodUs = 100000;
 constexpr int64_t kMinQuotaUs = 1000;
 
-// 0 -> 2; else milli * 1024 / 1000 within [2, 262144].
+// The pod cgroup's and each container's (runtime/linux_resources) values.
+// 0 or less -> 2; else milli * 1024 / 1000 within [2, 262144].
 int64_t milli_cpu_to_shares(int64_t milli_cpu);
-// 0 -> 0 (no quota); else milli * period / 1000, at least 1000 µs.
+// 0 or less -> 0 (no quota); else milli * period / 1000, at least 1000 µs.
 int64_t milli_cpu_to_quota(int64_t milli_cpu, int64_t period_us);
 
 // A pod's requests or limits: the sum over its app containers, raised to
@@ -30,8 +31,6 @@ int64_t milli_cpu_to_quota(int64_t milli_cpu, int64_t period_us);
 struct PodResources {
   int64_t cpu_milli = 0;
   int64_t memory_bytes = 0;
-  // Not in the Pod model yet (the parser refuses ephemeral-storage), so 0
-  // today; admission already checks it.
   int64_t ephemeral_storage_bytes = 0;
   bool operator==(const PodResources&) const = default;
 };

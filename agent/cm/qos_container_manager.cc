@@ -2,21 +2,27 @@
 
 namespace agent::cm {
 
-void QosContainerManager::start() {
+namespace {
+
+ResourceConfig besteffort_config() {
   ResourceConfig besteffort;
   besteffort.cpu_shares = kMinShares;
-  cgroups_.create(layout_.qos_cgroup(QosClass::BestEffort), besteffort);
+  return besteffort;
+}
+
+}  // namespace
+
+void QosContainerManager::start() {
+  writer_.ensure(to_string(QosClass::BestEffort), layout_.qos_cgroup(QosClass::BestEffort), besteffort_config());
   // No Burstable pod yet: the kernel's default shares until update().
-  cgroups_.create(layout_.qos_cgroup(QosClass::Burstable), ResourceConfig{});
+  writer_.ensure(to_string(QosClass::Burstable), layout_.qos_cgroup(QosClass::Burstable), ResourceConfig{});
 }
 
 void QosContainerManager::update(int64_t burstable_cpu_request_milli) {
-  ResourceConfig besteffort;
-  besteffort.cpu_shares = kMinShares;
-  cgroups_.update(layout_.qos_cgroup(QosClass::BestEffort), besteffort);
+  writer_.ensure(to_string(QosClass::BestEffort), layout_.qos_cgroup(QosClass::BestEffort), besteffort_config());
   ResourceConfig burstable;
   burstable.cpu_shares = milli_cpu_to_shares(burstable_cpu_request_milli);
-  cgroups_.update(layout_.qos_cgroup(QosClass::Burstable), burstable);
+  writer_.ensure(to_string(QosClass::Burstable), layout_.qos_cgroup(QosClass::Burstable), burstable);
 }
 
 }  // namespace agent::cm

@@ -6,19 +6,24 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/eviction/eviction_message.h"
+#include "agent/eviction/local_storage.h"
 
 namespace agent::eviction {
 
 namespace {
 
-void rank_for(Signal signal, std::vector<pod::Pod>& pods, const PodUsages& usage) {
+void rank_for(Signal signal, std::vector<pod::Pod>& pods, const PodUsages& usage, bool dedicated_image_fs) {
   switch (signal) {
     case Signal::MemoryAvailable:
     case Signal::AllocatableMemoryAvailable: rank_memory_pressure(pods, usage); break;
     case Signal::NodeFsAvailable:
-    case Signal::ImageFsAvailable: rank_disk_pressure(pods, usage, DiskResource::Bytes); break;
+    case Signal::ImageFsAvailable:
+      rank_disk_pressure(pods, usage, DiskResource::Bytes, disk_parts(signal, dedicated_image_fs));
+      break;
     case Signal::NodeFsInodesFree:
-    case Signal::ImageFsInodesFree: rank_disk_pressure(pods, usage, DiskResource::Inodes); break;
+    case Signal::ImageFsInodesFree:
+      rank_disk_pressure(pods, usage, DiskResource::Inodes, disk_parts(signal, dedicated_image_fs));
+      break;
     case Signal::PidAvailable: rank_pid_pressure(pods); break;
   }
 }
@@ -42,10 +47,9 @@ NodePressure EvictionManager::pressure() const {
 }
 
 void EvictionManager::start() {
-  if (config_.thresholds.empty()) {
-    spdlog::info("eviction manager: no thresholds; not monitoring");
-    return;
-  }
+  // Without thresholds the pods' own local storage limits are still
+  // watched, as kubelet's LocalStorageCapacityIsolation does.
+  if (config_.thresholds.empty()) spdlog::info("eviction manager: no thresholds; watching local storage limits only");
   thread_ = std::thread([this] { run(); });
 }
 
@@ -62,35 +66,61 @@ void EvictionManager::run() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     lock.unlock();
-    std::optional<pod::Pod> evicted;
+    std::vector<pod::Pod> evicted;
     try {
       evicted = synchronize();
     } catch (const std::exception& e) {
       spdlog::error("eviction manager: {}", e.what());
     }
-    if (evicted) wait_for_cleanup(evicted->metadata.uid);
+    if (!evicted.empty()) wait_for_cleanup(evicted);
     lock.lock();
     // After an eviction kubelet looks again at once: the pressure may need
     // another pod.
-    if (!evicted) cv_.wait_for(lock, config_.monitoring_period, [this] { return stopping_; });
+    if (evicted.empty()) cv_.wait_for(lock, config_.monitoring_period, [this] { return stopping_; });
   }
 }
 
-void EvictionManager::wait_for_cleanup(const std::string& uid) {
+void EvictionManager::wait_for_cleanup(const std::vector<pod::Pod>& pods) {
   const auto deadline = std::chrono::steady_clock::now() + config_.cleanup_timeout;
+  const auto all_cleaned_up = [this, &pods] {
+    for (const auto& pod : pods)
+      if (!deps_.pod_cleaned_up || !deps_.pod_cleaned_up(pod.metadata.uid)) return false;
+    return true;
+  };
   std::unique_lock lock(mutex_);
   while (!stopping_ && std::chrono::steady_clock::now() < deadline) {
     lock.unlock();
-    const bool done = deps_.pod_cleaned_up && deps_.pod_cleaned_up(uid);
+    const bool done = all_cleaned_up();
     lock.lock();
     if (done) return;
     cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_; });
   }
-  if (!stopping_) spdlog::warn("eviction manager: pod {} not cleaned up after its eviction; going on", uid);
+  if (!stopping_) spdlog::warn("eviction manager: evicted pods not cleaned up after their eviction; going on");
+}
+
+std::vector<pod::Pod> EvictionManager::evict_for_local_storage(const std::vector<pod::Pod>& pods,
+                                                               std::optional<PodUsages>& usage) {
+  std::vector<pod::Pod> evicted;
+  // Most pods declare no such limit: then nothing is walked for them.
+  if (std::none_of(pods.begin(), pods.end(), has_local_storage_limits)) return evicted;
+  if (!usage) usage = deps_.pod_usage ? deps_.pod_usage(pods) : PodUsages{};
+  const bool dedicated = deps_.dedicated_image_fs && deps_.dedicated_image_fs();
+  for (const auto& violation : local_storage_violations(pods, *usage, dedicated)) {
+    const auto& meta = violation.pod.metadata;
+    spdlog::info("eviction manager: evicting pod {}/{} ({}), grace 0 s: {}", meta.namespace_, meta.name, meta.uid,
+                 violation.message);
+    if (deps_.evict_pod && deps_.evict_pod(violation.pod, 0, violation.message)) evicted.push_back(violation.pod);
+  }
+  return evicted;
 }
 
 bool EvictionManager::reclaim_node_resources(const Threshold& threshold, const Observation& observed) {
   if (deps_.reclaim_disk.empty() || condition_of(threshold.signal) != Condition::Disk) return false;
+  // kubelet's signal-to-reclaim table: with a dedicated image filesystem,
+  // dead containers and unused images free the image filesystem, not the
+  // node's (whose pressure only evictions relieve).
+  const bool nodefs = threshold.signal == Signal::NodeFsAvailable || threshold.signal == Signal::NodeFsInodesFree;
+  if (nodefs && deps_.dedicated_image_fs && deps_.dedicated_image_fs()) return false;
   // Bytes short of the threshold plus its minimum reclaim; an inode
   // signal asks for everything that may go (kubelet's DeleteUnusedImages).
   const bool inodes = threshold.signal == Signal::NodeFsInodesFree || threshold.signal == Signal::ImageFsInodesFree;
@@ -109,7 +139,7 @@ bool EvictionManager::reclaim_node_resources(const Threshold& threshold, const O
   return ThresholdTracker::met(config_.thresholds, observe(deps_.read_node()), true).empty();
 }
 
-std::optional<pod::Pod> EvictionManager::synchronize() {
+std::vector<pod::Pod> EvictionManager::synchronize() {
   const Observations observations = observe(deps_.read_node());
   const auto result = tracker_.update(observations, now());
   {
@@ -121,11 +151,16 @@ std::optional<pod::Pod> EvictionManager::synchronize() {
     }
     pressure_ = result.pressure;
   }
-  if (result.act_on.empty()) return std::nullopt;
+  std::vector<pod::Pod> pods = deps_.active_pods ? deps_.active_pods() : std::vector<pod::Pod>{};
+  std::optional<PodUsages> usage;  // read at most once a round, and only when needed
+  // kubelet checks the pods' own storage limits before the node's
+  // thresholds, and a round that evicted for them ends there.
+  if (auto evicted = evict_for_local_storage(pods, usage); !evicted.empty()) return evicted;
+  if (result.act_on.empty()) return {};
 
   const Threshold threshold = result.act_on.front();
   const auto observed = observations.find(threshold.signal);
-  if (observed == observations.end()) return std::nullopt;
+  if (observed == observations.end()) return {};
   const std::string resource = resource_of(threshold.signal);
   spdlog::info("eviction manager: {} crossed (available {}, threshold {}); attempting to reclaim {}",
                to_string(threshold.signal), observed->second.available,
@@ -134,16 +169,15 @@ std::optional<pod::Pod> EvictionManager::synchronize() {
 
   if (reclaim_node_resources(threshold, observed->second)) {
     spdlog::info("eviction manager: reclaimed enough {} without evicting pods", resource);
-    return std::nullopt;
+    return {};
   }
 
-  std::vector<pod::Pod> pods = deps_.active_pods ? deps_.active_pods() : std::vector<pod::Pod>{};
   if (pods.empty()) {
     spdlog::warn("eviction manager: {} is short but no pod is active to evict", resource);
-    return std::nullopt;
+    return {};
   }
-  const PodUsages usage = deps_.pod_usage ? deps_.pod_usage() : PodUsages{};
-  rank_for(threshold.signal, pods, usage);
+  if (!usage) usage = deps_.pod_usage ? deps_.pod_usage(pods) : PodUsages{};
+  rank_for(threshold.signal, pods, *usage, deps_.dedicated_image_fs && deps_.dedicated_image_fs());
 
   for (const auto& pod : pods) {
     if (is_critical(pod)) {
@@ -155,16 +189,16 @@ std::optional<pod::Pod> EvictionManager::synchronize() {
       grace = pod.spec.termination_grace_period_seconds;
       if (config_.max_pod_grace_period_s > 0) grace = std::min(grace, config_.max_pod_grace_period_s);
     }
-    const auto it = usage.find(pod.metadata.uid);
+    const auto it = usage->find(pod.metadata.uid);
     const std::string message =
         eviction_message(threshold.signal, resolve(threshold.value, observed->second.capacity),
-                         observed->second.available, pod, it == usage.end() ? nullptr : &it->second);
+                         observed->second.available, pod, it == usage->end() ? nullptr : &it->second);
     spdlog::info("eviction manager: evicting pod {}/{} ({}), grace {} s: {}", pod.metadata.namespace_,
                  pod.metadata.name, pod.metadata.uid, grace, message);
-    if (deps_.evict_pod && deps_.evict_pod(pod, grace, message)) return pod;
+    if (deps_.evict_pod && deps_.evict_pod(pod, grace, message)) return {pod};
   }
   spdlog::warn("eviction manager: unable to evict any pod for {}", resource);
-  return std::nullopt;
+  return {};
 }
 
 }  // namespace agent::eviction

@@ -51,18 +51,25 @@ std::string eviction_message(Signal signal, std::optional<int64_t> threshold_qua
   std::string message = "The node was low on resource: " + resource + ". ";
   if (threshold_quantity && available)
     message += "Threshold quantity: " + format(*threshold_quantity) + ", available: " + format(*available) + ". ";
-  if (!usage || resource != "memory") return message;
+  const bool memory = resource == "memory";
+  if (!usage || (!memory && resource != "ephemeral-storage")) return message;
   for (const auto& stats : usage->containers) {
-    if (!stats.memory_working_set) continue;
+    // ephemeral-storage: the writable layer and the logs, only when both are known.
+    std::optional<int64_t> used = stats.memory_working_set;
+    if (!memory)
+      used = stats.rootfs_bytes && stats.logs_bytes ? std::optional<int64_t>(*stats.rootfs_bytes + *stats.logs_bytes)
+                                                    : std::nullopt;
+    if (!used) continue;
     const pod::Container* spec = nullptr;
     for (const auto* list : {&pod.spec.containers, &pod.spec.init_containers})
       for (const auto& c : *list)
         if (!spec && c.name == stats.name) spec = &c;
     if (!spec) continue;
-    const int64_t request = spec->resources.requests.memory_bytes.value_or(0);
-    if (*stats.memory_working_set > request)
-      message += "Container " + stats.name + " was using " + format_binary_quantity(*stats.memory_working_set) +
-                 ", request is " + format_binary_quantity(request) + ", has larger consumption of memory. ";
+    const auto& requests = spec->resources.requests;
+    const int64_t request = (memory ? requests.memory_bytes : requests.ephemeral_storage_bytes).value_or(0);
+    if (*used > request)
+      message += "Container " + stats.name + " was using " + format_binary_quantity(*used) + ", request is " +
+                 format_binary_quantity(request) + ", has larger consumption of " + resource + ". ";
   }
   return message;
 }

@@ -29,7 +29,8 @@ std::string resource_of(Signal signal);
 // request is 0, has larger consumption of memory. " (each sentence ends
 // with a space, as kubelet's). `threshold_quantity` and `available` are
 // left out when unknown; a container is named when its usage exceeds its
-// request of the resource (memory only: disk requests are not modelled).
+// request of the resource (memory: its working set; ephemeral-storage: its
+// writable layer plus its logs, when both are known).
 std::string eviction_message(Signal signal, std::optional<int64_t> threshold_quantity,
                              std::optional<int64_t> available, const pod::Pod& pod, const PodUsage* usage);
 

@@ -45,7 +45,21 @@ Cmp with_stats(const PodUsages& usage,
   };
 }
 
-int64_t disk_of(const PodUsage& u, DiskResource r) { return r == DiskResource::Bytes ? u.disk_bytes() : u.disk_inodes(); }
+int64_t disk_of(const PodUsage& u, DiskResource r, DiskParts parts) {
+  return r == DiskResource::Bytes ? u.disk_bytes(parts) : u.disk_inodes(parts);
+}
+
+// The sum over the parts asked for, of either bytes or inodes.
+int64_t disk_sum(const PodUsage& u, DiskParts parts, bool bytes) {
+  int64_t total = 0;
+  for (const auto& c : u.containers) {
+    if (parts.writable_layers) total += (bytes ? c.rootfs_bytes : c.rootfs_inodes).value_or(0);
+    if (parts.logs) total += (bytes ? c.logs_bytes : c.logs_inodes).value_or(0);
+  }
+  if (parts.volumes)
+    for (const auto& v : u.volumes) total += bytes ? v.bytes : v.inodes;
+  return total;
+}
 
 }  // namespace
 
@@ -55,22 +69,28 @@ int64_t PodUsage::memory() const {
   return total;
 }
 
-int64_t PodUsage::disk_bytes() const {
-  int64_t total = 0;
-  for (const auto& c : containers) total += c.rootfs_bytes.value_or(0);
-  return total;
+DiskParts disk_parts(Signal signal, bool dedicated_image_fs) {
+  if (!dedicated_image_fs) return DiskParts{};
+  const bool image_fs = signal == Signal::ImageFsAvailable || signal == Signal::ImageFsInodesFree;
+  return image_fs ? DiskParts{true, false, false} : DiskParts{false, true, true};
 }
 
-int64_t PodUsage::disk_inodes() const {
-  int64_t total = 0;
-  for (const auto& c : containers) total += c.rootfs_inodes.value_or(0);
-  return total;
-}
+int64_t PodUsage::disk_bytes(DiskParts parts) const { return disk_sum(*this, parts, true); }
+
+int64_t PodUsage::disk_inodes(DiskParts parts) const { return disk_sum(*this, parts, false); }
 
 int64_t memory_request(const pod::Pod& pod) {
   int64_t sum = 0;
   for (const auto& c : pod.spec.containers) sum += c.resources.requests.memory_bytes.value_or(0);
   for (const auto& c : pod.spec.init_containers) sum = std::max(sum, c.resources.requests.memory_bytes.value_or(0));
+  return sum;
+}
+
+int64_t ephemeral_storage_request(const pod::Pod& pod) {
+  int64_t sum = 0;
+  for (const auto& c : pod.spec.containers) sum += c.resources.requests.ephemeral_storage_bytes.value_or(0);
+  for (const auto& c : pod.spec.init_containers)
+    sum = std::max(sum, c.resources.requests.ephemeral_storage_bytes.value_or(0));
   return sum;
 }
 
@@ -89,15 +109,19 @@ void rank_memory_pressure(std::vector<pod::Pod>& pods, const PodUsages& usage) {
   ordered_by(pods, {exceeds, by_priority(), larger});
 }
 
-void rank_disk_pressure(std::vector<pod::Pod>& pods, const PodUsages& usage, DiskResource resource) {
-  // No ephemeral-storage requests in node-agent's pods: a request of 0.
-  const Cmp exceeds = with_stats(usage, [resource](const pod::Pod&, const PodUsage& ua, const pod::Pod&,
-                                                   const PodUsage& ub) {
-    return cmp_bool_first(disk_of(ua, resource) > 0, disk_of(ub, resource) > 0);
+void rank_disk_pressure(std::vector<pod::Pod>& pods, const PodUsages& usage, DiskResource resource,
+                        DiskParts parts) {
+  // kubelet measures both against the ephemeral-storage request, inodes
+  // too (there is no inode request to compare with).
+  const Cmp exceeds = with_stats(usage, [resource, parts](const pod::Pod& a, const PodUsage& ua, const pod::Pod& b,
+                                                          const PodUsage& ub) {
+    return cmp_bool_first(disk_of(ua, resource, parts) > ephemeral_storage_request(a),
+                          disk_of(ub, resource, parts) > ephemeral_storage_request(b));
   });
-  const Cmp larger = with_stats(usage, [resource](const pod::Pod&, const PodUsage& ua, const pod::Pod&,
-                                                  const PodUsage& ub) {
-    const int64_t a = disk_of(ua, resource), b = disk_of(ub, resource);
+  const Cmp larger = with_stats(usage, [resource, parts](const pod::Pod& pa, const PodUsage& ua, const pod::Pod& pb,
+                                                         const PodUsage& ub) {
+    const int64_t a = disk_of(ua, resource, parts) - ephemeral_storage_request(pa);
+    const int64_t b = disk_of(ub, resource, parts) - ephemeral_storage_request(pb);
     return a == b ? 0 : (a > b ? -1 : 1);
   });
   ordered_by(pods, {exceeds, by_priority(), larger});

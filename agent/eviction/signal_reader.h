@@ -1,8 +1,7 @@
-// Reads the node's eviction signals from the kernel (signals.h has the
-// arithmetic): /proc/meminfo, /proc/sys/kernel/{pid_max,threads-max},
-// /proc/loadavg, the memory cgroup files (v1: memory.usage_in_bytes and
-// memory.stat's total_inactive_file; v2: memory.current and memory.stat's
-// inactive_file), and statfs of the node and image filesystems.
+// Reads the node's eviction signals (signals.h has the arithmetic) with the
+// node readers the stats summary uses too (agent/stats): the node's memory
+// and the pods' cgroup working set, statfs of the node and image
+// filesystems, and the task limit and count.
 //
 // Every root is injectable so unit tests read fixed files from a temp dir.
 #pragma once
@@ -34,20 +33,11 @@ class SignalReader {
 
   NodeReadings read() const;
 
-  // The working set of a memory cgroup (relative to the controller's
-  // root, "/" for the root), nullopt when it is not there.
-  std::optional<int64_t> cgroup_working_set(const std::string& cgroup) const;
-  // statfs of `path`, or of its nearest existing ancestor.
-  static std::optional<FsReading> statfs(const std::string& path);
-
  private:
-  std::optional<std::string> read_file(const std::string& path) const;
-
   SignalPaths paths_;
   std::function<std::optional<std::string>()> imagefs_path_;
   std::optional<int64_t> allocatable_;
   std::function<std::optional<int64_t>()> pods_fallback_;
-  bool v2_ = false;
 };
 
 }  // namespace agent::eviction

@@ -1,7 +1,7 @@
 // Eviction signals observed on the node itself (kubelet's
 // makeSignalObservations, fed by what the summary API would hold): the pure
-// arithmetic from readings to observations, and the parsers of the kernel
-// files the readings come from. signal_reader.h does the reading.
+// arithmetic from readings to observations. signal_reader.h does the
+// reading, through the node readers of stats/ that the summary uses too.
 //
 //   memory.available             = MemTotal - working set of the root memory cgroup
 //   allocatableMemory.available  = node allocatable memory - working set of the pods' cgroup
@@ -51,20 +51,6 @@ struct NodeReadings {
 };
 
 Observations observe(const NodeReadings& readings);
-
-// usage - inactive_file, never below 0.
-int64_t working_set(int64_t usage, int64_t inactive_file);
-
-// --- parsers of kernel files (nullopt when the value is not there) ---
-// MemTotal of /proc/meminfo, in bytes.
-std::optional<int64_t> parse_meminfo_total(std::string_view meminfo);
-// The value of `key` in a memory.stat ("total_inactive_file 123") or
-// /proc/meminfo ("MemFree:  123 kB" -> 123).
-std::optional<int64_t> parse_stat_value(std::string_view stat, std::string_view key);
-// The scheduling entities of /proc/loadavg ("0.1 0.2 0.3 2/345 678" -> 345).
-std::optional<int64_t> parse_loadavg_tasks(std::string_view loadavg);
-// A file holding one integer ("4194304\n"); "max" is nullopt.
-std::optional<int64_t> parse_integer(std::string_view text);
 
 // Node allocatable memory as kubelet computes it: capacity minus the
 // kube-reserved and system-reserved memory and the hard memory.available

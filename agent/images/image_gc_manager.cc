@@ -1,7 +1,5 @@
 #include "agent/images/image_gc_manager.h"
 
-#include <sys/statvfs.h>
-
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -13,6 +11,7 @@
 #include "agent/events/event_recorder.h"
 #include "agent/metrics/registry.h"
 #include "agent/remote/cri_client.h"
+#include "agent/stats/fs_usage.h"
 
 namespace agent::images {
 
@@ -181,14 +180,14 @@ ImageGcResult ImageGcManager::garbage_collect() {
   }
   const auto& usage = fs_info.image_filesystems(0);
   const std::string& mountpoint = usage.fs_id().mountpoint();
-  struct statvfs st{};
-  if (mountpoint.empty() || ::statvfs(mountpoint.c_str(), &st) != 0) {
+  const auto fs = mountpoint.empty() ? std::nullopt : stats::stat_filesystem(mountpoint);
+  if (!fs) {
     result.error = "reading the filesystem at \"" + mountpoint + "\": " +
                    (mountpoint.empty() ? std::string("the runtime names no mountpoint") : std::strerror(errno));
     return finish(result);
   }
-  const int64_t capacity = static_cast<int64_t>(st.f_blocks) * static_cast<int64_t>(st.f_frsize);
-  const int64_t available = static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+  const auto capacity = static_cast<int64_t>(fs->capacity_bytes);
+  const auto available = static_cast<int64_t>(fs->available_bytes);
   if (capacity <= 0) {
     result.error = "invalid capacity " + std::to_string(capacity) + " on the image filesystem at " + mountpoint;
     record_event("InvalidDiskCapacity", result.error);

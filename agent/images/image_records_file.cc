@@ -1,21 +1,20 @@
 #include "agent/images/image_records_file.h"
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "common/durable_file.h"
+#include "common/small_file.h"
+#include "common/state_document.h"
 #include "common/rfc3339.h"
 
 namespace agent::images {
 
 namespace {
 
-constexpr char kKind[] = "ImageGCRecords";
-constexpr int kVersion = 1;
+constexpr common::StateDocumentType kDocument{"ImageGCRecords", 1, "images"};
 
 int64_t time_field(const nlohmann::json& record, const char* key) {
   if (!record.contains(key)) return 0;
@@ -36,23 +35,11 @@ std::string records_to_json(const ImageRecords& records) {
     if (record.last_used_ns != 0) entry["lastUsed"] = common::format_rfc3339_nanos(record.last_used_ns);
     images[id] = std::move(entry);
   }
-  return nlohmann::json{{"kind", kKind}, {"version", kVersion}, {"images", std::move(images)}}.dump(1) + "\n";
+  return common::state_document_json(kDocument, std::move(images));
 }
 
 ImageRecords records_from_json(const std::string& text) {
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw std::invalid_argument(std::string("not JSON: ") + e.what());
-  }
-  if (!doc.is_object() || doc.value("kind", "") != kKind)
-    throw std::invalid_argument(std::string("not an ") + kKind + " document");
-  if (doc.value("version", 0) != kVersion)
-    throw std::invalid_argument("version " + doc.value("version", nlohmann::json()).dump() + " is not " +
-                                std::to_string(kVersion));
-  const auto images = doc.value("images", nlohmann::json::object());
-  if (!images.is_object()) throw std::invalid_argument("images is not an object");
+  const nlohmann::json images = common::parse_state_document(kDocument, text);
   ImageRecords records;
   for (const auto& [id, entry] : images.items()) {
     if (!entry.is_object()) throw std::invalid_argument("image " + id + " is not an object");
@@ -68,12 +55,10 @@ ImageRecords records_from_json(const std::string& text) {
 }
 
 ImageRecords ImageRecordsFile::load() const {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
+  const auto text = common::read_small_file(path_);
+  if (!text) return {};
   try {
-    return records_from_json(text.str());
+    return records_from_json(*text);
   } catch (const std::exception& e) {
     spdlog::warn("image GC: ignoring {} ({}); every image counts as first seen long ago and never used", path_,
                  e.what());

@@ -117,13 +117,15 @@ ResourceList resource_list(const YAML::Node& n, const std::string& path) {
   for (const auto& kv : n) {
     std::string name = kv.first.Scalar();
     std::string fpath = join(path, name);
-    if (name != "cpu" && name != "memory") fail(fpath, "resource not supported by node-agent (cpu, memory)");
+    if (name != "cpu" && name != "memory" && name != "ephemeral-storage")
+      fail(fpath, "resource not supported by node-agent (cpu, memory, ephemeral-storage)");
     if (!kv.second.IsScalar()) fail(fpath, "expected a quantity");
     try {
       Quantity q = Quantity::parse(kv.second.Scalar());
       if (q.negative()) fail(fpath, "must not be negative");
       if (name == "cpu") out.cpu_milli = q.milli();
-      else out.memory_bytes = q.value();
+      else if (name == "memory") out.memory_bytes = q.value();
+      else out.ephemeral_storage_bytes = q.value();
     } catch (const QuantityError& e) {
       fail(fpath, e.what());
     }
@@ -141,10 +143,13 @@ ResourceRequirements resources(const YAML::Node& n, const std::string& path) {
   // The API server defaults a missing request to its limit.
   if (!r.requests.cpu_milli) r.requests.cpu_milli = r.limits.cpu_milli;
   if (!r.requests.memory_bytes) r.requests.memory_bytes = r.limits.memory_bytes;
+  if (!r.requests.ephemeral_storage_bytes) r.requests.ephemeral_storage_bytes = r.limits.ephemeral_storage_bytes;
   if (r.limits.cpu_milli && *r.requests.cpu_milli > *r.limits.cpu_milli)
     fail(join(path, "requests.cpu"), "must be less than or equal to the cpu limit");
   if (r.limits.memory_bytes && *r.requests.memory_bytes > *r.limits.memory_bytes)
     fail(join(path, "requests.memory"), "must be less than or equal to the memory limit");
+  if (r.limits.ephemeral_storage_bytes && *r.requests.ephemeral_storage_bytes > *r.limits.ephemeral_storage_bytes)
+    fail(join(path, "requests.ephemeral-storage"), "must be less than or equal to the ephemeral-storage limit");
   return r;
 }
 

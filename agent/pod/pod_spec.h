@@ -82,10 +82,12 @@ struct ContainerPort {
   bool operator==(const ContainerPort&) const = default;
 };
 
-// cpu in milli-CPU, memory in bytes; both rounded up as Kubernetes does.
+// cpu in milli-CPU, memory and ephemeral-storage in bytes; all rounded up
+// as Kubernetes does.
 struct ResourceList {
   std::optional<int64_t> cpu_milli;
   std::optional<int64_t> memory_bytes;
+  std::optional<int64_t> ephemeral_storage_bytes = std::nullopt;  // local disk: writable layer, logs, emptyDir
 
   bool operator==(const ResourceList&) const = default;
 };
@@ -264,8 +266,10 @@ struct KeyToPath {
 };
 
 struct EmptyDirVolume {
-  bool memory = false;                      // medium: Memory (a tmpfs)
-  std::optional<int64_t> size_limit_bytes;  // the tmpfs size for Memory
+  bool memory = false;  // medium: Memory (a tmpfs)
+  // sizeLimit, for both media: the tmpfs size for Memory; on disk, the
+  // usage above which the eviction manager evicts the pod.
+  std::optional<int64_t> size_limit_bytes;
 
   bool operator==(const EmptyDirVolume&) const = default;
 };
@@ -293,8 +297,10 @@ struct ObjectVolumeSource {
 // resourceFieldRef: a container's request or limit, in units of `divisor`.
 struct ResourceFieldRef {
   std::string container_name;  // required in volumes
-  std::string resource;        // limits.cpu, limits.memory, requests.cpu, requests.memory
-  // The divisor as milli-units for cpu ("1" = 1000, "1m" = 1) and bytes for memory.
+  // limits.cpu, limits.memory, limits.ephemeral-storage, and the same requests.*
+  std::string resource;
+  // The divisor as milli-units for cpu ("1" = 1000, "1m" = 1) and bytes for
+  // memory and ephemeral-storage.
   int64_t divisor = 1;
 
   bool operator==(const ResourceFieldRef&) const = default;

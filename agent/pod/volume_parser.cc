@@ -124,11 +124,14 @@ ResourceFieldRef resource_field_ref(const YAML::Node& n, const std::string& path
   r.container_name = str(n["containerName"], join(path, "containerName"));
   if (!present(n["resource"])) fail(join(path, "resource"), "required");
   r.resource = str(n["resource"], join(path, "resource"));
-  static const std::set<std::string> kResources = {"limits.cpu", "limits.memory", "requests.cpu", "requests.memory"};
+  static const std::set<std::string> kResources = {"limits.cpu",          "limits.memory",
+                                                    "limits.ephemeral-storage", "requests.cpu",
+                                                    "requests.memory",     "requests.ephemeral-storage"};
   if (!kResources.count(r.resource))
     fail(join(path, "resource"), "\"" + r.resource +
-                                     "\" is not supported by node-agent (limits.cpu, limits.memory, requests.cpu, "
-                                     "requests.memory)");
+                                     "\" is not supported by node-agent (limits.cpu, limits.memory, "
+                                     "limits.ephemeral-storage, requests.cpu, requests.memory, "
+                                     "requests.ephemeral-storage)");
   const bool cpu = r.resource.ends_with(".cpu");
   r.divisor = cpu ? 1000 : 1;  // "1": one core, one byte
   if (present(n["divisor"])) {
@@ -140,7 +143,8 @@ ResourceFieldRef resource_field_ref(const YAML::Node& n, const std::string& path
     } catch (const QuantityError& e) {
       fail(dpath, e.what());
     }
-    // Kubernetes allows 1m and 1 for cpu, 1 and the powers of 1000 or 1024 for memory.
+    // Kubernetes allows 1m and 1 for cpu, 1 and the powers of 1000 or 1024
+    // for memory and ephemeral-storage.
     static const std::set<std::string> kCpu = {"1m", "1"};
     static const std::set<std::string> kMemory = {"1", "1k", "1M", "1G", "1T", "1P", "1E",
                                                   "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"};

@@ -41,7 +41,11 @@ class Canon {
 };
 
 void resource_list(Canon& c, const char* tag, const pod::ResourceList& r) {
-  c.str(tag, "{").opt_num("cpu", r.cpu_milli).opt_num("memory", r.memory_bytes).str("}", "");
+  c.str(tag, "{").opt_num("cpu", r.cpu_milli).opt_num("memory", r.memory_bytes);
+  // Only when set: the hashes of containers without it (every container
+  // before ephemeral-storage was accepted) stay what they were.
+  if (r.ephemeral_storage_bytes) c.opt_num("ephemeral-storage", r.ephemeral_storage_bytes);
+  c.str("}", "");
 }
 
 void seccomp(Canon& c, const std::optional<pod::SeccompProfile>& s) {

@@ -69,30 +69,4 @@ HostResolvConf parse_resolv_conf(std::string_view text) {
 
 HostResolvConf read_host_resolv_conf(const std::string& path) { return parse_resolv_conf(read_file(path)); }
 
-int64_t parse_meminfo_total(std::string_view text) {
-  constexpr std::string_view key = "MemTotal:";
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (line.substr(0, key.size()) != key) continue;
-    const std::vector<std::string> fields = fields_of(line.substr(key.size()));
-    if (fields.empty()) return 0;
-    try {
-      std::size_t used = 0;
-      const long long value = std::stoll(fields[0], &used);
-      if (used != fields[0].size() || value < 0) return 0;
-      const bool kib = fields.size() >= 2 && fields[1] == "kB";
-      return kib ? value * 1024 : value;
-    } catch (const std::exception&) {
-      return 0;
-    }
-  }
-  return 0;
-}
-
-int64_t read_memory_capacity(const std::string& path) { return parse_meminfo_total(read_file(path)); }
-
 }  // namespace agent::runtime

@@ -24,9 +24,4 @@ HostResolvConf parse_resolv_conf(std::string_view text);
 // read (kubelet fails the pod's DNS setup then, so does the caller).
 HostResolvConf read_host_resolv_conf(const std::string& path = "/etc/resolv.conf");
 
-// MemTotal of a /proc/meminfo text, in bytes; 0 when absent.
-int64_t parse_meminfo_total(std::string_view text);
-// Throws std::runtime_error when the file cannot be read.
-int64_t read_memory_capacity(const std::string& path = "/proc/meminfo");
-
 }  // namespace agent::runtime

@@ -5,33 +5,15 @@
 #include <map>
 #include <string>
 
+#include "agent/cm/pod_resources.h"
 #include "agent/pod/quantity.h"  // pod::int128_t
 #include "agent/runtime/cri_configs.h"
 
 namespace agent::runtime {
 namespace {
 
-// cgroup v1 cpu.shares bounds and CFS quota bounds, as kubelet's cm package.
-constexpr int64_t kMinShares = 2;
-constexpr int64_t kMaxShares = 262144;
-constexpr int64_t kSharesPerCpu = 1024;
-constexpr int64_t kMilliCpuToCpu = 1000;
-constexpr int64_t kQuotaPeriod = 100000;  // 100 ms, in µs
-constexpr int64_t kMinQuota = 1000;       // 1 ms
-
 constexpr int64_t kGuaranteedOomScoreAdj = -997;
 constexpr int64_t kBestEffortOomScoreAdj = 1000;
-
-int64_t milli_cpu_to_shares(int64_t milli) {
-  if (milli <= 0) return kMinShares;
-  const int64_t shares = milli * kSharesPerCpu / kMilliCpuToCpu;
-  return std::clamp(shares, kMinShares, kMaxShares);
-}
-
-int64_t milli_cpu_to_quota(int64_t milli, int64_t period) {
-  if (milli <= 0) return 0;
-  return std::max(milli * period / kMilliCpuToCpu, kMinQuota);
-}
 
 }  // namespace
 
@@ -41,10 +23,11 @@ cri::LinuxContainerResources make_linux_resources(const pod::ResourceRequirement
   // request (the manifest parser already defaulted requests from limits).
   const int64_t cpu_request = resources.requests.cpu_milli.value_or(0);
   const int64_t cpu_for_shares = cpu_request == 0 ? resources.limits.cpu_milli.value_or(0) : cpu_request;
-  out.set_cpu_shares(milli_cpu_to_shares(cpu_for_shares));
+  // The pod cgroup's values and the container's follow the same rules.
+  out.set_cpu_shares(cm::milli_cpu_to_shares(cpu_for_shares));
   if (resources.limits.cpu_milli && *resources.limits.cpu_milli > 0) {
-    out.set_cpu_period(kQuotaPeriod);
-    out.set_cpu_quota(milli_cpu_to_quota(*resources.limits.cpu_milli, kQuotaPeriod));
+    out.set_cpu_period(cm::kQuotaPeriodUs);
+    out.set_cpu_quota(cm::milli_cpu_to_quota(*resources.limits.cpu_milli, cm::kQuotaPeriodUs));
   }
   if (resources.limits.memory_bytes && *resources.limits.memory_bytes > 0)
     out.set_memory_limit_in_bytes(*resources.limits.memory_bytes);

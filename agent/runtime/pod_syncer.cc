@@ -23,6 +23,7 @@
 #include "agent/runtime/pod_state_reader.h"
 #include "agent/runtime/runtime_labels.h"
 #include "agent/runtime/sandbox_stops.h"
+#include "agent/stats/node_memory.h"
 
 namespace agent::runtime {
 
@@ -79,11 +80,9 @@ PodSyncer::PodSyncer(remote::CriClient& cri, PodStateReader& reader, images::Ima
                      flowcontrol::Backoff& crash_backoff, AgentPaths paths, NodeContext node)
     : cri_(cri), reader_(reader), images_(images), crash_backoff_(crash_backoff), paths_(std::move(paths)),
       node_(std::move(node)) {
-  try {
-    node_memory_bytes_ = read_memory_capacity();
-  } catch (const std::exception& e) {
-    spdlog::warn("{}; Burstable containers get the highest OOM score", e.what());
-  }
+  node_memory_bytes_ = stats::read_memory_capacity();
+  if (node_memory_bytes_ == 0)
+    spdlog::warn("cannot read the node's memory capacity from /proc/meminfo; Burstable containers get the highest OOM score");
 }
 
 std::chrono::milliseconds PodSyncer::crash_backoff_wait(const pod::Pod& pod, const ContainerState& exited) {

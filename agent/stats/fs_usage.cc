@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 
 namespace agent::stats {
 
@@ -43,8 +44,12 @@ void walk(int dir_fd, dev_t device, DirUsage& usage) {
 }  // namespace
 
 std::optional<FsInfo> stat_filesystem(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::filesystem::path at(path);
+  std::error_code ec;
+  while (!std::filesystem::exists(at, ec) && at.has_parent_path() && at != at.parent_path()) at = at.parent_path();
   struct statvfs s {};
-  if (::statvfs(path.c_str(), &s) != 0) return std::nullopt;
+  if (::statvfs(at.c_str(), &s) != 0) return std::nullopt;
   FsInfo info;
   info.time_ns = now_ns();
   const uint64_t unit = s.f_frsize ? s.f_frsize : s.f_bsize;

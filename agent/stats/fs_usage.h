@@ -19,7 +19,9 @@ struct FsInfo {
   uint64_t inodes_used() const { return inodes > inodes_free ? inodes - inodes_free : 0; }
 };
 
-// The filesystem holding `path`; nullopt when statfs fails.
+// The filesystem holding `path`, or the one it will be on: a path not made
+// yet (--root-dir is made on first use) is measured at its nearest existing
+// ancestor. nullopt for "" or when statfs fails.
 std::optional<FsInfo> stat_filesystem(const std::string& path);
 
 struct DirUsage {

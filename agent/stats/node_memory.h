@@ -31,8 +31,6 @@ struct NodeMemory {
 
 // /proc/meminfo: key -> bytes ("MemTotal:  24683748 kB" -> 25276157952).
 std::map<std::string, uint64_t> parse_meminfo(std::string_view text);
-// "key value" lines (memory.stat, /proc/vmstat): key -> value.
-std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text);
 
 // The root cgroup's memory files as read; a missing one is nullopt.
 struct RootMemoryFiles {
@@ -46,7 +44,18 @@ struct RootMemoryFiles {
 NodeMemory compute_node_memory(const RootMemoryFiles& files, int64_t time_ns);
 
 // Reads the live files under `cgroup_root` (usually /sys/fs/cgroup) and
-// /proc. Throws std::runtime_error when /proc/meminfo cannot be read.
-NodeMemory read_node_memory(const std::string& cgroup_root = "/sys/fs/cgroup");
+// `proc_root`. Throws std::runtime_error when meminfo cannot be read.
+NodeMemory read_node_memory(const std::string& cgroup_root = "/sys/fs/cgroup", const std::string& proc_root = "/proc");
+
+// The working set (usage - inactive_file, never below 0) of the memory
+// cgroup `cgroup`, a path from the memory controller's root ("/kubepods";
+// "" or "/" is the root itself, which has usage files on cgroup v1 only).
+// cgroup v2 when `cgroup_root` holds cgroup.controllers, else v1's
+// memory/ controller under it. nullopt when the cgroup's files are not there.
+std::optional<uint64_t> read_cgroup_working_set(const std::string& cgroup_root, const std::string& cgroup);
+
+// The node's memory capacity (MemTotal of `proc_root`/meminfo) in bytes; 0
+// when it cannot be read.
+int64_t read_memory_capacity(const std::string& proc_root = "/proc");
 
 }  // namespace agent::stats

@@ -2,21 +2,17 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <sstream>
+
+#include "common/small_file.h"
 
 namespace agent::stats {
 
 namespace {
 
-std::optional<std::string> read_text(const char* path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using common::read_small_file;
 
 bool ignored_device(std::string_view name) {
   for (std::string_view prefix : {"lo", "veth", "docker", "nerdctl"})
@@ -64,26 +60,10 @@ std::optional<uint64_t> nano_cores(uint64_t previous_ns, int64_t previous_time_n
   return static_cast<uint64_t>(static_cast<double>(current_ns - previous_ns) / window * 1e9);
 }
 
-std::vector<InterfaceCounters> parse_net_dev(std::string_view text) {
-  // "  eth0: rx_bytes rx_packets rx_errs rx_drop rx_fifo rx_frame rx_compressed rx_multicast
-  //          tx_bytes tx_packets tx_errs ..."; the two header lines have no ':' before the numbers.
-  std::vector<InterfaceCounters> out;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    name.erase(0, name.find_first_not_of(' '));
-    if (name.empty() || ignored_device(name)) continue;
-    std::istringstream fields(line.substr(colon + 1));
-    uint64_t v[16] = {};
-    int read = 0;
-    while (read < 16 && (fields >> v[read])) ++read;
-    if (read < 11) continue;  // the "Inter-|   Receive" header
-    out.push_back({name, v[0], v[2], v[8], v[10]});
-  }
-  return out;
+std::vector<InterfaceCounters> node_interfaces(std::string_view net_dev) {
+  auto interfaces = common::parse_net_dev(net_dev);
+  std::erase_if(interfaces, [](const InterfaceCounters& i) { return ignored_device(i.name); });
+  return interfaces;
 }
 
 std::optional<int64_t> parse_loadavg_tasks(std::string_view text) {
@@ -99,23 +79,27 @@ std::optional<int64_t> parse_loadavg_tasks(std::string_view text) {
   }
 }
 
+TaskCounts read_task_counts(const std::string& proc_root) {
+  TaskCounts counts;
+  const auto pid_max = common::read_single_value(proc_root + "/sys/kernel/pid_max");
+  const auto threads_max = common::read_single_value(proc_root + "/sys/kernel/threads-max");
+  if (pid_max && threads_max) counts.max_pid = static_cast<int64_t>(std::min(*pid_max, *threads_max));
+  else if (pid_max || threads_max) counts.max_pid = static_cast<int64_t>(pid_max ? *pid_max : *threads_max);
+  if (auto text = read_small_file(proc_root + "/loadavg")) counts.cur_proc = parse_loadavg_tasks(*text);
+  return counts;
+}
+
 NodeProcSample read_node_proc() {
   NodeProcSample s;
   s.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                   std::chrono::system_clock::now().time_since_epoch())
                   .count();
-  if (auto text = read_text("/proc/stat")) {
+  if (auto text = read_small_file("/proc/stat")) {
     s.cpu_usage_ns = parse_cpu_usage_ns(*text, ::sysconf(_SC_CLK_TCK));
     s.boot_time_s = parse_boot_time(*text);
   }
-  if (auto text = read_text("/proc/net/dev")) s.interfaces = parse_net_dev(*text);
-  if (auto text = read_text("/proc/sys/kernel/pid_max")) {
-    try {
-      s.max_pid = std::stoll(*text);
-    } catch (const std::exception&) {
-    }
-  }
-  if (auto text = read_text("/proc/loadavg")) s.cur_proc = parse_loadavg_tasks(*text);
+  if (auto text = read_small_file("/proc/net/dev")) s.interfaces = node_interfaces(*text);
+  s.tasks = read_task_counts();
   return s;
 }
 

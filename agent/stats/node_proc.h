@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/proc_net.h"
+
 namespace agent::stats {
 
 // The first line of /proc/stat ("cpu  user nice system idle iowait irq
@@ -23,17 +25,11 @@ std::optional<uint64_t> parse_cpu_usage_ns(std::string_view proc_stat, long tick
 std::optional<uint64_t> nano_cores(uint64_t previous_ns, int64_t previous_time_ns, uint64_t current_ns,
                                    int64_t current_time_ns);
 
-struct InterfaceCounters {
-  std::string name;
-  uint64_t rx_bytes = 0;
-  uint64_t rx_errors = 0;
-  uint64_t tx_bytes = 0;
-  uint64_t tx_errors = 0;
-};
-
-// /proc/net/dev, without the devices cAdvisor leaves out of a container's
-// network (names starting with lo, veth, docker, nerdctl).
-std::vector<InterfaceCounters> parse_net_dev(std::string_view text);
+// The node's interfaces in /proc/net/dev (common/proc_net's parser), without
+// the devices cAdvisor leaves out of a container's network (names starting
+// with lo, veth, docker, nerdctl).
+using common::InterfaceCounters;
+std::vector<InterfaceCounters> node_interfaces(std::string_view net_dev);
 
 // /proc/loadavg's fourth field "running/total": total, the scheduling
 // entities the kernel holds (kubelet's rlimit.curproc).
@@ -42,16 +38,25 @@ std::optional<int64_t> parse_loadavg_tasks(std::string_view text);
 // /proc/stat's "btime" line: the boot time, unix seconds.
 std::optional<int64_t> parse_boot_time(std::string_view proc_stat);
 
+// The node's task limit and count, as kubelet's pidlimit reader and the
+// eviction manager's pid.available see them.
+struct TaskCounts {
+  std::optional<int64_t> max_pid;   // min(kernel.pid_max, kernel.threads-max): both limit the tasks
+  std::optional<int64_t> cur_proc;  // parse_loadavg_tasks
+};
+// Reads `proc_root`/sys/kernel/{pid_max,threads-max} and /loadavg; what
+// cannot be read is left unset.
+TaskCounts read_task_counts(const std::string& proc_root = "/proc");
+
 struct NodeProcSample {
   int64_t time_ns = 0;
   std::optional<int64_t> boot_time_s;
   std::optional<uint64_t> cpu_usage_ns;
   std::vector<InterfaceCounters> interfaces;
-  std::optional<int64_t> max_pid;    // /proc/sys/kernel/pid_max
-  std::optional<int64_t> cur_proc;   // parse_loadavg_tasks
+  TaskCounts tasks;
 };
 
-// Reads /proc/stat (usage and btime), /proc/net/dev, /proc/sys/kernel/pid_max, /proc/loadavg;
+// Reads /proc/stat (usage and btime), /proc/net/dev and the task counts;
 // what cannot be read is left unset.
 NodeProcSample read_node_proc();
 

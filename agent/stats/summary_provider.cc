@@ -25,14 +25,6 @@ void select_node(Filter& filter, const std::string& node_name) {
   (*filter.mutable_label_selector())[runtime::kNodeNameLabel] = node_name;
 }
 
-// The interface kubelet inlines as the node's network: eth0 when there is
-// one (kubelet's default interface name), else the first listed.
-std::string default_interface(const std::vector<InterfaceCounters>& interfaces) {
-  for (const auto& i : interfaces)
-    if (i.name == "eth0") return i.name;
-  return interfaces.empty() ? "" : interfaces.front().name;
-}
-
 }  // namespace
 
 SummaryProvider::SummaryProvider(remote::CriClient& cri, std::string node_name, std::string root_dir,
@@ -65,10 +57,11 @@ void SummaryProvider::read_node(SummaryInputs& in) {
   }
   n.network_time_ns = proc.time_ns;
   n.interfaces = proc.interfaces;
-  n.default_interface = default_interface(n.interfaces);
+  // Inlined as the node's network, as kubelet does.
+  if (const auto* main = common::default_interface(n.interfaces)) n.default_interface = main->name;
   n.rlimit_time_ns = proc.time_ns;
-  n.max_pid = proc.max_pid;
-  n.cur_proc = proc.cur_proc;
+  n.max_pid = proc.tasks.max_pid;
+  n.cur_proc = proc.tasks.cur_proc;
   try {
     n.memory = read_node_memory(cgroup_root_);
   } catch (const std::exception& e) {

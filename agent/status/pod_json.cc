@@ -34,6 +34,7 @@ json resource_list(const pod::ResourceList& r) {
   json j = json::object();
   if (r.cpu_milli) j["cpu"] = cpu_text(*r.cpu_milli);
   if (r.memory_bytes) j["memory"] = std::to_string(*r.memory_bytes);
+  if (r.ephemeral_storage_bytes) j["ephemeral-storage"] = std::to_string(*r.ephemeral_storage_bytes);
   return j;
 }
 

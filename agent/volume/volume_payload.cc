@@ -67,6 +67,11 @@ std::string resource_value(const pod::Pod& pod, const pod::ResourceFieldRef& ref
   if (ref.resource == "requests.cpu") return std::to_string(ceil_div(r.requests.cpu_milli.value_or(0), ref.divisor));
   if (ref.resource == "requests.memory")
     return std::to_string(ceil_div(r.requests.memory_bytes.value_or(0), ref.divisor));
+  if (ref.resource == "limits.ephemeral-storage")
+    return std::to_string(
+        ceil_div(r.limits.ephemeral_storage_bytes.value_or(node.ephemeral_storage_bytes), ref.divisor));
+  if (ref.resource == "requests.ephemeral-storage")
+    return std::to_string(ceil_div(r.requests.ephemeral_storage_bytes.value_or(0), ref.divisor));
   throw SetupError("unsupported resource \"" + ref.resource + "\"");
 }
 

@@ -21,10 +21,11 @@ using ObjectLookup = std::function<std::optional<pod::ConfigObject>(pod::ObjectK
                                                                     const std::string& name)>;
 
 // What a container without a limit is limited by (kubelet's node
-// allocatable, here the node's capacity).
+// allocatable, here the node's capacity; 0 where unknown).
 struct NodeAllocatable {
   int64_t cpu_milli = 0;
   int64_t memory_bytes = 0;
+  int64_t ephemeral_storage_bytes = 0;  // the filesystem of --root-dir
 };
 
 // Why a volume cannot be set up, in kubelet's words (FailedMount's message).

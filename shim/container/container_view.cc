@@ -9,7 +9,7 @@
 #include "shim/container/resources.h"
 #include "shim/container/start_failure.h"
 #include "shim/server/call.h"
-#include "shim/stats/cgroup_files.h"
+#include "common/small_file.h"
 #include "shim/state/cri_metadata.h"
 #include "shim/state/labels.h"
 
@@ -184,7 +184,7 @@ bool fill_container(const docker::ContainerInspect& inspect, cri::Container* out
 
 bool read_process_user(int pid, cri::LinuxContainerUser* out, const std::string& proc_root, std::string* command) {
   // One read, no stream parser: ContainerStatus may read it often.
-  const auto content = stats::read_small_file(proc_root + "/" + std::to_string(pid) + "/status");
+  const auto content = common::read_small_file(proc_root + "/" + std::to_string(pid) + "/status");
   if (!content) return false;
   const std::string_view text(*content);
   // Where the value on the line that starts with `key` begins; npos if none.

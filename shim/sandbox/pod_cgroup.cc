@@ -4,7 +4,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "shim/stats/cgroup_files.h"
+#include "common/small_file.h"
 #include "shim/stats/cgroup_paths.h"
 
 namespace shim {
@@ -61,9 +61,9 @@ std::uint64_t cpu_weight_for_shares(std::uint64_t shares) {
 std::vector<std::string> write_pod_cgroup_limits(int pid, const PodCgroupLimits& limits, const std::string& proc_root,
                                                  const std::string& mountinfo) {
   const std::string cgroup_file = proc_root + "/" + std::to_string(pid) + "/cgroup";
-  const auto proc_cgroup = stats::read_small_file(cgroup_file);
+  const auto proc_cgroup = common::read_small_file(cgroup_file);
   if (!proc_cgroup) throw std::runtime_error("cannot read " + cgroup_file);
-  const auto mounts = stats::read_small_file(mountinfo);
+  const auto mounts = common::read_small_file(mountinfo);
   if (!mounts) throw std::runtime_error("cannot read " + mountinfo);
   auto dirs = stats::resolve_cgroup_dirs(stats::parse_proc_cgroup(*proc_cgroup), stats::parse_cgroup_mounts(*mounts));
   if (!dirs) throw std::runtime_error("no cgroup mount on this host holds the cgroups of process " + std::to_string(pid));

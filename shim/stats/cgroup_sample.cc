@@ -1,6 +1,6 @@
 #include "shim/stats/cgroup_sample.h"
 
-#include "shim/stats/cgroup_files.h"
+#include "common/small_file.h"
 
 namespace shim::stats {
 namespace {
@@ -12,12 +12,12 @@ void add_known(std::optional<std::uint64_t>& into, const std::optional<std::uint
 }  // namespace
 
 void CgroupSample::apply_memory_stat(std::string_view memory_stat, const MemoryStatKeys& keys) {
-  const auto stat = parse_flat_keyed(memory_stat);
-  rss = stat_of(stat, keys.rss);
-  page_faults = stat_of(stat, keys.page_faults);
-  major_page_faults = stat_of(stat, keys.major_page_faults);
+  const auto stat = common::parse_flat_keyed(memory_stat);
+  rss = common::stat_of(stat, keys.rss);
+  page_faults = common::stat_of(stat, keys.page_faults);
+  major_page_faults = common::stat_of(stat, keys.major_page_faults);
   if (memory_usage) {
-    const std::uint64_t inactive = stat_of(stat, keys.inactive_file).value_or(0);
+    const std::uint64_t inactive = common::stat_of(stat, keys.inactive_file).value_or(0);
     working_set = *memory_usage > inactive ? *memory_usage - inactive : 0;
   }
 }

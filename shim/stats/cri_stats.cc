@@ -44,7 +44,7 @@ void fill_memory(std::int64_t timestamp, const CgroupSample& cgroup, bool runnin
         *cgroup.memory_limit > *cgroup.working_set ? *cgroup.memory_limit - *cgroup.working_set : 0);
 }
 
-void fill_interface(const InterfaceCounters& counters, cri::NetworkInterfaceUsage* out) {
+void fill_interface(const common::InterfaceCounters& counters, cri::NetworkInterfaceUsage* out) {
   out->set_name(counters.name);
   set(out->mutable_rx_bytes(), counters.rx_bytes);
   set(out->mutable_rx_errors(), counters.rx_errors);
@@ -111,7 +111,7 @@ void fill_pod_stats(const PodReading& reading, cri::PodSandboxStats* out) {
   fill_memory(ts, reading.cgroup, reading.running, pod_linux->mutable_memory());
   auto* network = pod_linux->mutable_network();
   network->set_timestamp(ts);
-  if (const auto* main = default_interface(reading.interfaces))
+  if (const auto* main = common::default_interface(reading.interfaces))
     fill_interface(*main, network->mutable_default_interface());
   for (const auto& counters : reading.interfaces) fill_interface(counters, network->add_interfaces());
   auto* process = pod_linux->mutable_process();

@@ -1,6 +1,6 @@
 #include "shim/stats/stats_collector.h"
 
-#include "shim/stats/cgroup_files.h"
+#include "common/small_file.h"
 #include "shim/stats/cgroup_v1.h"
 #include "shim/stats/cgroup_v2.h"
 
@@ -29,13 +29,13 @@ StatsCollector::StatsCollector(std::string proc_root, std::string mountinfo)
       layers_(std::chrono::duration_cast<std::chrono::milliseconds>(kLayerMaxAge)) {}
 
 std::optional<CgroupDirs> StatsCollector::dirs_of(int pid) {
-  const auto content = read_small_file(proc_root_ + "/" + std::to_string(pid) + "/cgroup");
+  const auto content = common::read_small_file(proc_root_ + "/" + std::to_string(pid) + "/cgroup");
   if (!content) return std::nullopt;
   const auto proc_cgroup = parse_proc_cgroup(*content);
   std::lock_guard lock(mounts_mutex_);
   if (!mounts_.empty())
     if (auto dirs = resolve_cgroup_dirs(proc_cgroup, mounts_)) return dirs;
-  const auto mountinfo = read_small_file(mountinfo_);
+  const auto mountinfo = common::read_small_file(mountinfo_);
   if (!mountinfo) return std::nullopt;
   mounts_ = parse_cgroup_mounts(*mountinfo);
   return resolve_cgroup_dirs(proc_cgroup, mounts_);
@@ -76,7 +76,7 @@ PodReading StatsCollector::read_pod(const std::string& sandbox_id, int sandbox_p
   };
   add(sandbox);
   for (const auto* container : containers) add(*container);
-  if (auto interfaces = read_net_dev(sandbox_pid, proc_root_)) pod.interfaces = std::move(*interfaces);
+  if (auto interfaces = common::read_net_dev(sandbox_pid, proc_root_)) pod.interfaces = std::move(*interfaces);
   pod.timestamp_ns = now_unix_nanos();
   if (pod.cgroup.cpu_usage_ns)
     pod.nano_cores = cpu_.nano_cores("pod/" + sandbox_id, pod.timestamp_ns, *pod.cgroup.cpu_usage_ns);

@@ -16,7 +16,7 @@
 #include "shim/stats/fs_usage.h"
 #include "shim/stats/cgroup_paths.h"
 #include "shim/stats/cgroup_sample.h"
-#include "shim/stats/proc_net.h"
+#include "common/proc_net.h"
 #include "shim/stats/sample_store.h"
 #include "shim/stats/writable_layer.h"
 
@@ -38,7 +38,7 @@ struct PodReading {
   // own cgroup parent is shared with other pods when kubelet set none.
   CgroupSample cgroup;
   std::optional<std::uint64_t> nano_cores;
-  std::vector<InterfaceCounters> interfaces;  // empty when the sandbox is down
+  std::vector<common::InterfaceCounters> interfaces;  // empty when the sandbox is down
 };
 
 class StatsCollector {

@@ -214,12 +214,12 @@ TEST_CASE("UpdatePodSandboxResources writes the pod's limits into its cgroup") {
     const auto status = runtime->UpdatePodSandboxResources(context().get(), request, &response);
     CHECK_MESSAGE(status.ok(), status.error_message());
   }
-  // Docker leaves the parent cgroups it made; the test's own go.
-  for (const char* controller : {"memory", "cpu,cpuacct", "cpuset", "blkio", "devices", "freezer", "hugetlb",
-                                 "net_cls,net_prio", "perf_event", "pids", "systemd", "rdma", "misc"}) {
-    std::error_code ignored;
-    std::filesystem::remove(std::filesystem::path("/sys/fs/cgroup") / controller / parent.substr(1), ignored);
-  }
+  // Docker leaves the parent cgroups it made; the test's own go, from every
+  // hierarchy this host mounts (cpu and cpuacct apart or joined, the
+  // unified one of a hybrid host, ...).
+  std::error_code ignored;
+  for (const auto& hierarchy : std::filesystem::directory_iterator("/sys/fs/cgroup", ignored))
+    std::filesystem::remove(hierarchy.path() / parent.substr(1), ignored);
 }
 
 TEST_CASE("CheckpointContainer: argument errors, and a daemon without checkpoint support says so") {

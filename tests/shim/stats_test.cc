@@ -8,13 +8,11 @@
 #include <fstream>
 #include <string>
 
-#include "shim/stats/cgroup_files.h"
 #include "shim/stats/cgroup_paths.h"
 #include "shim/stats/cgroup_v1.h"
 #include "shim/stats/cgroup_v2.h"
 #include "shim/stats/cri_stats.h"
 #include "shim/stats/metrics.h"
-#include "shim/stats/proc_net.h"
 #include "shim/stats/sample_store.h"
 
 namespace fs = std::filesystem;
@@ -115,17 +113,6 @@ TEST_CASE("a pure v2 host, systemd driver, and a mount of a sub-tree") {
   CHECK_FALSE(resolve_cgroup_dirs(parse_proc_cgroup(""), parse_cgroup_mounts(mountinfo)));
 }
 
-TEST_CASE("flat-keyed and single-value files") {
-  const auto stat = parse_flat_keyed("usage_usec 1234\nbad line here\nnr_periods 0\n");
-  CHECK(stat.at("usage_usec") == 1234);
-  CHECK(stat.at("nr_periods") == 0);
-  CHECK(stat.count("bad") == 0);
-  CHECK(parse_single_value("42\n") == 42u);
-  CHECK_FALSE(parse_single_value("max\n"));
-  CHECK_FALSE(parse_single_value(""));
-  CHECK_FALSE(read_single_value("/nonexistent/file"));
-}
-
 TEST_CASE("cgroup v1: working set is usage minus total_inactive_file; no limit is unlimited") {
   TempDir root;
   root.write("cpuacct/c/cpuacct.usage", "45209814\n");
@@ -199,26 +186,6 @@ TEST_CASE("cgroup v2: cpu.stat in microseconds, memory.current minus inactive_fi
   sample = read_cgroup_v2(root.path.string());
   CHECK(sample.memory_limit == 16777216u);
   CHECK(sample.swap_limit == 1048576u);
-}
-
-TEST_CASE("/proc/net/dev gives every interface but lo; eth0 is the default") {
-  const char* net_dev =
-      "Inter-|   Receive                                                |  Transmit\n"
-      " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
-      "    lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0\n"
-      "  net1:      10       2    1    0    0     0          0         0       20       3    2    0    0     0       0          0\n"
-      "  eth0: 108754446    4015    3    0    0     0          0         0   397327    3355    4    0    0     0       0          0\n";
-  const auto interfaces = parse_net_dev(net_dev);
-  REQUIRE(interfaces.size() == 2);
-  CHECK(interfaces[0].name == "net1");
-  CHECK(interfaces[1].rx_bytes == 108754446u);
-  CHECK(interfaces[1].rx_errors == 3u);
-  CHECK(interfaces[1].tx_bytes == 397327u);
-  CHECK(interfaces[1].tx_errors == 4u);
-  REQUIRE(default_interface(interfaces) != nullptr);
-  CHECK(default_interface(interfaces)->name == "eth0");
-  CHECK(default_interface({}) == nullptr);
-  CHECK_FALSE(read_net_dev(0));
 }
 
 TEST_CASE("usage_nano_cores is the growth of the cumulative usage over the time between samples") {

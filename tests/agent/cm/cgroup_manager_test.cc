@@ -7,6 +7,7 @@
 
 #include "agent/cm/cgroup_manager.h"
 #include "agent/cm/container_manager.h"
+#include "tests/agent/cm/cgroup_tree.h"
 #include "tests/agent/cm/pod_builder.h"
 #include "tests/agent/support/temp_dir.h"
 
@@ -15,21 +16,6 @@ namespace {
 
 using namespace testing;
 namespace fs = std::filesystem;
-
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::string text;
-  std::getline(in, text);
-  return text;
-}
-
-// cpu, memory, pids and cpuset hierarchies, and the named systemd one.
-void lay_out_v1(const agent::testing::TempDir& root) {
-  for (const char* h : {"cpu", "memory", "pids", "cpuset", "systemd"}) {
-    fs::create_directories(root.file(h));
-    root.write_in_place(std::string(h) + "/cgroup.procs", "");
-  }
-}
 
 TEST_CASE("cgroup manager v1: create writes each controller's files") {
   agent::testing::TempDir root;
@@ -40,19 +26,19 @@ TEST_CASE("cgroup manager v1: create writes each controller's files") {
   CHECK_FALSE(cgroups.exists(name));
   cgroups.create(name, ResourceConfig{102, 20000, 100000, 200 * Mi, 64});
   CHECK(cgroups.exists(name));
-  CHECK(read(root.file("cpu/kubepods/burstable/podabc/cpu.shares")) == "102");
-  CHECK(read(root.file("cpu/kubepods/burstable/podabc/cpu.cfs_quota_us")) == "20000");
-  CHECK(read(root.file("cpu/kubepods/burstable/podabc/cpu.cfs_period_us")) == "100000");
-  CHECK(read(root.file("memory/kubepods/burstable/podabc/memory.limit_in_bytes")) == std::to_string(200 * Mi));
-  CHECK(read(root.file("pids/kubepods/burstable/podabc/pids.max")) == "64");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/podabc/cpu.shares")) == "102");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/podabc/cpu.cfs_quota_us")) == "20000");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/podabc/cpu.cfs_period_us")) == "100000");
+  CHECK(read_value(root.file("memory/kubepods/burstable/podabc/memory.limit_in_bytes")) == std::to_string(200 * Mi));
+  CHECK(read_value(root.file("pids/kubepods/burstable/podabc/pids.max")) == "64");
   CHECK(fs::is_directory(root.file("cpuset/kubepods/burstable/podabc")));
   // Named hierarchies are the runtime's business.
   CHECK_FALSE(fs::exists(root.file("systemd/kubepods")));
   // Unset fields are left alone; -1 pids is "max".
   cgroups.update(name, ResourceConfig{2, std::nullopt, std::nullopt, std::nullopt, -1});
-  CHECK(read(root.file("cpu/kubepods/burstable/podabc/cpu.shares")) == "2");
-  CHECK(read(root.file("cpu/kubepods/burstable/podabc/cpu.cfs_quota_us")) == "20000");
-  CHECK(read(root.file("pids/kubepods/burstable/podabc/pids.max")) == "max");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/podabc/cpu.shares")) == "2");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/podabc/cpu.cfs_quota_us")) == "20000");
+  CHECK(read_value(root.file("pids/kubepods/burstable/podabc/pids.max")) == "max");
   CHECK(cgroups.children({"kubepods"}) == std::set<std::string>{"burstable"});
 }
 
@@ -83,7 +69,7 @@ TEST_CASE("cgroup manager v1: systemd names are slices on disk") {
   lay_out_v1(root);
   CgroupManager cgroups(root.path(), CgroupDriver::Systemd);
   cgroups.create({"kubepods", "besteffort", "pod1-2"}, ResourceConfig{2, {}, {}, {}, {}});
-  CHECK(read(root.file("cpu/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1_2.slice/cpu.shares")) ==
+  CHECK(read_value(root.file("cpu/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod1_2.slice/cpu.shares")) ==
         "2");
 }
 
@@ -94,13 +80,13 @@ TEST_CASE("cgroup manager v2: one tree, controllers enabled, v2 files") {
   CgroupManager cgroups(root.path(), CgroupDriver::Cgroupfs);
   CHECK(cgroups.version() == CgroupVersion::V2);
   cgroups.create({"kubepods", "podx"}, ResourceConfig{102, 20000, 100000, 200 * Mi, 100});
-  CHECK(read(root.file("kubepods/podx/cpu.weight")) == std::to_string(shares_to_weight(102)));
-  CHECK(read(root.file("kubepods/podx/cpu.max")) == "20000 100000");
-  CHECK(read(root.file("kubepods/podx/memory.max")) == std::to_string(200 * Mi));
-  CHECK(read(root.file("kubepods/podx/pids.max")) == "100");
-  CHECK(!read(root.file("cgroup.subtree_control")).empty());
+  CHECK(read_value(root.file("kubepods/podx/cpu.weight")) == std::to_string(shares_to_weight(102)));
+  CHECK(read_value(root.file("kubepods/podx/cpu.max")) == "20000 100000");
+  CHECK(read_value(root.file("kubepods/podx/memory.max")) == std::to_string(200 * Mi));
+  CHECK(read_value(root.file("kubepods/podx/pids.max")) == "100");
+  CHECK(!read_value(root.file("cgroup.subtree_control")).empty());
   cgroups.update({"kubepods", "podx"}, ResourceConfig{std::nullopt, -1, 100000, std::nullopt, std::nullopt});
-  CHECK(read(root.file("kubepods/podx/cpu.max")) == "max 100000");
+  CHECK(read_value(root.file("kubepods/podx/cpu.max")) == "max 100000");
   CHECK(shares_to_weight(2) == 1);
   CHECK(shares_to_weight(1024) == 39);
   CHECK(shares_to_weight(262144) == 10000);
@@ -126,10 +112,10 @@ TEST_CASE("container manager: kubepods, QoS cgroups, pod cgroups, burstable shar
   ContainerManager cm(config);
   CHECK(cm.node_resources().allocatable.at("cpu") == 1500);
   cm.start();
-  CHECK(read(root.file("cpu/kubepods/cpu.shares")) == "1536");
-  CHECK(read(root.file("memory/kubepods/memory.limit_in_bytes")) == std::to_string(4000 * Mi));
-  CHECK(read(root.file("pids/kubepods/pids.max")) == "32768");
-  CHECK(read(root.file("cpu/kubepods/besteffort/cpu.shares")) == "2");
+  CHECK(read_value(root.file("cpu/kubepods/cpu.shares")) == "1536");
+  CHECK(read_value(root.file("memory/kubepods/memory.limit_in_bytes")) == std::to_string(4000 * Mi));
+  CHECK(read_value(root.file("pids/kubepods/pids.max")) == "32768");
+  CHECK(read_value(root.file("cpu/kubepods/besteffort/cpu.shares")) == "2");
   CHECK(fs::is_directory(root.file("cpu/kubepods/burstable")));
 
   const auto guaranteed = make_pod("g", {container("a", 100, 100 * Mi, 100, 100 * Mi)});
@@ -138,15 +124,15 @@ TEST_CASE("container manager: kubepods, QoS cgroups, pod cgroups, burstable shar
   const auto besteffort = make_pod("e", {container("a", -1, -1)});
   CHECK(cm.cgroup_parent(burstable1) == "/kubepods/burstable/podb1");
   for (const auto* p : {&guaranteed, &burstable1, &burstable2, &besteffort}) cm.ensure_pod(*p);
-  CHECK(read(root.file("cpu/kubepods/podg/cpu.cfs_quota_us")) == "10000");
-  CHECK(read(root.file("memory/kubepods/podg/memory.limit_in_bytes")) == std::to_string(100 * Mi));
-  CHECK(read(root.file("pids/kubepods/besteffort/pode/pids.max")) == "100");
-  CHECK(read(root.file("cpu/kubepods/burstable/podb2/cpu.cfs_quota_us")) == "40000");
-  CHECK(read(root.file("cpu/kubepods/burstable/cpu.shares")) == std::to_string(milli_cpu_to_shares(500)));
+  CHECK(read_value(root.file("cpu/kubepods/podg/cpu.cfs_quota_us")) == "10000");
+  CHECK(read_value(root.file("memory/kubepods/podg/memory.limit_in_bytes")) == std::to_string(100 * Mi));
+  CHECK(read_value(root.file("pids/kubepods/besteffort/pode/pids.max")) == "100");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/podb2/cpu.cfs_quota_us")) == "40000");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/cpu.shares")) == std::to_string(milli_cpu_to_shares(500)));
 
   CHECK(cm.remove_pod("b1"));
   CHECK_FALSE(fs::exists(root.file("cpu/kubepods/burstable/podb1")));
-  CHECK(read(root.file("cpu/kubepods/burstable/cpu.shares")) == std::to_string(milli_cpu_to_shares(300)));
+  CHECK(read_value(root.file("cpu/kubepods/burstable/cpu.shares")) == std::to_string(milli_cpu_to_shares(300)));
 
   // g is kept; b2 and e are orphans, e still with a task.
   root.write_in_place("cpu/kubepods/besteffort/pode/cgroup.procs", "77\n");
@@ -154,7 +140,7 @@ TEST_CASE("container manager: kubepods, QoS cgroups, pod cgroups, burstable shar
   CHECK(fs::exists(root.file("cpu/kubepods/podg")));
   CHECK_FALSE(fs::exists(root.file("cpu/kubepods/burstable/podb2")));
   CHECK(fs::exists(root.file("cpu/kubepods/besteffort/pode")));
-  CHECK(read(root.file("cpu/kubepods/burstable/cpu.shares")) == "2");
+  CHECK(read_value(root.file("cpu/kubepods/burstable/cpu.shares")) == "2");
   root.write_in_place("cpu/kubepods/besteffort/pode/cgroup.procs", "");
   cm.sweep([](const std::string& uid) { return uid == "g"; });
   CHECK_FALSE(fs::exists(root.file("cpu/kubepods/besteffort/pode")));

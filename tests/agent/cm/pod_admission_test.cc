@@ -33,6 +33,28 @@ TEST_CASE("admission: memory, then ephemeral-storage") {
   CHECK(check_fit({2000, 2000 * Mi, 0}, {}, kAllocatable).reason == "OutOfcpu");
 }
 
+TEST_CASE("admission: a pod whose ephemeral-storage requests exceed the allocatable is OutOfephemeral-storage") {
+  PodAdmitter admitter(kAllocatable);
+  auto greedy = container("a", -1, -1);
+  greedy.resources.requests.ephemeral_storage_bytes = 8 * Mi;
+  auto first = make_pod("uid-first", {greedy});
+  CHECK(admitter.admit(first, nullptr).admit);
+  // 8Mi used of 10Mi: another 4Mi does not fit.
+  auto second_container = container("b", -1, -1);
+  second_container.resources.requests.ephemeral_storage_bytes = 4 * Mi;
+  const auto result = admitter.admit(make_pod("uid-second", {second_container}), nullptr);
+  CHECK_FALSE(result.admit);
+  CHECK(result.reason == "OutOfephemeral-storage");
+  CHECK(result.message == "Node didn't have enough resource: ephemeral-storage, requested: " + std::to_string(4 * Mi) +
+                              ", used: " + std::to_string(8 * Mi) + ", capacity: " + std::to_string(10 * Mi));
+  // A limit alone is a request too (the parser defaults it): 1Gi never fits.
+  auto limited = container("c", -1, -1);
+  limited.resources.limits.ephemeral_storage_bytes = 1024 * Mi;
+  limited.resources.requests.ephemeral_storage_bytes = 1024 * Mi;
+  CHECK(admitter.admit(make_pod("uid-third", {limited}), [](const std::string&) { return true; }).reason ==
+        "OutOfephemeral-storage");
+}
+
 TEST_CASE("admission: one pod too many is OutOfpods, checked before the resources") {
   const auto result = check_fit({5000, 0, 0}, {{}, {}, {}}, kAllocatable);
   CHECK(result.reason == "OutOfpods");

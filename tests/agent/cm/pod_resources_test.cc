@@ -27,6 +27,28 @@ TEST_CASE("pod resources: requests sum the app containers and take the largest i
   CHECK(pod_requests(p) == PodResources{300, 200 * Mi, 0});
 }
 
+// ephemeral-storage follows the same rule as cpu and memory (kubelet's
+// PodRequests / PodLimits): the app containers summed, an init container's
+// larger value taking over; a container without a value counts 0.
+TEST_CASE("pod resources: ephemeral-storage requests and limits sum the app containers and take the largest init container") {
+  auto a = container("a", -1, -1);
+  a.resources.requests.ephemeral_storage_bytes = 100 * Mi;
+  a.resources.limits.ephemeral_storage_bytes = 200 * Mi;
+  auto b = container("b", -1, -1);
+  b.resources.requests.ephemeral_storage_bytes = 50 * Mi;
+  auto unlimited = container("c", -1, -1);
+  auto init = container("i", -1, -1);
+  init.resources.requests.ephemeral_storage_bytes = 120 * Mi;
+  init.resources.limits.ephemeral_storage_bytes = 500 * Mi;
+  const auto p = make_pod("u", {a, b, unlimited}, {init});
+  CHECK(pod_requests(p).ephemeral_storage_bytes == 150 * Mi);
+  CHECK(pod_limits(p).ephemeral_storage_bytes == 500 * Mi);
+  CHECK(pod_requests(make_pod("u", {a, b})).ephemeral_storage_bytes == 150 * Mi);
+  CHECK(pod_limits(make_pod("u", {a, b})).ephemeral_storage_bytes == 200 * Mi);
+  // Not a cgroup resource: the pod cgroup's values do not change.
+  CHECK(pod_resource_config(make_pod("u", {a}), -1) == ResourceConfig{2, std::nullopt, std::nullopt, std::nullopt, std::nullopt});
+}
+
 TEST_CASE("pod resources: BestEffort gets 2 shares and nothing else") {
   const auto config = pod_resource_config(make_pod("u", {container("a", -1, -1)}), -1);
   CHECK(config == ResourceConfig{2, std::nullopt, std::nullopt, std::nullopt, std::nullopt});

@@ -36,6 +36,16 @@ std::vector<std::string> fast_agent_flags() {
           "--eviction-hard", "memory.available<100Mi"};
 }
 
+std::set<std::string> image_ids(itest::ShimProcess& shim) {
+  cri::ListImagesRequest request;
+  cri::ListImagesResponse response;
+  const auto status = shim.images()->ListImages(itest::context(30s).get(), request, &response);
+  REQUIRE_MESSAGE(status.ok(), "ListImages: " << status.error_message());
+  std::set<std::string> ids;
+  for (const auto& image : response.images()) ids.insert(image.id());
+  return ids;
+}
+
 std::vector<int> other_node_agents(int ours) {
   std::vector<int> pids;
   std::error_code ec;

@@ -13,6 +13,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ std::string test_registry();   // CRI_SHIM_TEST_REGISTRY
 
 // The pids of node-agent processes on this machine other than `ours`.
 std::vector<int> other_node_agents(int ours);
+
+// The IDs of every image the runtime holds (CRI ListImages).
+std::set<std::string> image_ids(itest::ShimProcess& shim);
 
 // The timings every test agent runs with: resync, rescan and URL poll every
 // second, relist every 500 ms, crash backoff 1 s doubling to 4 s, image

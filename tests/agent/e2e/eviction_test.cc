@@ -2,7 +2,8 @@
 // a BestEffort memory hog is evicted before a Guaranteed pod (Failed,
 // Evicted, kubelet's message, never restarted) and a BestEffort pod arriving
 // under MemoryPressure is refused; a container OOM-killed by its own limit
-// is OOMKilled with a SystemOOM node event.
+// is OOMKilled with a SystemOOM node event. Both terminal pods stay Failed
+// across a kill -9 of the agent (<root-dir>/terminal-pods.json).
 //
 // The host is never at risk: --kube-reserved keeps all but 400Mi of the
 // node's memory, so node allocatable is 300Mi (400Mi less the 100Mi hard
@@ -11,14 +12,18 @@
 // so no other agent's pods count.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 
 #include "tests/agent/e2e/e2e_fixture.h"
+#include "tests/agent/support/temp_dir.h"
 
 namespace e2e {
 namespace {
@@ -141,6 +146,96 @@ TEST_CASE("memory pressure evicts the BestEffort hog and not the Guaranteed pod;
     CHECK(restart_count(hog_status) == 0);
     for (const auto& c : node.containers_of(uid(after))) CHECK(c.state() != cri::CONTAINER_RUNNING);
     CHECK(running_and_ready(node.http().pod(node.ns(), node.static_name("steady")).value_or(json())));
+  }
+  remove_cgroup_tree(cgroup_root);
+}
+
+TEST_CASE("an evicted pod and a refused one stay Failed across kill -9 of the agent and a restart; a removed one is forgotten") {
+  const long long capacity = mem_total_bytes();
+  REQUIRE(capacity > 1024LL * 1024 * 1024);
+  const std::string cgroup_root = "/node-agent-eviction-restart-e2e-" + std::to_string(::getpid());
+  {
+    Node node({"--kube-reserved", "memory=" + std::to_string(capacity - 400LL * 1024 * 1024),
+               "--eviction-hard", "memory.available<100Mi",
+               "--eviction-monitoring-period", "500ms",
+               "--eviction-pressure-transition-period", "30s",
+               "--cgroup-root", cgroup_root});
+    // The hog of the test above, alone: evicted once it holds its 260Mi.
+    node.write_manifest("hog.json",
+                        pod_manifest(node.ns(), "hog",
+                                     json::array({shell_container(
+                                         "hog", "dd if=/dev/zero bs=260M count=1 | sleep 3600")})));
+    const json evicted = node.wait_pod(
+        node.static_name("hog"), [](const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; },
+        "the hog evicted", 30s);
+    REQUIRE(pick(evicted, {"status", "reason"}) == "Evicted");
+    const std::string hog_uid = uid(evicted);
+    const json hog_message = pick(evicted, {"status", "message"});
+    // Refused while the pressure lasts (the transition period holds it).
+    node.write_manifest("late.json",
+                        pod_manifest(node.ns(), "late", json::array({shell_container("late", "sleep 3600")})));
+    const json late = node.wait_pod(
+        node.static_name("late"), [](const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; },
+        "the BestEffort pod refused under MemoryPressure", 20s);
+    REQUIRE(pick(late, {"status", "message"}) == "The node had condition: [MemoryPressure]. ");
+    const std::string late_uid = uid(late);
+    // The hog's kill is done: nothing of it runs.
+    const auto nothing_runs = [&] {
+      for (const auto& c : node.containers_of(hog_uid))
+        if (c.state() == cri::CONTAINER_RUNNING) return false;
+      return true;
+    };
+    REQUIRE_MESSAGE(support::wait_for(nothing_runs, 30s), node.agent_log_tail());
+    std::set<std::string> hog_containers;
+    for (const auto& c : node.containers_of(hog_uid)) hog_containers.insert(c.id());
+    const std::size_t hog_sandboxes = node.sandboxes_of(hog_uid).size();
+    const std::string kept = node.agent().root_dir() + "/terminal-pods.json";
+    REQUIRE(agent::testing::read_file(kept).find(hog_uid) != std::string::npos);
+    REQUIRE(agent::testing::read_file(kept).find(late_uid) != std::string::npos);
+
+    // kill -9; the refused pod's manifest goes while the agent is down. The
+    // hog's memory is free now: only the kept set stops it from running.
+    const int killed = node.agent().stop(SIGKILL);
+    REQUIRE(WIFSIGNALED(killed));
+    node.remove_manifest("late.json");
+    node.agent().restart();
+
+    // Failed from its first appearance, with the same reason and message.
+    const json first = node.wait_pod(
+        node.static_name("hog"), [](const json& pod) { return !pod.is_null(); }, "the hog listed again", 20s);
+    CHECK(uid(first) == hog_uid);
+    CHECK(phase(first) == "Failed");
+    CHECK(pick(first, {"status", "reason"}) == "Evicted");
+    CHECK(pick(first, {"status", "message"}) == hog_message);
+    // The refused pod's entry goes once the sources are read; the hog's stays.
+    node.wait_pod_gone(node.static_name("late"), 20s);
+    CHECK_MESSAGE(support::wait_for([&] { return agent::testing::read_file(kept).find(late_uid) == std::string::npos; },
+                                    10s),
+                  agent::testing::read_file(kept));
+    CHECK(agent::testing::read_file(kept).find(hog_uid) != std::string::npos);
+
+    // For several resyncs: still Failed, and no container or sandbox of it
+    // made or started.
+    std::string changed;
+    support::wait_for(
+        [&] {
+          const json now = node.http().pod(node.ns(), node.static_name("hog")).value_or(json());
+          if (phase(now) != "Failed" || pick(now, {"status", "reason"}) != "Evicted" ||
+              pick(now, {"status", "message"}) != hog_message)
+            changed = "status " + pick(now, {"status"}).dump();
+          std::set<std::string> containers;
+          for (const auto& c : node.containers_of(hog_uid)) {
+            containers.insert(c.id());
+            if (c.state() == cri::CONTAINER_RUNNING) changed = "container " + c.id() + " running";
+          }
+          if (containers != hog_containers) changed = "its containers changed";
+          if (node.sandboxes_of(hog_uid).size() != hog_sandboxes) changed = "a new sandbox";
+          return !changed.empty();
+        },
+        5s, 250ms);
+    CHECK_MESSAGE(changed.empty(), changed << "\n" << node.agent_log_tail());
+    CHECK(condition(node.http().pod(node.ns(), node.static_name("hog")).value_or(json()), "DisruptionTarget") ==
+          "True");
   }
   remove_cgroup_tree(cgroup_root);
 }

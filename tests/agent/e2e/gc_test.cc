@@ -22,17 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The IDs of every image the runtime holds.
-std::set<std::string> image_ids(itest::ShimProcess& shim) {
-  cri::ListImagesRequest request;
-  cri::ListImagesResponse response;
-  const auto status = shim.images()->ListImages(itest::context(30s).get(), request, &response);
-  REQUIRE_MESSAGE(status.ok(), "ListImages: " << status.error_message());
-  std::set<std::string> ids;
-  for (const auto& image : response.images()) ids.insert(image.id());
-  return ids;
-}
-
 // An image of its own (a distinct ID: one file with a unique content),
 // removed at scope end if GC did not take it.
 class OwnImage {

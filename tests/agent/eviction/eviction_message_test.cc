@@ -49,6 +49,25 @@ TEST_CASE("disk, inode and pid messages name their resource") {
   CHECK(resource_of(Signal::PidAvailable) == "pids");
 }
 
+TEST_CASE("the ephemeral-storage message names each container whose writable layer and logs exceed its request") {
+  pod::Pod p;
+  pod::Container writer;
+  writer.name = "writer";
+  pod::Container modest;
+  modest.name = "modest";
+  modest.resources.requests.ephemeral_storage_bytes = 10 * kMi;
+  pod::Container unknown;
+  unknown.name = "unknown";
+  p.spec.containers = {writer, modest, unknown};
+  ContainerUsage w{"writer", std::nullopt, 3 * kMi, 10, 1 * kMi, 2};
+  ContainerUsage m{"modest", std::nullopt, 3 * kMi, 10, 1 * kMi, 2};
+  ContainerUsage u{"unknown", std::nullopt, 30 * kMi, 10, std::nullopt, std::nullopt};  // logs unknown: left out
+  PodUsage usage{{w, m, u}};
+  CHECK(eviction_message(Signal::NodeFsAvailable, 25 * kMi, 20 * kMi, p, &usage) ==
+        "The node was low on resource: ephemeral-storage. Threshold quantity: 25Mi, available: 20Mi. Container "
+        "writer was using 4Mi, request is 0, has larger consumption of ephemeral-storage. ");
+}
+
 TEST_CASE("the admission refusal lists the node's conditions as Go prints a slice") {
   CHECK(node_condition_message({true, false, false}) == "The node had condition: [MemoryPressure]. ");
   CHECK(node_condition_message({true, true, false}) == "The node had condition: [MemoryPressure DiskPressure]. ");

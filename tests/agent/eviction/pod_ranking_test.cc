@@ -80,6 +80,37 @@ TEST_CASE("disk: any usage first (no ephemeral-storage requests), then priority,
   CHECK(names(by_inodes) == std::vector<std::string>{"small", "big", "big-important", "none"});
 }
 
+TEST_CASE("disk: usage above the ephemeral-storage request first; logs and volumes count as the signal's parts say") {
+  auto with_request = [](const std::string& name, int64_t request) {
+    auto p = make_pod(name, std::nullopt);
+    p.spec.containers[0].resources.requests.ephemeral_storage_bytes = request;
+    return p;
+  };
+  // "writer" fills an emptyDir and has asked for nothing; "asked" uses more
+  // but within its 100Mi request; "layer" only writes its writable layer.
+  std::vector<pod::Pod> pods{with_request("asked", 100 * kMi), make_pod("layer", std::nullopt),
+                             make_pod("writer", std::nullopt)};
+  PodUsages usage{
+      {"uid-asked", PodUsage{{ContainerUsage{"c", std::nullopt, 50 * kMi, 1, 1 * kMi, 1}}, {VolumeUsage{"v", 45 * kMi, 3}}}},
+      {"uid-layer", PodUsage{{ContainerUsage{"c", std::nullopt, 60 * kMi, 1, 0, 1}}, {}}},
+      {"uid-writer", PodUsage{{ContainerUsage{"c", std::nullopt, 0, 1, 1 * kMi, 1}}, {VolumeUsage{"v", 40 * kMi, 1}}}}};
+  CHECK(usage["uid-asked"].disk_bytes() == 96 * kMi);
+  CHECK(usage["uid-asked"].disk_bytes(DiskParts{false, true, true}) == 46 * kMi);
+  CHECK(usage["uid-asked"].disk_inodes(DiskParts{true, false, false}) == 1);
+
+  // One shared filesystem: everything counts; "asked" is within its request.
+  auto shared = pods;
+  rank_disk_pressure(shared, usage, DiskResource::Bytes);
+  CHECK(names(shared) == std::vector<std::string>{"layer", "writer", "asked"});
+  // nodefs beside a dedicated image filesystem: logs and volumes only.
+  auto nodefs = pods;
+  rank_disk_pressure(nodefs, usage, DiskResource::Bytes, DiskParts{false, true, true});
+  CHECK(names(nodefs) == std::vector<std::string>{"writer", "layer", "asked"});
+  CHECK(disk_parts(Signal::NodeFsAvailable, true) == DiskParts{false, true, true});
+  CHECK(disk_parts(Signal::ImageFsInodesFree, true) == DiskParts{true, false, false});
+  CHECK(disk_parts(Signal::NodeFsAvailable, false) == DiskParts{});
+}
+
 TEST_CASE("pids: lower priority first, ties kept in order") {
   std::vector<pod::Pod> pods{make_pod("a", std::nullopt, 5), make_pod("b", std::nullopt), make_pod("c", std::nullopt)};
   rank_pid_pressure(pods);

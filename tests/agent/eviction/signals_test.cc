@@ -1,5 +1,5 @@
 // eviction/signals and signal_reader: the arithmetic from readings to
-// observations, the kernel-file parsers, and the reader on fixed files.
+// observations, and the reader on fixed files.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -29,25 +29,6 @@ struct TempDir {
     std::ofstream(path / relative) << text;
   }
 };
-
-TEST_CASE("working set: usage minus inactive file pages, never below 0") {
-  CHECK(working_set(1000, 300) == 700);
-  CHECK(working_set(300, 1000) == 0);
-  CHECK(working_set(0, 0) == 0);
-}
-
-TEST_CASE("parsers of meminfo, memory.stat, loadavg and one-integer files") {
-  CHECK(parse_meminfo_total("MemTotal:       24589904 kB\nMemFree:         1000 kB\n") == 24589904LL * 1024);
-  CHECK_FALSE(parse_meminfo_total("MemFree: 1 kB\n"));
-  CHECK(parse_stat_value("cache 10\ntotal_inactive_file 4096\ninactive_file 7\n", "total_inactive_file") == 4096);
-  CHECK(parse_stat_value("cache 10\ntotal_inactive_file 4096\ninactive_file 7\n", "inactive_file") == 7);
-  CHECK(parse_stat_value("MemTotal: 10 kB\nMemFree:   123 kB\n", "MemFree") == 123);
-  CHECK_FALSE(parse_stat_value("cache 10\n", "inactive_file"));
-  CHECK(parse_loadavg_tasks("0.52 0.58 0.59 3/1234 56789\n") == 1234);
-  CHECK_FALSE(parse_loadavg_tasks("garbage"));
-  CHECK(parse_integer("4194304\n") == 4194304);
-  CHECK_FALSE(parse_integer("max\n"));
-}
 
 TEST_CASE("observations: each signal from its readings, a missing reading leaves its signals out") {
   NodeReadings r;
@@ -132,7 +113,6 @@ TEST_CASE("the reader without the pods' cgroup falls back to the pods' own sum; 
   const auto r = v1.read();
   CHECK(r.pods_working_set == 123);
   CHECK_FALSE(r.nodefs);
-  CHECK(SignalReader::statfs((dir.path / "not" / "made" / "yet").string()));  // its ancestor's filesystem
   CHECK_FALSE(r.imagefs);
   CHECK_FALSE(r.pid_max);
 

@@ -216,6 +216,42 @@ spec:
   CHECK(p.spec.containers[0].resources.requests.memory_bytes == 1'000'000'000LL);
 }
 
+TEST_CASE("manifest: ephemeral-storage requests and limits are quantities of bytes, the request defaulted from the limit") {
+  Pod p = one_pod(R"(
+apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: app
+    image: busybox
+    resources: {requests: {ephemeral-storage: 1G}, limits: {ephemeral-storage: 2Gi}}
+  - name: side
+    image: busybox
+    resources: {limits: {ephemeral-storage: 500Mi}}
+)");
+  const auto& app = p.spec.containers[0].resources;
+  CHECK(app.requests.ephemeral_storage_bytes == 1'000'000'000LL);
+  CHECK(app.limits.ephemeral_storage_bytes == 2LL << 30);
+  const auto& side = p.spec.containers[1].resources;
+  CHECK(side.requests.ephemeral_storage_bytes == 500LL << 20);
+  CHECK(side.limits.ephemeral_storage_bytes == 500LL << 20);
+  CHECK_FALSE(side.requests.cpu_milli.has_value());
+
+  const std::string prefix = "/etc/pods/web.yaml document 1: ";
+  const auto error = [](const std::string& resources) {
+    return one_error("apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: a, image: b, resources: " +
+                     resources + "}]\n");
+  };
+  CHECK(error("{requests: {ephemeral-storage: 2Gi}, limits: {ephemeral-storage: 1Gi}}") ==
+        prefix + "spec.containers[0].resources.requests.ephemeral-storage: must be less than or equal to the "
+                 "ephemeral-storage limit");
+  CHECK(error("{limits: {ephemeral-storage: -1Gi}}") ==
+        prefix + "spec.containers[0].resources.limits.ephemeral-storage: must not be negative");
+  CHECK(error("{limits: {ephemeral-storage: lots}}") ==
+        prefix + "spec.containers[0].resources.limits.ephemeral-storage: invalid quantity \"lots\": expected a number");
+}
+
 TEST_CASE("manifest: several documents, good ones survive a bad one") {
   std::string text = std::string(kMinimal) + "---\n" +
                      "apiVersion: v1\nkind: Pod\nmetadata: {name: broken}\nspec: {containers: []}\n" +
@@ -328,7 +364,7 @@ TEST_CASE("manifest: errors name the document and the field") {
   CHECK(one_error(with_spec("  containers: [{name: a, image: b, resources: {limits: {cpu: lots}}}]\n")) ==
         prefix + "spec.containers[0].resources.limits.cpu: invalid quantity \"lots\": expected a number");
   CHECK(one_error(with_spec("  containers: [{name: a, image: b, resources: {limits: {nvidia.com/gpu: 1}}}]\n")) ==
-        prefix + "spec.containers[0].resources.limits.nvidia.com/gpu: resource not supported by node-agent (cpu, memory)");
+        prefix + "spec.containers[0].resources.limits.nvidia.com/gpu: resource not supported by node-agent (cpu, memory, ephemeral-storage)");
   CHECK(one_error(with_spec("  containers: [{name: a, image: b, resources: {requests: {cpu: 2}, limits: {cpu: 1}}}]\n")) ==
         prefix + "spec.containers[0].resources.requests.cpu: must be less than or equal to the cpu limit");
   CHECK(one_error(with_spec("  containers: [{name: a, image: b, ports: [{containerPort: 70000}]}]\n")) ==

@@ -128,6 +128,42 @@ TEST_CASE("every supported volume type is read with its defaults") {
   CHECK(s.security_context.fs_group == 2000);
 }
 
+TEST_CASE("a disk-backed emptyDir keeps its sizeLimit, and downwardAPI reads ephemeral-storage in bytes") {
+  const PodSpec s = spec("", R"(
+  volumes:
+  - name: scratch
+    emptyDir:
+      sizeLimit: 4Mi
+  - name: info
+    downwardAPI:
+      items:
+      - path: storage-limit
+        resourceFieldRef:
+          containerName: app
+          resource: limits.ephemeral-storage
+          divisor: 1Mi
+      - path: storage-request
+        resourceFieldRef:
+          containerName: app
+          resource: requests.ephemeral-storage
+)");
+  REQUIRE(s.volumes.size() == 2);
+  const auto& scratch = std::get<EmptyDirVolume>(s.volumes[0].source);
+  CHECK_FALSE(scratch.memory);
+  CHECK(scratch.size_limit_bytes == 4 * 1024 * 1024);
+  const auto& info = std::get<DownwardApiVolume>(s.volumes[1].source);
+  REQUIRE(info.source.items.size() == 2);
+  CHECK(info.source.items[0].resource_field_ref->resource == "limits.ephemeral-storage");
+  CHECK(info.source.items[0].resource_field_ref->divisor == 1024 * 1024);
+  CHECK(info.source.items[1].resource_field_ref->resource == "requests.ephemeral-storage");
+  CHECK(info.source.items[1].resource_field_ref->divisor == 1);  // "1": one byte
+  CHECK(error("", "  volumes:\n  - name: d\n    downwardAPI:\n      items:\n      - path: c\n        resourceFieldRef:\n          containerName: app\n          resource: limits.ephemeral-storage\n          divisor: 1m\n")
+            .find("\"1m\" is not a valid divisor for limits.ephemeral-storage") != std::string::npos);
+  CHECK(error("", "  volumes:\n  - name: d\n    downwardAPI:\n      items:\n      - path: c\n        resourceFieldRef:\n          containerName: app\n          resource: limits.hugepages-2Mi\n")
+            .find("is not supported by node-agent (limits.cpu, limits.memory, limits.ephemeral-storage,") !=
+        std::string::npos);
+}
+
 TEST_CASE("volumeMounts envFrom and object key refs are read") {
   const PodSpec s = spec(R"(    volumeMounts:
     - name: data

@@ -41,9 +41,4 @@ TEST_CASE("reading resolv.conf and meminfo from files") {
   std::remove(path.c_str());
   CHECK_THROWS_WITH_AS(read_host_resolv_conf("/nonexistent/resolv.conf"),
                        doctest::Contains("/nonexistent/resolv.conf"), std::runtime_error);
-
-  CHECK(parse_meminfo_total("MemTotal:       16318412 kB\nMemFree:  1 kB\n") == 16318412LL * 1024);
-  CHECK(parse_meminfo_total("MemFree: 1 kB\n") == 0);
-  CHECK(parse_meminfo_total("MemTotal: lots kB\n") == 0);
-  CHECK(read_memory_capacity() > 0);  // this machine's /proc/meminfo
 }

@@ -89,6 +89,8 @@ TEST_CASE("container hash: stable, hex, and changed by any field") {
       {"cpu limit", [](auto& c) { c.resources.limits.cpu_milli = 100; }},
       {"memory request", [](auto& c) { c.resources.requests.memory_bytes = 1 << 20; }},
       {"memory limit", [](auto& c) { c.resources.limits.memory_bytes = 1 << 20; }},
+      {"ephemeral-storage request", [](auto& c) { c.resources.requests.ephemeral_storage_bytes = 1 << 20; }},
+      {"ephemeral-storage limit", [](auto& c) { c.resources.limits.ephemeral_storage_bytes = 1 << 20; }},
       {"empty securityContext", [](auto& c) { c.security_context = pod::SecurityContext{}; }},
       {"runAsUser", [](auto& c) { c.security_context = pod::SecurityContext{}; c.security_context->run_as_user = 1; }},
       {"runAsGroup", [](auto& c) { c.security_context = pod::SecurityContext{}; c.security_context->run_as_group = 1; }},

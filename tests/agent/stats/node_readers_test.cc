@@ -1,4 +1,5 @@
-// The node's /proc and cgroup parsers on fixed text, and the directory walk.
+// The node's /proc and cgroup parsers and readers on fixed files, and the
+// filesystem readers.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -75,7 +76,7 @@ TEST_CASE("node network: /proc/net/dev without loopback, veth and docker devices
       "  eth0: 5000 10 2 0 0 0 0 0 7000 12 3 0 0 0 0 0\n"
       "docker0: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n"
       "vethab12: 1 1 0 0 0 0 0 0 1 1 0 0 0 0 0 0\n";
-  const auto list = parse_net_dev(text);
+  const auto list = node_interfaces(text);
   REQUIRE(list.size() == 1);
   CHECK(list[0].name == "eth0");
   CHECK(list[0].rx_bytes == 5000);
@@ -87,6 +88,53 @@ TEST_CASE("node network: /proc/net/dev without loopback, veth and docker devices
 TEST_CASE("node rlimit: /proc/loadavg's task count") {
   CHECK(parse_loadavg_tasks("1.21 1.34 2.06 2/118 975\n") == 118);
   CHECK_FALSE(parse_loadavg_tasks("garbage").has_value());
+}
+
+namespace {
+void write(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+}  // namespace
+
+TEST_CASE("task counts: the smaller of pid_max and threads-max, the tasks of loadavg") {
+  agent::testing::TempDir dir;
+  write(dir.file("proc/sys/kernel/pid_max"), "4194304\n");
+  write(dir.file("proc/sys/kernel/threads-max"), "95000\n");
+  write(dir.file("proc/loadavg"), "0.00 0.01 0.05 1/321 999\n");
+  const TaskCounts counts = read_task_counts(dir.file("proc"));
+  CHECK(counts.max_pid == 95000);
+  CHECK(counts.cur_proc == 321);
+  write(dir.file("proc/sys/kernel/threads-max"), "max\n");
+  CHECK(read_task_counts(dir.file("proc")).max_pid == 4194304);
+  const TaskCounts none = read_task_counts(dir.file("nothing"));
+  CHECK_FALSE(none.max_pid);
+  CHECK_FALSE(none.cur_proc);
+}
+
+TEST_CASE("cgroup working set: v1 total_inactive_file, v2 memory.current and inactive_file, missing files") {
+  agent::testing::TempDir v1;
+  write(v1.file("memory/kubepods/memory.usage_in_bytes"), "3000\n");
+  write(v1.file("memory/kubepods/memory.stat"), "cache 1\ninactive_file 7\ntotal_inactive_file 500\n");
+  CHECK(read_cgroup_working_set(v1.path(), "/kubepods") == 2500u);
+  CHECK(read_cgroup_working_set(v1.path(), "kubepods") == 2500u);
+  CHECK_FALSE(read_cgroup_working_set(v1.path(), "/absent"));
+  write(v1.file("memory/small/memory.usage_in_bytes"), "100\n");
+  write(v1.file("memory/small/memory.stat"), "total_inactive_file 900\n");
+  CHECK(read_cgroup_working_set(v1.path(), "/small") == 0u);
+
+  agent::testing::TempDir v2;
+  write(v2.file("cgroup.controllers"), "cpu memory pids\n");
+  write(v2.file("kubepods/memory.current"), "50000\n");
+  write(v2.file("kubepods/memory.stat"), "anon 1\ninactive_file 10000\n");
+  CHECK(read_cgroup_working_set(v2.path(), "/kubepods") == 40000u);
+}
+
+TEST_CASE("memory capacity: MemTotal in bytes, 0 when unknown") {
+  agent::testing::TempDir dir;
+  write(dir.file("proc/meminfo"), "MemTotal:       16318412 kB\nMemFree:  1 kB\n");
+  CHECK(read_memory_capacity(dir.file("proc")) == 16318412LL * 1024);
+  CHECK(read_memory_capacity(dir.file("absent")) == 0);
 }
 
 TEST_CASE("fs usage: a directory's blocks and entries, a missing one is empty") {
@@ -105,6 +153,11 @@ TEST_CASE("fs usage: a directory's blocks and entries, a missing one is empty") 
   REQUIRE(fs.has_value());
   CHECK(fs->capacity_bytes > 0);
   CHECK(fs->capacity_bytes >= fs->available_bytes);
+  // A directory not made yet is on its nearest existing ancestor's filesystem.
+  const auto later = stat_filesystem(dir.file("not/made/yet"));
+  REQUIRE(later.has_value());
+  CHECK(later->capacity_bytes == fs->capacity_bytes);
+  CHECK_FALSE(stat_filesystem(""));
 }
 
 }  // namespace agent::stats

@@ -27,7 +27,7 @@ pod::Pod full_pod() {
   c.ports = {{"http", 80, 8080, "", pod::Protocol::TCP}};
   c.working_dir = "/srv";
   c.resources.requests = {100, 64LL << 20};
-  c.resources.limits = {2000, 64LL << 20};
+  c.resources.limits = {2000, 64LL << 20, 1LL << 30};
   pod::SecurityContext sc;
   sc.run_as_user = 1000;
   sc.capabilities = pod::Capabilities{{"NET_ADMIN"}, {"ALL"}};
@@ -97,7 +97,7 @@ TEST_CASE("pod_to_json: metadata and spec in the API's shape") {
                         R"([{"name":"A","value":"1"},{"name":"POD_IP","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"status.podIP"}}}])"));
   CHECK(c["ports"] == json::parse(R"([{"name":"http","containerPort":80,"hostPort":8080,"protocol":"TCP"}])"));
   CHECK(c["workingDir"] == "/srv");
-  CHECK(c["resources"] == json::parse(R"({"requests":{"cpu":"100m","memory":"67108864"},"limits":{"cpu":"2","memory":"67108864"}})"));
+  CHECK(c["resources"] == json::parse(R"({"requests":{"cpu":"100m","memory":"67108864"},"limits":{"cpu":"2","memory":"67108864","ephemeral-storage":"1073741824"}})"));
   CHECK(c["securityContext"] == json::parse(R"({"runAsUser":1000,"capabilities":{"add":["NET_ADMIN"],"drop":["ALL"]}})"));
   CHECK(c["terminationMessagePath"] == "/dev/termination-log");
 }

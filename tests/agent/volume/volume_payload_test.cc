@@ -98,6 +98,24 @@ TEST_CASE("resource values round up in divisor units and fall back to the node")
   CHECK(value("requests.memory", 1) == "0");   // no request
 }
 
+TEST_CASE("ephemeral-storage values are bytes in divisor units; no limit reads the node's") {
+  Pod pod = pod_with_app();
+  const NodeAllocatable node{2000, 8LL * 1024 * 1024 * 1024, 64LL * 1024 * 1024 * 1024};
+  auto value = [&](const std::string& resource, int64_t divisor) {
+    DownwardApiFile f;
+    f.path = "x";
+    f.resource_field_ref = ResourceFieldRef{"app", resource, divisor};
+    return downward_api_value(pod, f, node);
+  };
+  CHECK(value("limits.ephemeral-storage", 1024 * 1024 * 1024) == "64");  // the node's filesystem
+  CHECK(value("requests.ephemeral-storage", 1) == "0");
+  pod.spec.containers[0].resources.limits.ephemeral_storage_bytes = 3 * 1000 * 1000;  // 3M
+  pod.spec.containers[0].resources.requests.ephemeral_storage_bytes = 1000 * 1000;
+  CHECK(value("limits.ephemeral-storage", 1) == "3000000");
+  CHECK(value("limits.ephemeral-storage", 1024 * 1024) == "3");  // 2.86Mi rounds up
+  CHECK(value("requests.ephemeral-storage", 1000) == "1000");
+}
+
 TEST_CASE("a projected volume merges its sources under its default mode") {
   const Pod pod = pod_with_app();
   const auto objects = objects_of({{ObjectKind::ConfigMap, "shop", "cfg", {{"a", "1"}}, false},

@@ -1,5 +1,6 @@
-// Reading the small text files of cgroupfs and /proc: one read each, no
-// streams (100 containers are several hundred files per stats call).
+// Reading the small text files of cgroupfs, /proc and /sys whole: one read
+// loop each, no streams (100 containers are several hundred files per stats
+// call). Every node reader of both binaries reads them this way, once.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace shim::stats {
+namespace common {
 
 // The whole file; nullopt when it cannot be opened or read.
 std::optional<std::string> read_small_file(const std::string& path);
@@ -25,4 +26,4 @@ std::optional<std::uint64_t> parse_single_value(std::string_view content);
 // read_small_file + parse_single_value.
 std::optional<std::uint64_t> read_single_value(const std::string& path);
 
-}  // namespace shim::stats
+}  // namespace common

@@ -1,5 +1,6 @@
-// A network namespace's interface counters, from /proc/<pid>/net/dev of a
-// process inside it (the pod's pause process): no netlink, no setns.
+// Network interface counters from a /proc/net/dev text: a pod's (from
+// /proc/<pid>/net/dev of a process inside its namespace, the pause process:
+// no netlink, no setns) in cri-shim, the node's in node-agent.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace shim::stats {
+namespace common {
 
 struct InterfaceCounters {
   std::string name;
@@ -27,4 +28,4 @@ std::optional<std::vector<InterfaceCounters>> read_net_dev(int pid,
 // first; nullptr when there is none.
 const InterfaceCounters* default_interface(const std::vector<InterfaceCounters>& interfaces);
 
-}  // namespace shim::stats
+}  // namespace common

@@ -1,11 +1,11 @@
-#include "shim/stats/cgroup_files.h"
+#include "common/small_file.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <charconv>
 
-namespace shim::stats {
+namespace common {
 
 std::optional<std::string> read_small_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -63,4 +63,4 @@ std::optional<std::uint64_t> stat_of(const std::map<std::string, std::uint64_t>&
   return it == stat.end() ? std::nullopt : std::optional<std::uint64_t>(it->second);
 }
 
-}  // namespace shim::stats
+}  // namespace common

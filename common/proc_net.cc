@@ -1,10 +1,10 @@
-#include "shim/stats/proc_net.h"
+#include "common/proc_net.h"
 
 #include <sstream>
 
-#include "shim/stats/cgroup_files.h"
+#include "common/small_file.h"
 
-namespace shim::stats {
+namespace common {
 
 std::vector<InterfaceCounters> parse_net_dev(std::string_view content) {
   std::vector<InterfaceCounters> out;
@@ -48,4 +48,4 @@ const InterfaceCounters* default_interface(const std::vector<InterfaceCounters>&
   return interfaces.empty() ? nullptr : &interfaces.front();
 }
 
-}  // namespace shim::stats
+}  // namespace common

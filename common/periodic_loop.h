@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-namespace agent {
+namespace common {
 
 class PeriodicLoop {
  public:
@@ -48,4 +48,4 @@ class PeriodicLoop {
   std::thread thread_;
 };
 
-}  // namespace agent
+}  // namespace common
