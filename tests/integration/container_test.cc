@@ -531,19 +531,6 @@ std::string cpu_cgroup_of(int pid) {
   return unified == all.end() ? "" : unified->second;
 }
 
-void remove_test_cgroups(const std::string& parent) {
-  // Docker leaves the parent cgroups it made; the test's own go (children first).
-  for (const char* controller : {"memory", "cpu,cpuacct", "cpuset", "blkio", "devices", "freezer", "hugetlb",
-                                 "net_cls,net_prio", "perf_event", "pids", "systemd", "rdma", "misc", ""}) {
-    const auto dir = std::filesystem::path("/sys/fs/cgroup") / controller / parent.substr(1);
-    std::error_code ignored;
-    if (std::filesystem::is_directory(dir, ignored))
-      for (const auto& child : std::filesystem::directory_iterator(dir, ignored))
-        if (child.is_directory(ignored)) std::filesystem::remove(child.path(), ignored);
-    std::filesystem::remove(dir, ignored);
-  }
-}
-
 }  // namespace
 
 TEST_CASE("Every container of a pod runs in the pod's cgroup, also after a shim restart") {

@@ -1,6 +1,7 @@
 #include "tests/integration/harness.h"
 
 #include <filesystem>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -22,6 +23,22 @@ std::string required_env(const char* name) {
 std::string env_or(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
+}
+
+void remove_test_cgroups(const std::string& parent) {
+  // Children first; cpu and cpuacct apart or joined, a hybrid host's
+  // unified hierarchy, or v2's single tree.
+  std::error_code ignored;
+  std::vector<std::filesystem::path> hierarchies{"/sys/fs/cgroup"};
+  for (const auto& entry : std::filesystem::directory_iterator("/sys/fs/cgroup", ignored))
+    if (entry.is_directory(ignored)) hierarchies.push_back(entry.path());
+  for (const auto& hierarchy : hierarchies) {
+    const auto dir = hierarchy / parent.substr(1);
+    if (std::filesystem::is_directory(dir, ignored))
+      for (const auto& child : std::filesystem::directory_iterator(dir, ignored))
+        if (child.is_directory(ignored)) std::filesystem::remove(child.path(), ignored);
+    std::filesystem::remove(dir, ignored);
+  }
 }
 
 std::string unique_suffix() {

@@ -24,6 +24,11 @@ std::string env_or(const char* name, const std::string& fallback);
 // A unique suffix for names this test creates.
 std::string unique_suffix();
 
+// Removes the cgroup `parent` ("/name") a test gave its pods, and its
+// children, from every hierarchy the host mounts: Docker leaves the
+// parents it made behind.
+void remove_test_cgroups(const std::string& parent);
+
 // A directory under /tmp named for the test, removed with everything in it
 // when the test ends, passing or not.
 class ScratchDir {

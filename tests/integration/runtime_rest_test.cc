@@ -214,12 +214,7 @@ TEST_CASE("UpdatePodSandboxResources writes the pod's limits into its cgroup") {
     const auto status = runtime->UpdatePodSandboxResources(context().get(), request, &response);
     CHECK_MESSAGE(status.ok(), status.error_message());
   }
-  // Docker leaves the parent cgroups it made; the test's own go, from every
-  // hierarchy this host mounts (cpu and cpuacct apart or joined, the
-  // unified one of a hybrid host, ...).
-  std::error_code ignored;
-  for (const auto& hierarchy : std::filesystem::directory_iterator("/sys/fs/cgroup", ignored))
-    std::filesystem::remove(hierarchy.path() / parent.substr(1), ignored);
+  remove_test_cgroups(parent);
 }
 
 TEST_CASE("CheckpointContainer: argument errors, and a daemon without checkpoint support says so") {
