@@ -18,7 +18,7 @@
 namespace agent {
 
 using std::chrono::milliseconds;
-using parts_detail::node_allocatable;
+using parts_detail::downward_api_allocatable;
 using parts_detail::unix_now;
 
 
@@ -47,12 +47,8 @@ NodeAgent::NodeAgent(const Options& options) : options_(options) {
                                                               const std::string& name) {
     return objects.get(kind, namespace_, name);
   };
-  volume::NodeAllocatable node_resources = node_allocatable();
-  // A downward API limits.ephemeral-storage without a limit: the pods' filesystem.
-  if (const auto fs = stats::stat_filesystem(options_.root_dir))
-    node_resources.ephemeral_storage_bytes = static_cast<int64_t>(fs->capacity_bytes);
   parts_->volumes.emplace([&paths = parts_->paths](const std::string& uid) { return paths.pod_state_dir(uid); },
-                          lookup, node_resources);
+                          lookup, downward_api_allocatable(options_));
   parts_->syncer->set_volumes(&*parts_->volumes, lookup);
   // A ConfigMap or Secret that changed reaches the pods using it now, not
   // at their next periodic sync.

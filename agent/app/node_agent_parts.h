@@ -64,24 +64,44 @@ namespace parts_detail {
 
 using std::chrono::milliseconds;
 
-
-
 // Pods synced in parallel. CRI calls are Docker-bound; a few in flight keep
 // dockerd busy without piling up 30 stuck threads.
 inline constexpr std::size_t kWorkerThreads = 4;
 
 inline int64_t unix_now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// What a container without limits may use, for the downward API (kubelet's
-// node allocatable; node-agent reserves nothing, so the capacity).
-inline volume::NodeAllocatable node_allocatable() {
-  volume::NodeAllocatable node;
-  node.cpu_milli = 1000LL * std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN));
-  // 0 when unknown: a downward API limits.memory without a limit reads 0.
-  node.memory_bytes = stats::read_memory_capacity();
-  return node;
+// The node's capacity and allocatable as cm/ computes them (reserved
+// resources and the hard eviction thresholds subtracted), from the flags
+// and the host as it is now. Throws std::exception when the host cannot be
+// read or a flag's value is wrong.
+inline cm::NodeResources node_resources_from(const Options& options) {
+  const auto capacity = cm::read_node_capacity(options.root_dir, options.max_pods, stats::read_memory_capacity());
+  return cm::compute_node_resources(
+      capacity, cm::parse_reserved(options.kube_reserved, "--kube-reserved"),
+      cm::parse_reserved(options.system_reserved, "--system-reserved"),
+      eviction::parse_thresholds(options.eviction_hard, options.eviction_soft, options.eviction_soft_grace_period,
+                                 options.eviction_minimum_reclaim));
 }
 
+// What a container without limits may use, for the downward API: kubelet's
+// node allocatable. Unknown figures read 0.
+inline volume::NodeAllocatable downward_api_allocatable(const Options& options) {
+  volume::NodeAllocatable node;
+  try {
+    const auto allocatable = node_resources_from(options).allocatable;
+    const auto get = [&](const char* key) {
+      const auto it = allocatable.find(key);
+      return it == allocatable.end() ? int64_t{0} : it->second;
+    };
+    node.cpu_milli = get(cm::kCpu);
+    node.memory_bytes = get(cm::kMemory);
+    node.ephemeral_storage_bytes = get(cm::kEphemeralStorage);
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot read the node's allocatable resources ({}); downward API limits without a limit read 0",
+                 e.what());
+  }
+  return node;
+}
 
 }  // namespace parts_detail
 

@@ -58,13 +58,7 @@ void NodeAgent::make_node_status() {
     // cm/'s figures once it runs: the allocatable admission checks against.
     if (p.cm) return {p.cm->node_resources().capacity, p.cm->node_resources().allocatable};
     try {
-      const auto capacity =
-          cm::read_node_capacity(options.root_dir, options.max_pods, stats::read_memory_capacity());
-      const auto resources = cm::compute_node_resources(
-          capacity, cm::parse_reserved(options.kube_reserved, "--kube-reserved"),
-          cm::parse_reserved(options.system_reserved, "--system-reserved"),
-          eviction::parse_thresholds(options.eviction_hard, options.eviction_soft, options.eviction_soft_grace_period,
-                                     options.eviction_minimum_reclaim));
+      const auto resources = parts_detail::node_resources_from(options);
       return {resources.capacity, resources.allocatable};
     } catch (const std::exception& e) {
       spdlog::warn("node status: cannot read the node's capacity: {}", e.what());

@@ -1,5 +1,8 @@
 #include "tests/integration/harness.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -26,18 +29,23 @@ std::string env_or(const char* name, const std::string& fallback) {
 }
 
 void remove_test_cgroups(const std::string& parent) {
-  // Children first; cpu and cpuacct apart or joined, a hybrid host's
-  // unified hierarchy, or v2's single tree.
-  std::error_code ignored;
-  std::vector<std::filesystem::path> hierarchies{"/sys/fs/cgroup"};
-  for (const auto& entry : std::filesystem::directory_iterator("/sys/fs/cgroup", ignored))
-    if (entry.is_directory(ignored)) hierarchies.push_back(entry.path());
+  namespace fs = std::filesystem;
+  // cpu and cpuacct apart or joined, a hybrid host's unified hierarchy, or
+  // v2's single tree.
+  std::error_code ec;
+  std::vector<fs::path> hierarchies{"/sys/fs/cgroup"};
+  for (const auto& entry : fs::directory_iterator("/sys/fs/cgroup", ec))
+    if (entry.is_directory(ec)) hierarchies.push_back(entry.path());
   for (const auto& hierarchy : hierarchies) {
-    const auto dir = hierarchy / parent.substr(1);
-    if (std::filesystem::is_directory(dir, ignored))
-      for (const auto& child : std::filesystem::directory_iterator(dir, ignored))
-        if (child.is_directory(ignored)) std::filesystem::remove(child.path(), ignored);
-    std::filesystem::remove(dir, ignored);
+    const fs::path top = hierarchy / parent.substr(1);
+    if (!fs::is_directory(top, ec)) continue;
+    // Deepest first: only an empty cgroup can go.
+    std::vector<fs::path> dirs;
+    for (auto it = fs::recursive_directory_iterator(top, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_directory(ec)) dirs.push_back(it->path());
+    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) { return a.string() > b.string(); });
+    for (const auto& dir : dirs) ::rmdir(dir.c_str());
+    ::rmdir(top.c_str());
   }
 }
 

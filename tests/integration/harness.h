@@ -24,9 +24,10 @@ std::string env_or(const char* name, const std::string& fallback);
 // A unique suffix for names this test creates.
 std::string unique_suffix();
 
-// Removes the cgroup `parent` ("/name") a test gave its pods, and its
-// children, from every hierarchy the host mounts: Docker leaves the
-// parents it made behind.
+// Removes the cgroup `parent` ("/name") a test gave its pods, and every
+// cgroup below it, from every hierarchy the host mounts: Docker (and
+// node-agent's cm/) leave the parents they made behind. Cgroups that still
+// hold tasks stay.
 void remove_test_cgroups(const std::string& parent);
 
 // A directory under /tmp named for the test, removed with everything in it

@@ -60,27 +60,12 @@ int pid_of(Node& node, const std::string& container_id) {
   return info.at("pid").get<int>();
 }
 
-json with_resources(json container, const json& requests, const json& limits = json::object()) {
+json with_requests_and_limits(json container, const json& requests, const json& limits = json::object()) {
   json resources = json::object();
   if (!requests.empty()) resources["requests"] = requests;
   if (!limits.empty()) resources["limits"] = limits;
   container["resources"] = resources;
   return container;
-}
-
-// Removes a cgroup tree from every hierarchy, children first.
-void remove_cgroup_tree(const std::string& root) {
-  std::error_code ignored;
-  for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ignored)) {
-    const auto dir = hierarchy.path() / root.substr(1);
-    if (!fs::is_directory(dir, ignored)) continue;
-    std::vector<fs::path> dirs;
-    for (const auto& entry : fs::recursive_directory_iterator(dir, ignored))
-      if (entry.is_directory(ignored)) dirs.push_back(entry.path());
-    std::sort(dirs.rbegin(), dirs.rend());
-    for (const auto& child : dirs) ::rmdir(child.c_str());
-    ::rmdir(dir.c_str());
-  }
 }
 
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
@@ -109,14 +94,14 @@ TEST_CASE("pod cgroups: QoS classes in kubelet's cgroups with its limits; pods b
     node.write_manifest(
         "guaranteed.json",
         pod_manifest(node.ns(), "guaranteed",
-                     json::array({with_resources(shell_container("app", kSleep), {{"cpu", "100m"}, {"memory", "64Mi"}},
+                     json::array({with_requests_and_limits(shell_container("app", kSleep), {{"cpu", "100m"}, {"memory", "64Mi"}},
                                                  {{"cpu", "100m"}, {"memory", "64Mi"}})})));
     node.write_manifest(
         "burstable.json",
         pod_manifest(node.ns(), "burstable",
-                     json::array({with_resources(shell_container("one", kSleep), {{"cpu", "200m"}, {"memory", "32Mi"}},
+                     json::array({with_requests_and_limits(shell_container("one", kSleep), {{"cpu", "200m"}, {"memory", "32Mi"}},
                                                  {{"cpu", "400m"}, {"memory", "64Mi"}}),
-                                  with_resources(shell_container("two", kSleep), {{"cpu", "100m"}, {"memory", "16Mi"}},
+                                  with_requests_and_limits(shell_container("two", kSleep), {{"cpu", "100m"}, {"memory", "16Mi"}},
                                                  {{"cpu", "200m"}, {"memory", "32Mi"}})})));
     node.write_manifest("besteffort.json",
                         pod_manifest(node.ns(), "besteffort", json::array({shell_container("app", kSleep)})));
@@ -164,11 +149,11 @@ TEST_CASE("pod cgroups: QoS classes in kubelet's cgroups with its limits; pods b
     // neither does more memory than the node has.
     node.write_manifest("too-much-cpu.json",
                         pod_manifest(node.ns(), "too-much-cpu",
-                                     json::array({with_resources(shell_container("app", kSleep), {{"cpu", "700m"}})})));
+                                     json::array({with_requests_and_limits(shell_container("app", kSleep), {{"cpu", "700m"}})})));
     node.write_manifest(
         "too-much-memory.json",
         pod_manifest(node.ns(), "too-much-memory",
-                     json::array({with_resources(shell_container("app", kSleep), {{"memory", "10000Gi"}})})));
+                     json::array({with_requests_and_limits(shell_container("app", kSleep), {{"memory", "10000Gi"}})})));
     const auto failed = [](const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; };
     const json cpu_pod = node.wait_pod(node.static_name("too-much-cpu"), failed, "too-much-cpu rejected", 20s);
     CHECK(pick(cpu_pod, {"status", "reason"}) == "OutOfcpu");
@@ -198,7 +183,7 @@ TEST_CASE("pod cgroups: QoS classes in kubelet's cgroups with its limits; pods b
     node.remove_manifest("too-much-cpu.json");
     node.wait_pod_gone(node.static_name("too-much-cpu"), 20s);
   }
-  remove_cgroup_tree(root);
+  itest::remove_test_cgroups(root);
 }
 
 }  // namespace

@@ -58,11 +58,6 @@ class TmpfsDir {
   std::string path_;
 };
 
-json with_resources(json container, const json& resources) {
-  container["resources"] = resources;
-  return container;
-}
-
 // `container` with an emptyDir "data" mounted at /data (a sizeLimit when given).
 json with_scratch(json pod, const std::string& container, const std::string& size_limit = "") {
   json empty_dir = json::object();

@@ -36,6 +36,15 @@ std::vector<std::string> fast_agent_flags() {
           "--eviction-hard", "memory.available<100Mi"};
 }
 
+long long mem_total_bytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  long long kib = 0;
+  while (in >> key >> kib)
+    if (key == "MemTotal:") return kib * 1024;
+  return 0;
+}
+
 std::set<std::string> image_ids(itest::ShimProcess& shim) {
   cri::ListImagesRequest request;
   cri::ListImagesResponse response;
@@ -243,6 +252,11 @@ json shell_container(const std::string& name, const std::string& shell) {
           {"image", test_image()},
           {"imagePullPolicy", "Never"},
           {"command", {"sh", "-c", shell}}};
+}
+
+json with_resources(json container, const json& resources) {
+  container["resources"] = resources;
+  return container;
 }
 
 json pod_manifest(const std::string& ns, const std::string& name, json containers, const std::string& restart_policy,

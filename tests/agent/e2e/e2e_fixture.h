@@ -35,6 +35,9 @@ std::string test_registry();   // CRI_SHIM_TEST_REGISTRY
 // The pids of node-agent processes on this machine other than `ours`.
 std::vector<int> other_node_agents(int ours);
 
+// The node's MemTotal in bytes (0 when unknown).
+long long mem_total_bytes();
+
 // The IDs of every image the runtime holds (CRI ListImages).
 std::set<std::string> image_ids(itest::ShimProcess& shim);
 
@@ -118,6 +121,8 @@ std::size_t docker_containers_of(const std::string& uid);
 // Never (the image is local; its tag is "latest", which would default to
 // Always).
 json shell_container(const std::string& name, const std::string& shell);
+// `container` with `resources` ({"requests": ..., "limits": ...}).
+json with_resources(json container, const json& resources);
 // A v1 Pod in `ns` with `containers`, restartPolicy `restart_policy`, and a
 // 1 s termination grace (busybox's sh ignores SIGTERM as PID 1).
 json pod_manifest(const std::string& ns, const std::string& name, json containers,

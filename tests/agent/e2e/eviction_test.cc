@@ -30,36 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-long long mem_total_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  long long kib = 0;
-  while (in >> key >> kib)
-    if (key == "MemTotal:") return kib * 1024;
-  return 0;
-}
-
-// Removes what cm/ made under the test's cgroup root, deepest first, in
-// every v1 controller (and on v2); cgroups still holding tasks stay.
-void remove_cgroup_tree(const std::string& root) {
-  std::error_code ec;
-  for (const auto& controller : fs::directory_iterator("/sys/fs/cgroup", ec)) {
-    const fs::path top = controller.path() / root.substr(1);
-    if (!fs::is_directory(top, ec)) continue;
-    std::vector<fs::path> dirs;
-    for (auto it = fs::recursive_directory_iterator(top, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_directory(ec)) dirs.push_back(it->path());
-    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) { return a.string() > b.string(); });
-    for (const auto& dir : dirs) ::rmdir(dir.c_str());
-    ::rmdir(top.c_str());
-  }
-}
-
-json with_resources(json container, const json& resources) {
-  container["resources"] = resources;
-  return container;
-}
-
 std::string events_json(Node& node, const std::string& query = "") {
   return node.http().get("/events" + query).body;
 }
@@ -147,7 +117,7 @@ TEST_CASE("memory pressure evicts the BestEffort hog and not the Guaranteed pod;
     for (const auto& c : node.containers_of(uid(after))) CHECK(c.state() != cri::CONTAINER_RUNNING);
     CHECK(running_and_ready(node.http().pod(node.ns(), node.static_name("steady")).value_or(json())));
   }
-  remove_cgroup_tree(cgroup_root);
+  itest::remove_test_cgroups(cgroup_root);
 }
 
 TEST_CASE("an evicted pod and a refused one stay Failed across kill -9 of the agent and a restart; a removed one is forgotten") {
@@ -237,7 +207,7 @@ TEST_CASE("an evicted pod and a refused one stay Failed across kill -9 of the ag
     CHECK(condition(node.http().pod(node.ns(), node.static_name("hog")).value_or(json()), "DisruptionTarget") ==
           "True");
   }
-  remove_cgroup_tree(cgroup_root);
+  itest::remove_test_cgroups(cgroup_root);
 }
 
 TEST_CASE("a container OOM-killed by its own limit is OOMKilled and a SystemOOM node event is recorded") {
@@ -273,7 +243,7 @@ TEST_CASE("a container OOM-killed by its own limit is OOMKilled and a SystemOOM 
     }
     CHECK_MESSAGE(seen, "no SystemOOM event for dd: " << events_json(node) << "\n" << node.agent_log_tail());
   }
-  remove_cgroup_tree(cgroup_root);
+  itest::remove_test_cgroups(cgroup_root);
 }
 
 }  // namespace

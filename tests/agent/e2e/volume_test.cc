@@ -149,7 +149,9 @@ TEST_CASE("emptyDir shared by two containers with Memory emptyDir and downwardAP
   const json downward_items = json::array(
       {{{"path", "labels"}, {"fieldRef", {{"fieldPath", "metadata.labels"}}}},
        {{"path", "mem"},
-        {"resourceFieldRef", {{"containerName", "reader"}, {"resource", "limits.memory"}, {"divisor", "1Mi"}}}}});
+        {"resourceFieldRef", {{"containerName", "reader"}, {"resource", "limits.memory"}, {"divisor", "1Mi"}}}},
+       {{"path", "writer-mem"},
+        {"resourceFieldRef", {{"containerName", "writer"}, {"resource", "limits.memory"}, {"divisor", "1Mi"}}}}});
   const json namespace_item = {{"path", "ns"}, {"fieldRef", {{"fieldPath", "metadata.namespace"}}}};
   const json projected_sources =
       json::array({{{"configMap", {{"name", "site"}}}},
@@ -172,6 +174,12 @@ TEST_CASE("emptyDir shared by two containers with Memory emptyDir and downwardAP
   CHECK(exec_in(node, pod, "reader", "df -k /cache | tail -1 | awk '{print $2}'") == "8192\n");
   CHECK(exec_in(node, pod, "reader", "cat /etc/podinfo/labels") == "app=\"shared\"\ntier=\"web\"");
   CHECK(exec_in(node, pod, "reader", "cat /etc/podinfo/mem") == "64");
+  // The writer has no limit: the node's allocatable memory, as kubelet writes
+  // it (the capacity less the test agents' 100Mi hard eviction threshold),
+  // rounded up to the divisor.
+  constexpr long long kMi = 1024 * 1024;
+  const long long allocatable = mem_total_bytes() - 100 * kMi;
+  CHECK(exec_in(node, pod, "reader", "cat /etc/podinfo/writer-mem") == std::to_string((allocatable + kMi - 1) / kMi));
   CHECK(exec_in(node, pod, "reader", "cat /etc/all/index.html; echo; cat /etc/all/ns") == "hello\n" + node.ns());
   // fsGroup: the emptyDir is the group's (setgid, so new files are too),
   // the downwardAPI files are group-readable, and the container has it.
