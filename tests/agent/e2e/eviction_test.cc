@@ -44,17 +44,25 @@ std::vector<json> events_with(Node& node, const std::string& kind, const std::st
   return out;
 }
 
+// An agent whose node allocatable memory is 400Mi (the rest kube-reserved),
+// so that a 260Mi hog crosses the 100Mi hard threshold of the pods' cgroup
+// without putting the host at risk; quick monitoring, a transition period
+// long enough to see the pressure, and its pods under `cgroup_root`.
+std::vector<std::string> memory_pressure_flags(long long capacity, const std::string& cgroup_root) {
+  return {"--kube-reserved", "memory=" + std::to_string(capacity - 400LL * 1024 * 1024),
+          "--eviction-hard", "memory.available<100Mi",
+          "--eviction-monitoring-period", "500ms",
+          "--eviction-pressure-transition-period", "30s",
+          "--node-status-update-frequency", "1s",
+          "--cgroup-root", cgroup_root};
+}
+
 TEST_CASE("memory pressure evicts the BestEffort hog and not the Guaranteed pod; the hog stays Failed and new BestEffort pods are refused") {
   const long long capacity = mem_total_bytes();
   REQUIRE(capacity > 1024LL * 1024 * 1024);
   const std::string cgroup_root = "/node-agent-eviction-e2e-" + std::to_string(::getpid());
   {
-    Node node({"--kube-reserved", "memory=" + std::to_string(capacity - 400LL * 1024 * 1024),
-               "--eviction-hard", "memory.available<100Mi",
-               "--eviction-monitoring-period", "500ms",
-               "--eviction-pressure-transition-period", "30s",
-               "--node-status-update-frequency", "1s",
-               "--cgroup-root", cgroup_root});
+    Node node(memory_pressure_flags(capacity, cgroup_root));
     const json guaranteed_resources = {{"requests", {{"cpu", "100m"}, {"memory", "64Mi"}}},
                                        {"limits", {{"cpu", "100m"}, {"memory", "64Mi"}}}};
     node.write_manifest("steady.json",
@@ -125,11 +133,7 @@ TEST_CASE("an evicted pod and a refused one stay Failed across kill -9 of the ag
   REQUIRE(capacity > 1024LL * 1024 * 1024);
   const std::string cgroup_root = "/node-agent-eviction-restart-e2e-" + std::to_string(::getpid());
   {
-    Node node({"--kube-reserved", "memory=" + std::to_string(capacity - 400LL * 1024 * 1024),
-               "--eviction-hard", "memory.available<100Mi",
-               "--eviction-monitoring-period", "500ms",
-               "--eviction-pressure-transition-period", "30s",
-               "--cgroup-root", cgroup_root});
+    Node node(memory_pressure_flags(capacity, cgroup_root));
     // The hog of the test above, alone: evicted once it holds its 260Mi.
     node.write_manifest("hog.json",
                         pod_manifest(node.ns(), "hog",
