@@ -57,6 +57,18 @@ std::vector<std::string> memory_pressure_flags(long long capacity, const std::st
           "--cgroup-root", cgroup_root};
 }
 
+// Starts the BestEffort "hog" pod and waits until it is evicted (Failed):
+// dd reads 260Mi from /dev/zero into one buffer (every page touched), then
+// blocks writing to a pipe nobody reads, so the memory stays held.
+json run_hog_until_evicted(Node& node) {
+  node.write_manifest("hog.json",
+                      pod_manifest(node.ns(), "hog",
+                                   json::array({shell_container("hog", "dd if=/dev/zero bs=260M count=1 | sleep 3600")})));
+  return node.wait_pod(
+      node.static_name("hog"), [](const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; },
+      "the hog evicted", 30s);
+}
+
 TEST_CASE("memory pressure evicts the BestEffort hog and not the Guaranteed pod; the hog stays Failed and new BestEffort pods are refused") {
   const long long capacity = mem_total_bytes();
   REQUIRE(capacity > 1024LL * 1024 * 1024);
@@ -71,15 +83,7 @@ TEST_CASE("memory pressure evicts the BestEffort hog and not the Guaranteed pod;
                                                                  guaranteed_resources)})));
     node.wait_pod(node.static_name("steady"), running_and_ready, "the Guaranteed pod running");
 
-    // dd reads 260Mi from /dev/zero into one buffer (every page touched),
-    // then blocks writing to a pipe nobody reads: the memory stays held.
-    node.write_manifest("hog.json",
-                        pod_manifest(node.ns(), "hog",
-                                     json::array({shell_container(
-                                         "hog", "dd if=/dev/zero bs=260M count=1 | sleep 3600")})));
-    const json evicted = node.wait_pod(
-        node.static_name("hog"), [](const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; },
-        "the hog evicted", 30s);
+    const json evicted = run_hog_until_evicted(node);
     CHECK(pick(evicted, {"status", "reason"}) == "Evicted");
     const std::string message = pick(evicted, {"status", "message"}).get<std::string>();
     CHECK_MESSAGE(message.starts_with("The node was low on resource: memory. Threshold quantity: 100Mi, available: "),
@@ -134,14 +138,8 @@ TEST_CASE("an evicted pod and a refused one stay Failed across kill -9 of the ag
   const std::string cgroup_root = "/node-agent-eviction-restart-e2e-" + std::to_string(::getpid());
   {
     Node node(memory_pressure_flags(capacity, cgroup_root));
-    // The hog of the test above, alone: evicted once it holds its 260Mi.
-    node.write_manifest("hog.json",
-                        pod_manifest(node.ns(), "hog",
-                                     json::array({shell_container(
-                                         "hog", "dd if=/dev/zero bs=260M count=1 | sleep 3600")})));
-    const json evicted = node.wait_pod(
-        node.static_name("hog"), [](const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; },
-        "the hog evicted", 30s);
+    // The hog of the test above, alone.
+    const json evicted = run_hog_until_evicted(node);
     REQUIRE(pick(evicted, {"status", "reason"}) == "Evicted");
     const std::string hog_uid = uid(evicted);
     const json hog_message = pick(evicted, {"status", "message"});
