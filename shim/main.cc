@@ -68,6 +68,7 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
     cni.bin_dirs = shim::network::split_dir_list(options.cni_bin_dir);
     cni.conf_dir = options.cni_conf_dir;
     cni.state_dir = options.root_dir + "/network";
+    cni.plugin_timeout = std::chrono::seconds(options.cni_plugin_timeout_seconds);
     runtime_settings.cni = cni;
     spdlog::info("pod networking by CNI: configs in {}, plugins in {}", options.cni_conf_dir,
                  options.cni_bin_dir);

@@ -64,9 +64,6 @@ class CniNetwork {
   // The stored addresses of an attached sandbox.
   std::optional<PodIps> pod_ips(const std::string& sandbox_id) const;
   bool attached(const std::string& sandbox_id) const { return store_.load(sandbox_id).has_value(); }
-  // Drops the stored attachment without DEL (a rollback whose DEL failed:
-  // the sandbox is gone, nobody could retry).
-  void forget(const std::string& sandbox_id) const { store_.remove(sandbox_id); }
 
  private:
   nlohmann::json run_plugin(const Attachment& attachment, std::size_t index, const char* command,

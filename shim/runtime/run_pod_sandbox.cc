@@ -2,7 +2,10 @@
 // to the CNI network (--network-plugin=cni), with its resolv.conf written.
 // A failure at any step removes what was made (a CNI attachment is DELeted),
 // so a failed call leaves no half-created pod (cri-dockerd leaves the
-// container). The running sandbox is read into the container store before
+// container). The one exception: when that DEL fails too, the stopped
+// sandbox and its attachment stay, so that the DEL is retried by the
+// StopPodSandbox and RemovePodSandbox kubelet sends for a NOTREADY sandbox
+// (a forgotten attachment would leak its IP for good). The running sandbox is read into the container store before
 // the call answers, so the client's next list shows it ready.
 #include <spdlog/spdlog.h>
 
@@ -71,7 +74,20 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
       created = create_sandbox();
     }
     Undo undo;
+    // Set when the rollback's CNI DEL failed. The sandbox then stays, stopped
+    // (NOTREADY), with its stored attachment, instead of being removed with
+    // the attachment forgotten: what ADD allocated (an IP lease, host-port
+    // rules) would leak. kubelet stops and garbage-collects every sandbox
+    // that is not ready, and StopPodSandbox and RemovePodSandbox DEL again
+    // from the stored attachment. containerd keeps a sandbox whose clean-up
+    // failed the same way.
+    bool keep_for_network_retry = false;
     undo.add("remove sandbox container " + created.id, [&] {
+      if (keep_for_network_retry) {
+        docker_.stop_container(created.id, 0, cleanup_call_options());
+        store_.refresh(created.id);
+        return;
+      }
       docker_.remove_container(created.id, true, true, cleanup_call_options());
       store_.forget(created.id);
     });
@@ -83,8 +99,10 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
         try {
           detach_pod_network(created.id, cleanup_call_options());
         } catch (const std::exception& e) {
-          spdlog::error("sandbox {}: {}; forgetting the attachment", created.id, e.what());
-          cni_->forget(created.id);
+          spdlog::error("sandbox {}: {}; the sandbox stays NOTREADY with its attachment, so that "
+                        "StopPodSandbox or RemovePodSandbox runs the DEL again",
+                        created.id, e.what());
+          keep_for_network_retry = true;
         }
       });
       attach_pod_network(created.id, config, options);

@@ -89,6 +89,8 @@ const common::FlagSet<Options>& flags() {
       // Checked by validate(), and only for --network-plugin=cni.
       any_string_flag("cni-bin-dir", "DIRS", "where CNI plugins are, colon-separated", &Options::cni_bin_dir),
       any_string_flag("cni-conf-dir", "DIR", "the CNI network configs", &Options::cni_conf_dir),
+      int_flag("cni-plugin-timeout-seconds", "how long one CNI plugin call may run before it is killed",
+               &Options::cni_plugin_timeout_seconds, 1, 3600),
       any_string_flag("config", "FILE",
                       "YAML file with the same keys as the flags (without dashes); flags override it; \"\" = none",
                       &Options::config_file),

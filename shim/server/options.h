@@ -42,6 +42,9 @@ struct Options {
   std::string network_plugin;
   std::string cni_bin_dir = "/opt/cni/bin:/usr/lib/cni";
   std::string cni_conf_dir = "/etc/cni/net.d";
+  // How long one CNI plugin call may run before it and its children are
+  // killed (a plugin that hangs must not hold RunPodSandbox forever).
+  int cni_plugin_timeout_seconds = 60;
 };
 
 // What the command line asked for: run with Options, or print and exit.

@@ -138,7 +138,9 @@ struct CniEnvironment {
   // `static_range` false: host-local's ranges come only from the pod CIDR
   // (host-local adds runtimeConfig.ipRanges to the config's own ranges and
   // refuses overlapping sets, so a pod-CIDR config names none).
-  void write_chain(const std::string& first_plugin = "bridge", bool static_range = true) const {
+  // `middle_plugin`: a plugin run between the bridge and portmap (a test's own).
+  void write_chain(const std::string& first_plugin = "bridge", bool static_range = true,
+                   const std::string& middle_plugin = "") const {
     std::ofstream(conf_dir() + "/10-itest.conflist") << R"({
       "cniVersion": "1.0.0", "name": ")" << kNetworkName << R"(",
       "plugins": [
@@ -147,16 +149,70 @@ struct CniEnvironment {
          "capabilities": {"ipRanges": true},
          "ipam": {"type": "host-local", )"
         << (static_range ? std::string(R"("ranges": [[{"subnet": ")") + kSubnet + R"("}]],)" : "")
-        << R"( "dataDir": ")" << lease_dir() << R"("}},
+        << R"( "dataDir": ")" << lease_dir() << R"("}},)"
+        << (middle_plugin.empty() ? std::string() : R"({"type": ")" + middle_plugin + R"("},)") << R"(
         {"type": "portmap", "capabilities": {"portMappings": true}, "snat": true}
       ]})";
   }
 
+  std::string bin_dir() const { return (dir / "bin").string(); }  // the tests' own plugins
+
   std::vector<std::string> shim_args() const {
     return {"--network-plugin", "cni", "--cni-conf-dir", conf_dir(), "--cni-bin-dir",
-            "/opt/cni/bin:/usr/lib/cni", "--root-dir", root_dir()};
+            bin_dir() + ":/opt/cni/bin:/usr/lib/cni", "--root-dir", root_dir()};
+  }
+
+  // A plugin that fails on purpose, driven by files in dir: ADD records
+  // what it "allocated" (allocated-<sandbox id>, as an IPAM plugin keeps a
+  // lease), then crashes with SIGSEGV, or hangs while the file "hang"
+  // exists. DEL fails while the file "del-failures" holds a count above 0
+  // (counted down), then releases the allocation.
+  void write_fault_plugin() const {
+    fs::create_directories(bin_dir());
+    const auto path = bin_dir() + "/cri-shim-fault";
+    std::ofstream(path) << "#!/bin/sh\ncat >/dev/null\nd='" << dir.string() << R"('
+if [ "$CNI_COMMAND" = ADD ]; then
+  touch "$d/allocated-$CNI_CONTAINERID"
+  if [ -e "$d/hang" ]; then exec sleep 600; fi
+  kill -SEGV $$
+fi
+if [ "$CNI_COMMAND" = DEL ]; then
+  n=$(cat "$d/del-failures" 2>/dev/null || echo 0)
+  if [ "$n" -gt 0 ]; then
+    echo $((n - 1)) > "$d/del-failures"
+    echo '{"cniVersion": "1.0.0", "code": 11, "msg": "injected DEL failure"}'
+    exit 1
+  fi
+  rm -f "$d/allocated-$CNI_CONTAINERID"
+fi
+exit 0
+)";
+    fs::permissions(path, fs::perms::owner_all);
+  }
+  bool allocated(const std::string& sandbox_id) const { return fs::exists(dir / ("allocated-" + sandbox_id)); }
+  // host-local's leases of this network (its lock and last-reserved files aside).
+  std::vector<std::string> leases() const {
+    std::vector<std::string> ips;
+    std::error_code ignored;
+    for (const auto& entry : fs::directory_iterator(fs::path(lease_dir()) / kNetworkName, ignored)) {
+      const auto name = entry.path().filename().string();
+      if (name.rfind("10.", 0) == 0) ips.push_back(name);
+    }
+    return ips;
   }
 };
+
+// The sandboxes of the pod with `uid`, as ListPodSandbox shows them.
+std::vector<cri::PodSandbox> sandboxes_of(cri::RuntimeService::Stub& runtime, const std::string& uid) {
+  cri::ListPodSandboxRequest request;
+  cri::ListPodSandboxResponse response;
+  const auto status = runtime.ListPodSandbox(context().get(), request, &response);
+  REQUIRE_MESSAGE(status.ok(), status.error_message());
+  std::vector<cri::PodSandbox> found;
+  for (const auto& sandbox : response.items())
+    if (sandbox.metadata().uid() == uid) found.push_back(sandbox);
+  return found;
+}
 
 // What must be gone once a CNI pod is removed.
 void check_nothing_left(const CniEnvironment& env, const std::string& sandbox_id, const std::string& ip) {
@@ -311,17 +367,28 @@ TEST_CASE("cni_test: UpdateRuntimeConfig's pod CIDR reaches host-local (ipRanges
   env.write_chain("bridge", false);
   ShimProcess shim(env.shim_args());
   auto runtime = shim.runtime();
-  {
-    // Before kubelet hands the CIDR over, this config has no range at all.
-    Pod pod(*runtime);
-    const auto status = pod.try_run();
-    CHECK_FALSE(status.ok());
-    CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
-  }
+  // Before kubelet hands the CIDR over, this config has no range at all:
+  // ADD fails, and so does the rollback's DEL (host-local cannot read the
+  // config either), so the sandbox stays NOTREADY with its attachment.
+  Pod early(*runtime);
+  CHECK_FALSE(early.try_run().ok());
+  const auto kept = sandboxes_of(*runtime, early.config().metadata().uid());
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].state() == cri::SANDBOX_NOTREADY);
   // The bridge plugin (1.1.1) cannot reuse a bridge it made in a failed ADD
   // that never got an address ("could not set bridge's mac"): start afresh.
   run(std::string("ip link del ") + kBridge + " 2>/dev/null");
   REQUIRE(update_pod_cidr(*runtime, "10.99.0.128/25").ok());
+  // The kept sandbox's DEL runs with the inputs its ADD had (no range), so
+  // it keeps failing, clearly, and the sandbox stays, as containerd keeps
+  // one; the operator's way out is to delete its attachment file.
+  const auto removal = remove_sandbox(*runtime, kept[0].id());
+  CHECK_FALSE(removal.ok());
+  CHECK_MESSAGE(removal.error_message().find("CNI DEL for sandbox " + kept[0].id()) != std::string::npos,
+                removal.error_message());
+  fs::remove(env.root_dir() + "/network/" + kept[0].id() + ".json");
+  REQUIRE(remove_sandbox(*runtime, kept[0].id()).ok());
+  CHECK(docker_containers_with_label("io.kubernetes.pod.uid", early.config().metadata().uid()) == 0);
   Pod pod(*runtime);
   pod.run();
   const std::string ip = pod.sandbox_status().network().ip();
@@ -340,10 +407,81 @@ TEST_CASE("cni_test: a missing plugin fails RunPodSandbox clearly and leaves not
   const auto status = pod.try_run();
   REQUIRE_FALSE(status.ok());
   CHECK(status.error_message().find("CNI ADD") != std::string::npos);
-  CHECK(status.error_message().find("\"cri-shim-no-such-plugin\" not found in /opt/cni/bin, /usr/lib/cni") !=
-        std::string::npos);
+  CHECK(status.error_message().find("\"cri-shim-no-such-plugin\" not found in " + env.bin_dir() +
+                                    ", /opt/cni/bin, /usr/lib/cni") != std::string::npos);
   CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
   CHECK((!fs::exists(env.root_dir() + "/network") || fs::is_empty(env.root_dir() + "/network")));
+}
+
+TEST_CASE("cni_test: a plugin that crashes half-way through ADD: the call fails, the IP is released") {
+  CniEnvironment env;
+  env.write_fault_plugin();
+  env.write_chain("bridge", true, "cri-shim-fault");
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  const auto status = pod.try_run();
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error_code() == grpc::StatusCode::UNKNOWN);
+  CHECK_MESSAGE(status.error_message().find("was killed by signal 11") != std::string::npos, status.error_message());
+  // The rollback DELeted the whole chain: host-local's lease and the
+  // fault plugin's own allocation are gone with the sandbox.
+  CHECK(env.leases().empty());
+  CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+  CHECK((!fs::exists(env.root_dir() + "/network") || fs::is_empty(env.root_dir() + "/network")));
+  for (const auto& entry : fs::directory_iterator(env.dir))
+    CHECK_MESSAGE(entry.path().filename().string().rfind("allocated-", 0) != 0, entry.path());
+}
+
+TEST_CASE("cni_test: a hanging plugin is killed at --cni-plugin-timeout-seconds; nothing is left") {
+  CniEnvironment env;
+  env.write_fault_plugin();
+  env.write_chain("bridge", true, "cri-shim-fault");
+  std::ofstream(env.dir / "hang");
+  auto args = env.shim_args();
+  args.insert(args.end(), {"--cni-plugin-timeout-seconds", "2"});
+  ShimProcess shim(args);
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  const auto started = std::chrono::steady_clock::now();
+  const auto status = pod.try_run();
+  const auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE_FALSE(status.ok());
+  CHECK_MESSAGE(status.error_message().find("and was killed") != std::string::npos, status.error_message());
+  CHECK(took < std::chrono::seconds(30));  // not the plugin's 600 s
+  CHECK(env.leases().empty());
+  CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+  CHECK((!fs::exists(env.root_dir() + "/network") || fs::is_empty(env.root_dir() + "/network")));
+  CHECK(run("pgrep -x -f 'sleep 600' >/dev/null") != 0);  // its process group was killed
+}
+
+TEST_CASE("cni_test: a rollback whose DEL fails keeps the sandbox NOTREADY; RemovePodSandbox DELs again") {
+  CniEnvironment env;
+  env.write_fault_plugin();
+  env.write_chain("bridge", true, "cri-shim-fault");
+  std::ofstream(env.dir / "del-failures") << 1;  // the rollback's DEL fails, the next succeeds
+  ShimProcess shim(env.shim_args());
+  auto runtime = shim.runtime();
+  Pod pod(*runtime);
+  const auto status = pod.try_run();
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error_message().find("CNI ADD") != std::string::npos);
+
+  // Kept, stopped, with its attachment: kubelet's garbage collection sees
+  // a NOTREADY sandbox, and the fault plugin's allocation is not forgotten.
+  const auto kept = sandboxes_of(*runtime, pod.config().metadata().uid());
+  REQUIRE(kept.size() == 1);
+  const std::string id = kept[0].id();
+  CHECK(kept[0].state() == cri::SANDBOX_NOTREADY);
+  CHECK(env.allocated(id));
+  CHECK(fs::exists(env.root_dir() + "/network/" + id + ".json"));
+
+  REQUIRE(stop_sandbox(*runtime, id).ok());  // DEL again: now it succeeds
+  CHECK_FALSE(env.allocated(id));
+  CHECK(env.leases().empty());
+  REQUIRE(remove_sandbox(*runtime, id).ok());
+  CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
+  CHECK_FALSE(fs::exists(env.root_dir() + "/network/" + id + ".json"));
 }
 
 TEST_CASE("cni_test: Status: NetworkReady false without a config, true once one is dropped in") {

@@ -109,6 +109,10 @@ TEST_CASE("network flags: Docker's bridge by default, cni with its dirs") {
   CHECK(cni.network_plugin == "cni");
   CHECK(cni.cni_bin_dir == "/a:/b");
   CHECK(cni.cni_conf_dir == "/c");
+  CHECK(defaults.cni_plugin_timeout_seconds == 60);
+  CHECK(parse_command_line({"--cni-plugin-timeout-seconds", "5"}).options.cni_plugin_timeout_seconds == 5);
+  CHECK_THROWS_WITH(parse_command_line({"--cni-plugin-timeout-seconds", "0"}),
+                    doctest::Contains("cni-plugin-timeout-seconds"));
   CHECK_THROWS_WITH(parse_command_line({"--network-plugin", "kubenet"}),
                     doctest::Contains("--network-plugin: \"kubenet\" is not one of"));
   CHECK_THROWS_WITH(parse_command_line({"--network-plugin", "cni", "--cni-bin-dir", "::"}),

@@ -11,52 +11,17 @@
 // filled; it is unmounted however the test ends.
 #include <doctest/doctest.h>
 
-#include <sys/mount.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <stdexcept>
 #include <string>
 #include <thread>
 
 #include "tests/agent/e2e/e2e_fixture.h"
+#include "tests/support/tmpfs_dir.h"
 
 namespace e2e {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A tmpfs of `size` on a fresh temporary directory, for the agent's root.
-// Detached on destruction (lazily: the agent's own mounts under it, and any
-// process still in it, do not keep it), then the directory removed.
-class TmpfsDir {
- public:
-  explicit TmpfsDir(const std::string& size) {
-    char pattern[] = "/tmp/node-agent-disk-e2e-XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-    const std::string options = "size=" + size + ",mode=0755";
-    if (::mount("tmpfs", path_.c_str(), "tmpfs", 0, options.c_str()) != 0) {
-      const std::string error = std::strerror(errno);
-      ::rmdir(path_.c_str());
-      throw std::runtime_error("cannot mount a tmpfs on " + path_ + ": " + error);
-    }
-  }
-  ~TmpfsDir() {
-    ::umount2(path_.c_str(), MNT_DETACH);
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TmpfsDir(const TmpfsDir&) = delete;
-  TmpfsDir& operator=(const TmpfsDir&) = delete;
-
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // `container` with an emptyDir "data" mounted at /data (a sizeLimit when given).
 json with_scratch(json pod, const std::string& container, const std::string& size_limit = "") {
@@ -90,7 +55,7 @@ bool wait_node_condition(Node& node, const std::string& type, const std::string&
 bool failed(const json& pod) { return !pod.is_null() && phase(pod) == "Failed"; }
 
 TEST_CASE("disk pressure evicts the pod that filled the node's disk, refuses new pods, and ends once its emptyDir is gone") {
-  const TmpfsDir root("64m");
+  const support::TmpfsDir root("node-agent-disk-e2e", "64m");
   // 40% of 64Mi is 25.6Mi: 40Mi written into an emptyDir crosses it.
   Node node({"--root-dir", root.path(),
              "--eviction-hard", "nodefs.available<40%,memory.available<100Mi",
