@@ -44,7 +44,8 @@ namespace detail {
 nlohmann::json parse_json(const std::string& body) {
   try {
     return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number beyond double ("1e999").
     throw DockerError(DockerError::Kind::Protocol, 0,
                       std::string("dockerd sent malformed JSON: ") + e.what());
   }

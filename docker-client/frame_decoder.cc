@@ -35,7 +35,13 @@ std::optional<OutputChunk> FrameDecoder::next() {
       offset_ += kHeaderSize;
       avail -= kHeaderSize;
       if (h[0] == 3) {
-        // System error frame: wait for it whole, then report it.
+        // System error frame: wait for it whole, then report it. Its length
+        // is the peer's word: a message beyond any error text is refused
+        // before it is buffered, not held for up to 4 GiB.
+        if (size > kMaxSystemErrorSize)
+          throw DockerError(DockerError::Kind::Protocol, 0,
+                            "malformed multiplexed stream: system error frame of " + std::to_string(size) +
+                                " bytes");
         if (avail < size) {
           offset_ -= kHeaderSize;
           compact();

@@ -21,6 +21,8 @@ namespace docker {
 class FrameDecoder {
  public:
   static constexpr std::size_t kHeaderSize = 8;
+  // Longest system error frame (stream 3) read; dockerd's are one error text.
+  static constexpr std::uint32_t kMaxSystemErrorSize = 64 * 1024;
 
   explicit FrameDecoder(std::size_t max_chunk = 1 << 20) : max_chunk_(max_chunk) {}
 
@@ -29,7 +31,8 @@ class FrameDecoder {
   // The next complete chunk, or nullopt when more bytes are needed.
   // Throws DockerError(Protocol) for a stream byte other than 0/1/2, and
   // DockerError(Stream) with the payload for Docker's "system error" frames
-  // (stream 3, which dockerd uses to report a failure inside a log stream).
+  // (stream 3, which dockerd uses to report a failure inside a log stream);
+  // a system error frame above kMaxSystemErrorSize is DockerError(Protocol).
   std::optional<OutputChunk> next();
 
   // True when no partial frame is pending: a stream that ends now ended cleanly.

@@ -31,7 +31,13 @@ std::int64_t i64(const json& j, const char* key) {
   const json* f = field(j, key);
   if (!f) return 0;
   if (f->is_number_integer()) return f->get<std::int64_t>();
-  if (f->is_number_float()) return static_cast<std::int64_t>(f->get<double>());
+  if (f->is_number_float()) {
+    // Outside int64's range (or NaN) the cast would be undefined: 0, as for
+    // any other value that is not a count.
+    const double d = f->get<double>();
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) return 0;
+    return static_cast<std::int64_t>(d);
+  }
   return 0;
 }
 
@@ -573,7 +579,9 @@ void detail::fill(const json& j, Event& v) {
   if (v.id.empty()) v.id = str(j, "id");  // pre-1.22 field, still sent
   v.attributes = string_map(actor, "Attributes");
   v.time_nano = i64(j, "timeNano");
-  if (v.time_nano == 0) v.time_nano = i64(j, "time") * 1'000'000'000;
+  // Seconds beyond int64 nanoseconds (year 2262) are no time at all.
+  if (v.time_nano == 0 && __builtin_mul_overflow(i64(j, "time"), std::int64_t{1'000'000'000}, &v.time_nano))
+    v.time_nano = 0;
 }
 
 void from_json(const json& j, Event& v) {

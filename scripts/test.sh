@@ -3,8 +3,13 @@
 # is not running, sets up the test environment (images, registries), runs
 # every meson test suite, and tears down all it started, however it ends.
 #
-# Usage: scripts/test.sh [--unit-only] [MESON_TEST_ARGS...]
+# Usage: scripts/test.sh [--unit-only] [--sanitize address|thread] [MESON_TEST_ARGS...]
 #   --unit-only   only the 'unit' suite: no dockerd, no registries
+#   --sanitize address  build in build-asan with AddressSanitizer, LeakSanitizer
+#                 and UBSan, run there (--unit-only: only the unit tests are built)
+#   --sanitize thread   build in build-tsan with ThreadSanitizer and run only the
+#                 unit suites that run threads (listed in scripts/lib/sanitize.sh)
+#                 Any sanitizer report fails the run; reports are printed last.
 #   anything else goes to `meson test` (e.g. --suite integration, a test name,
 #   --num-processes 1, --repeat 3)
 # Exit code: the tests' (non-zero when any test failed or the set-up failed).
@@ -17,16 +22,22 @@ set -euo pipefail
 . "$CRI_SHIM_ROOT/scripts/lib/docker.sh"
 # shellcheck source=scripts/lib/testenv.sh
 . "$CRI_SHIM_ROOT/scripts/lib/testenv.sh"
+# shellcheck source=scripts/lib/sanitize.sh
+. "$CRI_SHIM_ROOT/scripts/lib/sanitize.sh"
 
-usage() { sed -n '2,10s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; }
 
 unit_only=0
+sanitize=
 meson_args=()
-for arg in "$@"; do
-  case "$arg" in
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
     --unit-only) unit_only=1 ;;
+    --sanitize) i=$((i + 1)); sanitize=${args[i]:-}; [[ -n "$sanitize" ]] || die "--sanitize wants address or thread" ;;
+    --sanitize=*) sanitize=${args[i]#--sanitize=} ;;
     -h|--help) usage; exit 0 ;;
-    *) meson_args+=("$arg") ;;
+    *) meson_args+=("${args[i]}") ;;
   esac
 done
 
@@ -34,6 +45,21 @@ ensure_root "$0" "$@"
 cd "$CRI_SHIM_ROOT"
 
 "$CRI_SHIM_ROOT/scripts/install-deps.sh"
+if [[ -n "$sanitize" ]]; then
+  sanitize_setup "$sanitize"
+  # Sanitized code runs 2-15 times slower: the same tests get more time.
+  meson_args=(--timeout-multiplier 3 "${meson_args[@]}")
+  # Only the tests that run are built: a sanitized build of everything is slow.
+  if [[ "$sanitize" == thread ]]; then
+    unit_only=1
+    meson_args=("${CRI_SHIM_TSAN_TESTS[@]}" "${meson_args[@]}")
+    configure_project
+    CRI_SHIM_BUILD_TARGETS=$(sanitize_test_targets "${CRI_SHIM_TSAN_TESTS[@]}")
+  elif ((unit_only)); then
+    configure_project
+    CRI_SHIM_BUILD_TARGETS=$(sanitize_test_targets --suite unit)
+  fi
+fi
 build_project
 
 if ((unit_only)); then
@@ -63,8 +89,13 @@ summarize() {
 log "running: meson test -C $CRI_SHIM_BUILD_DIR --print-errorlogs ${meson_args[*]}"
 rm -f "$CRI_SHIM_BUILD_DIR/meson-logs/testlog.json"
 rc=0
+[[ -n "$sanitize" ]] && sanitize_clear_reports
 run_child meson test -C "$CRI_SHIM_BUILD_DIR" --print-errorlogs "${meson_args[@]}" || rc=$?
 echo
+if [[ -n "$sanitize" ]] && ! sanitize_report && ((rc == 0)); then
+  log "sanitizer reports above (in $CRI_SHIM_SANITIZER_LOGS)"
+  rc=1
+fi
 summarize
 if ((rc == 0)); then
   log "tests passed"

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <climits>
 #include <regex>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -14,7 +15,9 @@
 #include "agent/pod/probe_parser.h"
 #include "agent/pod/static_uid.h"
 #include "agent/pod/volume_parser.h"
+#include "agent/pod/yaml_documents.h"
 #include "agent/pod/yaml_fields.h"
+#include "common/utf8.h"
 
 namespace agent::pod {
 
@@ -62,6 +65,9 @@ const char* to_string(SeccompType t) {
 }
 
 namespace {
+
+// Nodes a document may have, counting an alias's tree each time it is used.
+constexpr std::size_t kMaxYamlNodes = 100000;
 
 using namespace yaml_fields;
 
@@ -501,7 +507,9 @@ Pod pod(const YAML::Node& doc, const PodSource& source) {
 }
 
 bool is_pod_list(const YAML::Node& doc) {
-  if (!doc.IsMap() || !doc["kind"].IsScalar()) return false;
+  // present() first: a lookup in a map yaml-cpp cannot search (a null key,
+  // as in ":") gives an invalid node, whose IsScalar() throws.
+  if (!doc.IsMap() || !present(doc["kind"]) || !doc["kind"].IsScalar()) return false;
   return doc["kind"].Scalar() == "PodList" || doc["kind"].Scalar() == "List";
 }
 
@@ -536,6 +544,36 @@ void best_effort_identity(const YAML::Node& doc, const PodSource& source, Manife
   }
 }
 
+// Why the document cannot be read as Kubernetes text: where its first key
+// or scalar that is not UTF-8 is (the path holds only keys already
+// checked); nullopt when all are. Kubernetes refuses such
+// a document (the API server; kubelet's YAML reader for files and URLs),
+// and the agent could neither keep it nor serve it as JSON. `budget` bounds
+// the nodes visited: aliases let a small text name a huge tree.
+std::optional<std::string> first_non_utf8(const YAML::Node& node, const std::string& path, std::size_t& budget) {
+  if (budget == 0) return "more than " + std::to_string(kMaxYamlNodes) + " YAML nodes (aliases included)";
+  --budget;
+  const std::string here = path.empty() ? "the document" : path;
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      if (!common::is_utf8(node.Scalar())) return here + ": not valid UTF-8 text";
+      return std::nullopt;
+    case YAML::NodeType::Sequence:
+      for (std::size_t i = 0; i < node.size(); ++i)
+        if (auto bad = first_non_utf8(node[i], path + "[" + std::to_string(i) + "]", budget)) return bad;
+      return std::nullopt;
+    case YAML::NodeType::Map:
+      for (const auto& entry : node) {
+        if (auto bad = first_non_utf8(entry.first, here + " (a key)", budget)) return bad;
+        const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : "?";
+        if (auto bad = first_non_utf8(entry.second, path.empty() ? key : path + "." + key, budget)) return bad;
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
 std::string describe(const PodSource& source) {
   switch (source.kind) {
     case PodSource::Kind::File: return source.location;
@@ -551,7 +589,7 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
   std::vector<ManifestDocument> out;
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    docs = load_yaml_documents(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp stops at the first syntax error; the documents before it are
     // lost too, so report the whole text as one failed document.
@@ -567,6 +605,14 @@ std::vector<ManifestDocument> parse_manifest(std::string_view text, const PodSou
     ++index;
     if (!present(doc)) continue;  // "---" with nothing after it
     const std::string where = describe(source) + " document " + std::to_string(index) + ": ";
+    std::size_t budget = kMaxYamlNodes;
+    if (const auto bad = first_non_utf8(doc, "", budget)) {
+      ManifestDocument d;
+      d.index = index;
+      d.error = where + *bad;
+      out.push_back(std::move(d));
+      continue;
+    }
     auto one = [&](const YAML::Node& node, const std::string& prefix) {
       ManifestDocument d;
       d.index = index;

@@ -5,9 +5,9 @@
 namespace agent::pod {
 namespace {
 
-// Large enough for any int64 milli-value, small enough that the products
-// below cannot overflow int128_t (about 1.7e38).
-constexpr int128_t kLimit = static_cast<int128_t>(1'000'000'000'000'000'000LL) * 1'000'000'000'000'000LL;  // 1e36
+// Large enough for any int64 milli-value, small enough that milli()'s
+// numerator * 1000 cannot overflow int128_t (about 1.7e38).
+constexpr int128_t kLimit = static_cast<int128_t>(1'000'000'000'000'000'000LL) * 100'000'000'000'000'000LL;  // 1e35
 
 int128_t pow10(int n) {
   int128_t r = 1;
@@ -88,6 +88,8 @@ Quantity Quantity::parse(std::string_view text) {
   if (mantissa != 0) {
     if (exp10 > 36 || exp10 < -36) fail(text, "out of range");
     if (exp10 >= 0) {
+      // Checked before multiplying: 30 digits times 10^36 overflows int128_t.
+      if (num > kLimit / pow10(exp10)) fail(text, "too large");
       num *= pow10(exp10);
     } else {
       den = pow10(-exp10);

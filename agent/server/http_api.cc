@@ -28,6 +28,7 @@
 #include "agent/pod/pod_manager.h"
 #include "agent/status/status_manager.h"
 #include "agent/server/api_address.h"
+#include "agent/server/json_reply.h"
 
 namespace agent::server {
 
@@ -39,7 +40,7 @@ constexpr const char* kJson = "application/json";
 
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), kJson);
+  res.set_content(json_text(body), kJson);
 }
 
 void reply_error(httplib::Response& res, int status, const std::string& message) {

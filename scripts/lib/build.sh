@@ -4,6 +4,8 @@
 # Inputs (environment, optional):
 #   CRI_SHIM_BUILD_DIR   build directory, relative to the repository root (default build)
 #   CRI_SHIM_MESON_ARGS  extra arguments for a first `meson setup` (word-split)
+#   CRI_SHIM_BUILD_TARGETS  targets to compile, as `meson compile` names them
+#                        (subdir/name, word-split; default: every target)
 #
 # ccache: meson picks it up by itself when it is on PATH and CC/CXX are unset;
 # build_project says whether it did.
@@ -15,9 +17,9 @@ _CRI_SHIM_BUILD_SH=1
 
 CRI_SHIM_BUILD_DIR=${CRI_SHIM_BUILD_DIR:-build}
 
-# Sets up the build directory (or reuses it) and compiles everything.
+# Sets up the build directory, or reuses it when it is set up.
 # Runs in a subshell: the caller's working directory stays as it was.
-build_project() (
+configure_project() (
   local dir=$CRI_SHIM_BUILD_DIR
   cd "$CRI_SHIM_ROOT" || exit
   if [[ -f "$dir/meson-private/coredata.dat" ]] && meson introspect "$dir" --projectinfo >/dev/null 2>&1; then
@@ -32,9 +34,19 @@ build_project() (
     log "configuring: ${setup[*]}"
     "${setup[@]}"
   fi
+)
+
+# Sets up the build directory (or reuses it) and compiles everything, or
+# only $CRI_SHIM_BUILD_TARGETS.
+build_project() (
+  local dir=$CRI_SHIM_BUILD_DIR
+  cd "$CRI_SHIM_ROOT" || exit
+  configure_project
   if command -v ccache >/dev/null 2>&1 && [[ -z "${CXX:-}" ]]; then
     log "compiling with ccache ($(ccache --get-config cache_dir 2>/dev/null || echo 'default cache'))"
   fi
-  log "compiling: meson compile -C $dir -j $(nproc)"
-  meson compile -C "$dir" -j "$(nproc)"
+  # shellcheck disable=SC2206 # word splitting of the target list is wanted
+  local -a targets=(${CRI_SHIM_BUILD_TARGETS:-})
+  log "compiling: meson compile -C $dir -j $(nproc) ${targets[*]}"
+  meson compile -C "$dir" -j "$(nproc)" "${targets[@]}"
 )

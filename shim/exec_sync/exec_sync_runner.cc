@@ -89,6 +89,15 @@ bool kill_exec(docker::Client& docker, const std::string& exec_id, const std::st
       spdlog::warn("ExecSync {}: exec {} (pid {}): processes still alive after SIGKILL",
                    short_id(container_id), short_id(exec_id), inspect.pid);
     return report.all_gone;
+  } catch (const docker::DockerError& e) {
+    // Docker forgets an exec with its container: the container was removed
+    // meanwhile, and its processes went with it.
+    if (e.not_found()) {
+      spdlog::info("ExecSync {}: exec {} is gone with its container", short_id(container_id), short_id(exec_id));
+      return true;
+    }
+    spdlog::warn("ExecSync {}: cannot kill exec {}: {}", short_id(container_id), short_id(exec_id), e.what());
+    return false;
   } catch (const std::exception& e) {
     spdlog::warn("ExecSync {}: cannot kill exec {}: {}", short_id(container_id), short_id(exec_id), e.what());
     return false;

@@ -134,4 +134,14 @@ void LogManager::stop_all() {
   for (auto& [id, follower] : followers_) follower->stop();
 }
 
+LogManager::Load LogManager::load() {
+  Load load;
+  {
+    std::lock_guard lock(mutex_);
+    load.followers = followers_.size();
+  }
+  load.pump = pump_.load();
+  return load;
+}
+
 }  // namespace shim

@@ -75,6 +75,13 @@ class LogManager {
   // background: wait_drained() then waits for it.
   void expect_resume();
 
+  // Followers known (running or finished and not forgotten), and the
+  // pump's pending work: for leak watching (Status verbose, the soak).
+  struct Load {
+    std::size_t followers = 0;
+    LogPump::Load pump;
+  };
+  Load load();
   // Stops every follower (their positions saved). follow() works again after.
   void stop_all();
 

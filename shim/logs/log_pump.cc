@@ -95,10 +95,12 @@ void LogPump::watch(int fd, Task on_readable) {
   event.data.fd = fd;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) fail("epoll_ctl add");
   watched_[fd] = std::move(on_readable);
+  watched_count_ = watched_.size();
 }
 
 void LogPump::unwatch(int fd) {
   if (watched_.erase(fd) != 0) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  watched_count_ = watched_.size();
 }
 
 void LogPump::run_due_tasks() {
@@ -161,6 +163,11 @@ void LogPump::run() {
     }
     run_due_tasks();
   }
+}
+
+LogPump::Load LogPump::load() {
+  std::lock_guard lock(mutex_);
+  return {queue_.size(), timers_.size(), watched_count_.load()};
 }
 
 }  // namespace shim

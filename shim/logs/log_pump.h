@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -47,6 +48,13 @@ class LogPump {
 
   bool on_pump_thread() const;
 
+  // What is pending now, for leak watching (Status verbose, the soak):
+  // tasks queued or timed, and fds watched.
+  struct Load {
+    std::size_t tasks = 0, timers = 0, watched = 0;
+  };
+  Load load();
+
  private:
   void run();
   void wake();
@@ -62,6 +70,7 @@ class LogPump {
   bool stopping_ = false;
 
   std::map<int, Task> watched_;  // pump thread only
+  std::atomic<std::size_t> watched_count_{0};  // watched_.size(), for load()
 };
 
 }  // namespace shim

@@ -5,8 +5,12 @@
 namespace shim::network {
 namespace {
 
+// The address of "10.0.0.2/24"; an empty one is a malformed result (it
+// would become the pod's primary IP "" ahead of the real ones).
 std::string without_prefix(const std::string& cidr) {
-  return cidr.substr(0, cidr.find('/'));
+  std::string address = cidr.substr(0, cidr.find('/'));
+  if (address.empty()) throw std::invalid_argument("a CNI result IP has an empty address: \"" + cidr + "\"");
+  return address;
 }
 
 bool is_ipv4(const std::string& address) {

@@ -69,10 +69,6 @@ std::vector<ContainerRead> read_containers(const StatsSources& sources,
     read.reading = read_container(sources, *record, options);
     reads.push_back(std::move(read));
   }
-  if (filter.id().empty() && sandbox_filter.empty() && filter.label_selector().empty()) {
-    sources.collector.prune();
-    sources.layers.prune();
-  }
   return reads;
 }
 

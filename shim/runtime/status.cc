@@ -86,6 +86,15 @@ grpc::Status RuntimeService::Status(grpc::ServerContext* context,
           {"auditCorrections", store.audit_corrections},
           {"answeredFromDocker", store.answered_from_docker},
       };
+      // The log copy's load: followers, and the pump's queued tasks, timers
+      // (retries, backoffs) and watched streams; flat over time when nothing leaks.
+      const auto logs = logs_.load();
+      config["logs"] = {
+          {"followers", logs.followers},
+          {"pumpTasks", logs.pump.tasks},
+          {"pumpTimers", logs.pump.timers},
+          {"pumpWatchedStreams", logs.pump.watched},
+      };
       if (uses_cni()) {
         config["cniConfDir"] = cni_->settings().conf_dir;
         config["cniBinDirs"] = cni_->settings().bin_dirs;

@@ -19,15 +19,19 @@ class LayerDirs {
   // too). Exceptions of `look_up` pass through and nothing is remembered.
   std::string upper_dir(const std::string& id, const std::function<std::string()>& look_up);
   // Forgets the containers not asked about for ten minutes (removed ones).
+  // upper_dir() does it too, at most once a minute, when it adds one.
   void prune();
 
  private:
+  void prune_locked(std::int64_t now_ns);
+
   struct Entry {
     std::string dir;
     std::int64_t last_used_ns = 0;
   };
   std::mutex mutex_;
   std::unordered_map<std::string, Entry> dirs_;
+  std::int64_t last_prune_ns_ = 0;
 };
 
 }  // namespace shim::stats

@@ -13,6 +13,7 @@ constexpr auto kMinRateWindow = std::chrono::milliseconds(500);
 // kubelet asks every 10 s; a walk per container per call would be waste.
 constexpr auto kLayerMaxAge = std::chrono::seconds(2);
 constexpr auto kSampleMaxAge = std::chrono::minutes(10);
+constexpr std::int64_t kPruneEveryNs = 60'000'000'000;
 
 }  // namespace
 
@@ -51,6 +52,7 @@ ContainerReading StatsCollector::read_container(const std::string& id, int pid,
     }
   }
   reading.timestamp_ns = now_unix_nanos();
+  prune_now_and_then(reading.timestamp_ns);
   if (reading.cgroup.cpu_usage_ns)
     reading.nano_cores = cpu_.nano_cores(id, reading.timestamp_ns, *reading.cgroup.cpu_usage_ns);
   if (!upper_dir.empty()) {
@@ -86,6 +88,13 @@ PodReading StatsCollector::read_pod(const std::string& sandbox_id, int sandbox_p
 void StatsCollector::prune() {
   cpu_.prune(kSampleMaxAge, now_unix_nanos());
   layers_.prune();
+}
+
+void StatsCollector::prune_now_and_then(std::int64_t now_ns) {
+  auto last = last_prune_ns_.load();
+  // One caller wins the minute; the others read on.
+  if (now_ns - last < kPruneEveryNs || !last_prune_ns_.compare_exchange_strong(last, now_ns)) return;
+  prune();
 }
 
 }  // namespace shim::stats

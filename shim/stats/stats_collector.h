@@ -6,6 +6,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -53,17 +54,22 @@ class StatsCollector {
   PodReading read_pod(const std::string& sandbox_id, int sandbox_pid,
                       const ContainerReading& sandbox,
                       const std::vector<const ContainerReading*>& containers);
-  // Forgets samples and walks of objects not read for minutes.
+  // Forgets samples and walks of objects not read for minutes. Every read
+  // also does it, at most once a minute: whichever stats calls a client
+  // makes (kubelet's CRI stats path sends only ListPodSandboxStats), what
+  // removed containers left goes.
   void prune();
 
  private:
   std::optional<CgroupDirs> dirs_of(int pid);
+  void prune_now_and_then(std::int64_t now_ns);
 
   const std::string proc_root_, mountinfo_;
   std::mutex mounts_mutex_;
   std::vector<CgroupMount> mounts_;  // read once; again when a pid's cgroup is not under them
   SampleStore cpu_;
   WritableLayerUsage layers_;
+  std::atomic<std::int64_t> last_prune_ns_{0};
 };
 
 // Wall clock now, unix nanoseconds.

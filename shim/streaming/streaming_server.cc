@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -87,6 +88,7 @@ struct StreamingServer::Shared {
   std::condition_variable idle;
   std::set<int> live;  // a dup() of each live connection's socket, to shut it down
   bool stopping = false;
+  std::atomic<std::size_t> pending_requests{0};  // connections still reading their request
 
   void serve(int fd);
   void serve_spdy(int fd, IncomingRequest incoming, StreamRequest request);
@@ -178,6 +180,14 @@ void StreamingServer::accept_loop() {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;
     }
+    if (shared_->pending_requests.load() >= shared_->options.max_pending_requests) {
+      spdlog::warn("streaming server: {} connections are still sending their request; refusing another",
+                   shared_->options.max_pending_requests);
+      write_http_response(fd, 503, "too many connections still sending their request\n");
+      ::close(fd);
+      continue;
+    }
+    ++shared_->pending_requests;
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     const int handle = ::dup(fd);  // survives the session closing fd
@@ -195,6 +205,7 @@ void StreamingServer::accept_loop() {
       }).detach();
     } catch (const std::system_error& e) {
       spdlog::warn("streaming server: no thread for a connection: {}", e.what());
+      --shared_->pending_requests;
       ::close(fd);
       std::lock_guard lock(shared_->mutex);
       shared_->live.erase(handle);
@@ -214,6 +225,10 @@ void StreamingServer::Shared::serve(int fd) {
   } owned{fd};
   IncomingRequest incoming;
   try {
+    struct Read {  // the request is in (or failed): no longer pending
+      std::atomic<std::size_t>& pending;
+      ~Read() { --pending; }
+    } read{pending_requests};
     incoming = read_http_request(fd, options.request_timeout);
   } catch (const BadHttpRequest& e) {
     spdlog::debug("streaming: {}", e.what());

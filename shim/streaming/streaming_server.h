@@ -24,7 +24,8 @@
 // token's: 404, and nothing runs.
 //
 // Threads: one accepting thread, and a thread per connection for the
-// session's life (plus what the session and runner start). The destructor
+// session's life (at most max_pending_requests of them still reading
+// their request) (plus what the session and runner start). The destructor
 // stops accepting, shuts every live connection's socket down so its
 // session ends, and waits for the connection threads (a few seconds at
 // most; one still blocked on Docker after that is left to finish alone).
@@ -52,6 +53,11 @@ struct StreamingServerOptions {
   // the request needs (kubelet's StreamCreationTimeout).
   std::chrono::milliseconds request_timeout{30000};
   std::chrono::milliseconds token_ttl{60000};
+  // Connections still sending their request (no token shown yet) at once;
+  // beyond it a new one gets 503 at once. Clients that open connections
+  // and send nothing, or a byte at a time (slow-loris), then hold at most
+  // this many threads, each for request_timeout at most.
+  std::size_t max_pending_requests = 64;
 };
 
 class StreamingServer {

@@ -119,6 +119,29 @@ TEST_CASE("bad stream byte is a protocol error; stream 3 is Docker's error repor
   }
 }
 
+// Found in the fuzzing review (tests/fuzz/corpus/frame_decoder/crash-huge-system-error):
+// a system error frame was buffered whole whatever length its header gave,
+// so a peer could make the decoder hold up to 4 GiB.
+TEST_CASE("a system error frame longer than any error text is refused before it is buffered") {
+  FrameDecoder d;
+  std::string header(8, '\0');
+  header[0] = 3;
+  header[4] = char(0x7f);  // 2 GiB announced, a few bytes sent
+  const std::string wire = header + "abc";
+  d.feed(wire.data(), wire.size());
+  try {
+    d.next();
+    FAIL("no exception");
+  } catch (const DockerError& e) {
+    CHECK(e.kind() == DockerError::Kind::Protocol);
+  }
+  FrameDecoder ok;  // the longest accepted is read as before
+  const std::string text(FrameDecoder::kMaxSystemErrorSize, 'e');
+  const std::string whole = frame(3, text);
+  ok.feed(whole.data(), whole.size());
+  CHECK_THROWS_AS(ok.next(), DockerError);
+}
+
 TEST_CASE("many small frames: buffer compaction keeps data intact") {
   FrameDecoder d;
   std::string wire;

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "docker-client/client_internal.h"
+#include "docker-client/error.h"
 #include "docker-client/json_mapping.h"
 #include "common/rfc3339.h"
 #include "docker-client/types.h"
@@ -293,4 +295,34 @@ TEST_CASE("exec config and update bodies") {
   r.pids_limit = -1;
   r.oom_kill_disable = false;
   CHECK(r.to_update_json() == json::parse(R"({"CpuQuota":20000,"PidsLimit":-1,"OomKillDisable":false})"));
+}
+
+// Found by fuzzing (tests/fuzz/corpus/docker_json/crash-number-overflow):
+// nlohmann reports a number beyond double as out_of_range, not parse_error,
+// and it escaped parse_json as a bare nlohmann exception.
+TEST_CASE("a reply with a number beyond double is a protocol error") {
+  try {
+    (void)detail::parse_json(R"({"Size":1e999})");
+    FAIL("no exception");
+  } catch (const DockerError& e) {
+    CHECK(e.kind() == DockerError::Kind::Protocol);
+  }
+}
+
+// Found by fuzzing (tests/fuzz/corpus/docker_events/crash-time-overflow and
+// docker_json/crash-float-beyond-int64): an event's "time" in seconds times
+// 10^9 overflowed int64, and a float beyond int64 was cast to it; both are
+// undefined behaviour. Such values now read as 0, like any non-count.
+TEST_CASE("numbers beyond int64 read as 0, never overflow") {
+  Event e;
+  from_json(json::parse(R"({"Type":"container","Action":"die","time":179917090702315531})"), e);
+  CHECK(e.time_nano == 0);
+  from_json(json::parse(R"({"Type":"container","Action":"die","time":1764384000})"), e);
+  CHECK(e.time_nano == 1764384000LL * 1'000'000'000);
+  ImageSummary image;
+  from_json(json::parse(R"({"Id":"sha256:aa","Created":1e300,"Size":-1e300})"), image);
+  CHECK(image.created == 0);
+  CHECK(image.size == 0);
+  from_json(json::parse(R"({"Id":"sha256:aa","Size":1.5e9})"), image);
+  CHECK(image.size == 1'500'000'000);
 }

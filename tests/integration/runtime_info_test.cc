@@ -40,6 +40,8 @@ TEST_CASE("Status: runtime and network ready, verbose info is JSON") {
   REQUIRE(response.info().count("config"));
   auto config = nlohmann::json::parse(response.info().at("config"));
   CHECK(config["dockerApiVersion"].get<std::string>().rfind("1.", 0) == 0);
+  for (const char* key : {"followers", "pumpTasks", "pumpTimers", "pumpWatchedStreams"})
+    CHECK_MESSAGE(config["logs"][key].is_number_unsigned(), key);
   REQUIRE(response.info().count("dockerInfo"));
   CHECK(nlohmann::json::parse(response.info().at("dockerInfo")).contains("ServerVersion"));
 }

@@ -72,6 +72,14 @@ TEST_CASE("malformed results are refused") {
   CHECK(pod_ips_from_result(json::parse(R"({"cniVersion":"1.0.0"})"), "eth0").primary.empty());
 }
 
+// Found by the fuzz replay (tests/fuzz/corpus/cni_result/crash-empty-address):
+// an address "/24" became the pod's primary IP "", ahead of its real ones.
+TEST_CASE("an empty address is a malformed result, not an empty pod IP") {
+  CHECK_THROWS_AS(pod_ips_from_result(json::parse(R"({"ips":[{"address":"/24"},{"address":"fd00::7/64"}]})"), "eth0"),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(pod_ips_from_result(json::parse(R"({"ip4":{"ip":""}})"), "eth0"), std::invalid_argument);
+}
+
 TEST_CASE("the CNI error object") {
   shim::network::CniErrorReply reply;
   REQUIRE(shim::network::parse_cni_error(

@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <map>
 #include <set>
+#include <thread>
 
 #include "tests/agent/e2e/e2e_fixture.h"
 
@@ -118,6 +120,85 @@ TEST_CASE("a restarted agent does not cut a crash-looping container's back-off s
   MESSAGE("restart " << count + 1 << " came " << gap << " s after restart " << count << " ended");
   // 4 s of back-off, read at one-second resolution.
   CHECK_MESSAGE(gap >= 3, "the restarted agent restarted the container at once\n" << node.agent_log_tail());
+}
+
+// Issue 16, fault injection: kill -9 in the middle of a burst of 30 pods,
+// and again right after an edit and a deletion. In the end every pod runs
+// in exactly one sandbox and one container; a pod that was running when the
+// agent died runs on in the same container; the deleted pod and the edited
+// pod's old version leave nothing in the runtime.
+TEST_CASE("kill -9 during a burst of 30 pods, an edit and a deletion: nothing restarted, nothing left") {
+  constexpr int kPods = 30;
+  Node node;
+  const auto manifest = [&](int i, const std::string& command) {
+    return pod_manifest(node.ns(), "burst" + std::to_string(i), json::array({shell_container("app", command)}));
+  };
+  for (int i = 0; i < kPods; ++i) node.write_manifest("burst" + std::to_string(i) + ".json", manifest(i, "exec sleep 3600"));
+  std::this_thread::sleep_for(1500ms);  // the agent is busy making them
+  REQUIRE(WIFSIGNALED(node.agent().stop(SIGKILL)));
+  const std::size_t made_before_kill = node.containers_in_namespace().size();
+  node.agent().restart();
+  for (int i = 0; i < kPods; ++i) node.wait_pod(node.static_name("burst" + std::to_string(i)), running_and_ready, "Running");
+
+  // An edit (a new static pod uid) and a deletion, the agent killed again
+  // while it handles them.
+  const std::string edited_old_uid = uid(*node.http().pod(node.ns(), node.static_name("burst0")));
+  const std::string deleted_uid = uid(*node.http().pod(node.ns(), node.static_name("burst1")));
+  struct Running {
+    std::string name, container;
+  };
+  std::map<std::string, Running> running_before;  // by pod uid
+  for (int i = 2; i < kPods; ++i) {
+    const std::string name = node.static_name("burst" + std::to_string(i));
+    const json pod = *node.http().pod(node.ns(), name);
+    running_before[uid(pod)] = {name, current_id(container_status(pod, "app"))};
+  }
+  node.write_manifest("burst0.json", manifest(0, "exec sleep 3601"));
+  node.remove_manifest("burst1.json");
+  std::this_thread::sleep_for(700ms);
+  REQUIRE(WIFSIGNALED(node.agent().stop(SIGKILL)));
+  node.agent().restart();
+
+  const json edited = node.wait_pod(
+      node.static_name("burst0"), [&](const json& pod) { return running_and_ready(pod) && uid(pod) != edited_old_uid; },
+      "Running in its edited version");
+  node.wait_pod_gone(node.static_name("burst1"));
+  // Every pod: one sandbox, one container, both running; nothing else.
+  std::string why;
+  const bool settled = support::wait_for(
+      [&] {
+        why.clear();
+        std::map<std::string, int> sandboxes, containers;
+        for (const auto& c : node.containers_in_namespace()) {
+          if (c.state() != cri::CONTAINER_RUNNING) why += "container " + c.id() + " not running; ";
+          ++containers[c.labels().at("io.kubernetes.pod.uid")];
+        }
+        for (const auto& [pod_uid, before] : running_before) {
+          for (const auto& s : node.sandboxes_of(pod_uid)) {
+            if (s.state() != cri::SANDBOX_READY) why += "sandbox " + s.id() + " not ready; ";
+            ++sandboxes[pod_uid];
+          }
+          if (sandboxes[pod_uid] != 1 || containers[pod_uid] != 1) why += "pod " + pod_uid + " has extra; ";
+        }
+        if (docker_containers_of(deleted_uid) != 0) why += "the deleted pod's containers remain; ";
+        if (docker_containers_of(edited_old_uid) != 0) why += "the edited pod's old containers remain; ";
+        if (node.containers_in_namespace().size() != kPods - 1) why += "not 29 containers; ";
+        return why.empty();
+      },
+      60s, 500ms);
+  CHECK_MESSAGE(settled, why << "\n" << node.agent_log_tail());
+  // The pods that were running when the agent died again run on, untouched.
+  int same = 0;
+  for (const auto& [pod_uid, before] : running_before) {
+    const auto pod = node.http().pod(node.ns(), before.name);
+    if (!pod) continue;
+    same += current_id(container_status(*pod, "app")) == before.container &&
+            pick(container_status(*pod, "app"), {"restartCount"}) == 0;
+  }
+  CHECK(same == kPods - 2);
+  CHECK(uid(edited) != edited_old_uid);
+  MESSAGE(made_before_kill << " containers made before the first kill; after two kills, " << same
+                           << " running pods untouched, the edit and the deletion carried out");
 }
 
 TEST_CASE("SIGTERM stops an agent that is still waiting for its runtime") {

@@ -520,3 +520,58 @@ TEST_CASE("manifest: static pods are named after their node, API pods keep their
   CHECK_FALSE(docs[0].pod.has_value());
   CHECK(docs[0].error.find("metadata.name") != std::string::npos);
 }
+
+// Found by fuzzing (tests/fuzz/corpus/manifest/crash-null-key-map): a map
+// with a null key (":") made yaml-cpp's lookup of "kind" an invalid node,
+// and is_pod_list's IsScalar() on it threw out of parse_manifest.
+TEST_CASE("manifest: a map with a null key is a failed document, not an exception") {
+  std::vector<ManifestDocument> docs;
+  REQUIRE_NOTHROW(docs = parse_manifest(":", kFile));
+  REQUIRE(docs.size() == 1);
+  CHECK_FALSE(docs[0].pod.has_value());
+  CHECK_FALSE(docs[0].error.empty());
+}
+
+// Found by fuzzing (tests/fuzz/corpus/agent_api_body/crash-non-utf8-arg):
+// bytes that are not UTF-8 made a pod that nlohmann's dump() refused: its
+// GET /pods answer and its saved copy threw. Kubernetes refuses such text;
+// so does the agent, per document.
+TEST_CASE("manifest: a document that is not UTF-8 text is refused, the others kept") {
+  const std::string bad_arg = std::string(kMinimal) + "    args: [\"\xff\xfe\"]\n";
+  auto docs = parse_manifest(bad_arg + "---\n" + kMinimal, kFile);
+  REQUIRE(docs.size() == 2);
+  CHECK_FALSE(docs[0].pod.has_value());
+  CHECK(docs[0].error == "/etc/pods/web.yaml document 1: spec.containers[0].args[0]: not valid UTF-8 text");
+  CHECK(docs[1].pod.has_value());
+  // An escaped surrogate is yaml-cpp's own error already.
+  CHECK(one_error(std::string(kMinimal) + "    args: [\"\\ud800\"]\n").find("not valid YAML") != std::string::npos);
+  CHECK(one_error("apiVersion: v1\nkind: Pod\n\"\xc3\":  x\n").find("the document (a key): not valid UTF-8") !=
+        std::string::npos);
+  // Valid multi-byte text is fine.
+  CHECK(one_pod(std::string(kMinimal) + "    args: [\"h\xc3\xa9llo \xe2\x82\xac\"]\n").spec.containers[0].args[0] ==
+        "h\xc3\xa9llo \xe2\x82\xac");
+}
+
+// An alias names its tree again at every use: a small text can name an
+// exponential one, which the UTF-8 walk bounds.
+TEST_CASE("manifest: a document of more than 100000 nodes through aliases is refused") {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 5; ++i)
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + std::string("*a") + std::to_string(i - 1) +
+            ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) +
+            ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) +
+            ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+  CHECK(one_error(text).find("more than 100000 YAML nodes") != std::string::npos);
+}
+
+// Found by fuzzing (tests/fuzz/corpus/manifest/crash-comma-endless-loop):
+// yaml-cpp 0.7's LoadAll loops forever on "," (its issue #1040), adding a
+// null document per turn until memory runs out.
+TEST_CASE("manifest: text yaml-cpp would loop on is not valid YAML") {
+  for (const char* text : {",", ",lun;", "a: 1\n---\n,\n"}) {
+    CAPTURE(text);
+    const auto docs = parse_manifest(text, kFile);
+    REQUIRE(docs.size() == 1);
+    CHECK(docs[0].error.find("not valid YAML or JSON") != std::string::npos);
+  }
+}

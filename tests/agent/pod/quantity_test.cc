@@ -71,3 +71,24 @@ TEST_CASE("quantity: bad text names the text and the problem") {
   CHECK_THROWS_AS(Quantity::parse("7Ei").milli(), QuantityError);
   CHECK_THROWS_AS(Quantity::parse("8Ei").value(), QuantityError);
 }
+
+// Found by fuzzing (tests/fuzz/corpus/quantity/crash-int128-overflow-*):
+// 30 digits times 10^31 overflowed int128_t before the range check, and a
+// value near the old 1e36 limit overflowed it again in milli()'s * 1000.
+TEST_CASE("quantity: too large is an error, never an int128 overflow") {
+  auto message = [](const char* text) {
+    try {
+      Quantity::parse(text);
+    } catch (const QuantityError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(message("900444444444444444444444401e31").find("too large") != std::string::npos);
+  CHECK(message("999999999999999999999999999999e36").find("too large") != std::string::npos);
+  CHECK(message("1e36").find("too large") != std::string::npos);
+  CHECK(message("-1e36").find("too large") != std::string::npos);
+  // The largest still read: in range for the rational, not for int64.
+  CHECK_THROWS_AS(Quantity::parse("1e35").milli(), QuantityError);
+  CHECK_THROWS_AS(Quantity::parse("-1e35").value(), QuantityError);
+}

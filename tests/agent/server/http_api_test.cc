@@ -136,6 +136,22 @@ TEST_CASE("http api: POST with a bad document keeps nothing and names every erro
   CHECK(body_of(r)["error"].get<std::string>().find("not valid YAML or JSON") != std::string::npos);
 }
 
+// Found by fuzzing (tests/fuzz/agent_api_body_fuzz.cc): an error answer
+// quoting a byte that is not UTF-8 (yaml-cpp's "unknown escape character")
+// made nlohmann's dump() throw, and the bad request a 500.
+TEST_CASE("http api: a bad body whose error quotes bytes that are not UTF-8 is still a 400 in JSON") {
+  Fixture f;
+  auto r = f.post("a: \"\\\xff\"\n");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"].get<std::string>().find("unknown escape character") != std::string::npos);
+  r = f.post(pod_yaml("web") + "    args: [\"\xff\"]\n");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(body_of(r)["error"].get<std::string>().find("not valid UTF-8") != std::string::npos);
+  CHECK(f.pods.pods().empty());
+}
+
 TEST_CASE("http api: POST several pods; JSON bodies; replacing an API pod") {
   Fixture f;
   auto r = f.post(pod_yaml("a") + "---\n" + pod_yaml("b", "busybox:1", "team"));

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "shim/streaming/streaming_server.h"
 
@@ -18,9 +19,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Sends `request` to 127.0.0.1:port and returns all the server answers
-// until it closes (or 5 s).
-std::string http_exchange(std::uint16_t port, const std::string& request) {
+// A connection to 127.0.0.1:port.
+int connect_loopback(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(fd >= 0);
   sockaddr_in address{};
@@ -28,6 +28,13 @@ std::string http_exchange(std::uint16_t port, const std::string& request) {
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
+}
+
+// Sends `request` to 127.0.0.1:port and returns all the server answers
+// until it closes (or 5 s).
+std::string http_exchange(std::uint16_t port, const std::string& request) {
+  const int fd = connect_loopback(port);
   timeval timeout{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
@@ -40,6 +47,13 @@ std::string http_exchange(std::uint16_t port, const std::string& request) {
   }
   ::close(fd);
   return reply;
+}
+
+// A connection to 127.0.0.1:port that has sent `start` and holds on.
+int open_partial(std::uint16_t port, const std::string& start) {
+  const int fd = connect_loopback(port);
+  ::send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+  return fd;
 }
 
 std::string path_of(const std::string& url) {
@@ -148,5 +162,39 @@ TEST_CASE("garbage instead of HTTP gets 400 and the server keeps serving") {
   docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
   StreamingServer server(docker, {});
   CHECK(http_exchange(server.port(), "\x16\x03\x01 not http at all\r\n\r\n").rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(http_exchange(server.port(), spdy_request("/exec/x", "v4.channel.k8s.io")).rfind("HTTP/1.1 404", 0) == 0);
+}
+
+TEST_CASE("oversized headers get 400 and the server keeps serving") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServer server(docker, {});
+  const std::string huge = "GET /exec/x HTTP/1.1\r\nHost: x\r\nX-Filler: " + std::string(64 * 1024, 'a') + "\r\n\r\n";
+  CHECK(http_exchange(server.port(), huge).rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(http_exchange(server.port(), spdy_request("/exec/x", "v4.channel.k8s.io")).rfind("HTTP/1.1 404", 0) == 0);
+}
+
+TEST_CASE("slow-loris: connections that never finish their request hold a bounded few threads, for a bounded time") {
+  docker::Client docker(docker::Endpoint::parse("unix:///nonexistent/docker.sock"));
+  StreamingServerOptions options;
+  options.max_pending_requests = 4;
+  options.request_timeout = 1500ms;
+  StreamingServer server(docker, options);
+  std::vector<int> slow;
+  for (int i = 0; i < 4; ++i) slow.push_back(open_partial(server.port(), "GET /exec/x HTTP/1.1\r\nHo"));
+  std::this_thread::sleep_for(200ms);  // all four accepted and reading
+  // A fifth is refused at once instead of holding one more thread.
+  const auto refused_at = std::chrono::steady_clock::now();
+  CHECK(http_exchange(server.port(), spdy_request("/exec/x", "v4.channel.k8s.io")).rfind("HTTP/1.1 503", 0) == 0);
+  CHECK(std::chrono::steady_clock::now() - refused_at < 1s);
+  // The slow ones are cut at request_timeout (400), and room comes back.
+  for (const int fd : slow) {
+    timeval timeout{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    char buffer[256];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    CHECK(n > 0);
+    if (n > 0) CHECK(std::string(buffer, static_cast<std::size_t>(n)).rfind("HTTP/1.1 400", 0) == 0);
+    ::close(fd);
+  }
   CHECK(http_exchange(server.port(), spdy_request("/exec/x", "v4.channel.k8s.io")).rfind("HTTP/1.1 404", 0) == 0);
 }

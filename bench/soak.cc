@@ -1,0 +1,441 @@
+// The soak (issue 16): pods created and deleted through cri-shim at a steady
+// rate for a long time, with ExecSync, log reads and rotations
+// (ReopenContainerLog) and stats calls mixed in. Every sample period it
+// records what a leak would make grow: the shim's RSS, open fds and threads,
+// its log copy's followers, pump timers and watched streams (Status
+// verbose), the run's Docker containers, and the files under the log and
+// root dirs. At the end every pod is removed through CRI and nothing of the
+// run may be left.
+//
+// Usage: soak CRI_SHIM_BINARY
+//   CRI_SHIM_TEST_IMAGE              the busybox image (scripts/with-test-env.sh)
+//   CRI_SHIM_SOAK_MINUTES            how long (60)
+//   CRI_SHIM_SOAK_PODS_PER_SECOND    the creation rate (2)
+//   CRI_SHIM_SOAK_POD_SECONDS        how long each pod lives (15)
+//   CRI_SHIM_SOAK_SAMPLE_SECONDS     the sample period (60)
+// Prints one row per sample, then each series' growth: the mean of the
+// second half of the samples after warm-up (the first two) against the
+// first half's. Exit code 0 when every series grew by at most 10 % (or by
+// at most a small absolute slack for small counts) and nothing was left.
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/bench_util.h"
+#include "bench/cri_call.h"
+#include "docker-client/client.h"
+#include "tests/support/shim_process.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Prints a numbered line every 200 ms; exits at once on SIGTERM.
+const char* const kPrinter = "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done";
+
+struct LivePod {
+  std::string sandbox_id, container_id, log_path;
+  Clock::time_point expires;
+};
+
+struct Sample {
+  double minute = 0;
+  long pods_made = 0, live = 0, errors = 0;
+  double rss_mib = 0;
+  long fds = 0, threads = 0, followers = 0, pump_timers = 0, pump_streams = 0, docker_objects = 0,
+       log_files = 0, root_files = 0, store_objects = 0;
+};
+
+long count_entries(const std::string& dir) {
+  std::error_code ec;
+  long n = 0;
+  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
+  return n;
+}
+
+long count_files(const std::string& dir) {
+  std::error_code ec;
+  long n = 0;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->is_regular_file(ec)) ++n;
+  return n;
+}
+
+class Soak {
+ public:
+  Soak(const std::string& shim_binary, std::string image)
+      : run_("soak" + std::to_string(::getpid())),
+        root_("/tmp/cri-shim-soak-root-" + std::to_string(::getpid())),
+        logs_("/tmp/cri-shim-soak-logs-" + std::to_string(::getpid())),
+        image_(std::move(image)),
+        docker_(docker::Endpoint::parse(bench::env_or("CRI_SHIM_TEST_DOCKER_ENDPOINT", "unix:///var/run/docker.sock"))),
+        shim_(shim_binary, docker_.endpoint().to_string(), {"--root-dir", root_}),
+        runtime_(shim_.runtime()) {}
+
+  ~Soak() {
+    std::error_code ignored;
+    fs::remove_all(logs_, ignored);
+    fs::remove_all(root_, ignored);
+  }
+
+  int run(double minutes, double rate, double pod_seconds, double sample_seconds) {
+    const auto start = Clock::now();
+    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(minutes * 60));
+    std::vector<std::thread> threads;
+    // Creators take tickets paced at `rate`; one reaper removes expired pods;
+    // one mixer makes the other calls.
+    std::atomic<long> tickets{0};
+    for (int i = 0; i < 4; ++i)
+      threads.emplace_back([&] {
+        while (!stop_) {
+          if (tickets.load() <= 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            continue;
+          }
+          if (tickets.fetch_sub(1) <= 0) {
+            ++tickets;
+            continue;
+          }
+          make_pod(pod_seconds);
+        }
+      });
+    for (int i = 0; i < 3; ++i) threads.emplace_back([&] { reap_until_stopped(); });
+    threads.emplace_back([&] { mix_until_stopped(); });
+
+    std::printf("%7s %6s %5s %6s %8s %5s %7s %9s %7s %7s %7s %6s %6s %6s\n", "minute", "made", "live", "errors",
+                "rss_MiB", "fds", "threads", "followers", "timers", "streams", "store", "docker", "logs", "root");
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+    auto next_ticket = start, next_sample = start + std::chrono::duration_cast<Clock::duration>(
+                                                        std::chrono::duration<double>(sample_seconds));
+    while (Clock::now() < end) {
+      const auto now = Clock::now();
+      while (next_ticket <= now) {
+        ++tickets;
+        next_ticket += period;
+      }
+      if (now >= next_sample) {
+        samples_.push_back(take_sample(std::chrono::duration<double>(now - start).count() / 60));
+        print(samples_.back());
+        next_sample += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(sample_seconds));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    stop_ = true;
+    for (auto& t : threads) t.join();
+
+    // Everything removed through CRI, as kubelet would; then nothing may be left.
+    std::vector<std::thread> removers;
+    const auto left = live_snapshot();
+    for (std::size_t r = 0; r < 4; ++r)
+      removers.emplace_back([&, r] {
+        for (std::size_t i = r; i < left.size(); i += 4) remove_pod(left[i]);
+      });
+    for (auto& t : removers) t.join();
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    const auto last = take_sample(std::chrono::duration<double>(Clock::now() - start).count() / 60);
+    std::printf("after removing every pod:\n");
+    print(last);
+    return report(last);
+  }
+
+ private:
+  std::vector<LivePod> live_snapshot() {
+    std::lock_guard lock(mutex_);
+    return {live_.begin(), live_.end()};
+  }
+
+  void note_error(const std::string& what) {
+    ++errors_;
+    std::lock_guard lock(mutex_);
+    if (errors_ <= 20) std::fprintf(stderr, "error: %s\n", what.c_str());
+  }
+
+  void make_pod(double pod_seconds) {
+    const long n = ++made_;
+    cri::PodSandboxConfig config;
+    config.mutable_metadata()->set_name("soak-" + std::to_string(n));
+    config.mutable_metadata()->set_namespace_("soak");
+    config.mutable_metadata()->set_uid(run_ + "-" + std::to_string(n));
+    config.set_log_directory(logs_ + "/" + config.metadata().uid());
+    fs::create_directories(config.log_directory() + "/printer");
+    (*config.mutable_labels())["soak-run"] = run_;
+    LivePod pod;
+    try {
+      cri::RunPodSandboxRequest run;
+      *run.mutable_config() = config;
+      cri::RunPodSandboxResponse ran;
+      bench::check(runtime_->RunPodSandbox(bench::context().get(), run, &ran), "RunPodSandbox");
+      pod.sandbox_id = ran.pod_sandbox_id();
+      cri::CreateContainerRequest create;
+      create.set_pod_sandbox_id(pod.sandbox_id);
+      *create.mutable_sandbox_config() = config;
+      auto* container = create.mutable_config();
+      container->mutable_metadata()->set_name("printer");
+      container->mutable_image()->set_image(image_);
+      container->add_command("/bin/sh");
+      container->add_args("-c");
+      container->add_args(kPrinter);
+      container->set_log_path("printer/0.log");
+      (*container->mutable_labels())["soak-run"] = run_;
+      cri::CreateContainerResponse created;
+      bench::check(runtime_->CreateContainer(bench::context().get(), create, &created), "CreateContainer");
+      pod.container_id = created.container_id();
+      cri::StartContainerRequest start;
+      start.set_container_id(pod.container_id);
+      cri::StartContainerResponse started;
+      bench::check(runtime_->StartContainer(bench::context().get(), start, &started), "StartContainer");
+    } catch (const std::exception& e) {
+      note_error(e.what());
+      if (pod.sandbox_id.empty()) return;
+    }
+    pod.log_path = config.log_directory() + "/printer/0.log";
+    pod.expires = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(pod_seconds));
+    std::lock_guard lock(mutex_);
+    live_.push_back(std::move(pod));
+  }
+
+  void remove_pod(const LivePod& pod) {
+    try {
+      cri::StopPodSandboxRequest stop;
+      stop.set_pod_sandbox_id(pod.sandbox_id);
+      cri::StopPodSandboxResponse stopped;
+      bench::check(runtime_->StopPodSandbox(bench::context().get(), stop, &stopped), "StopPodSandbox");
+      cri::RemovePodSandboxRequest remove;
+      remove.set_pod_sandbox_id(pod.sandbox_id);
+      cri::RemovePodSandboxResponse removed;
+      bench::check(runtime_->RemovePodSandbox(bench::context().get(), remove, &removed), "RemovePodSandbox");
+    } catch (const std::exception& e) {
+      note_error(e.what());
+    }
+    std::error_code ignored;  // kubelet deletes a removed pod's log directory
+    fs::remove_all(fs::path(pod.log_path).parent_path().parent_path(), ignored);
+    std::lock_guard lock(mutex_);
+    live_.erase(std::remove_if(live_.begin(), live_.end(),
+                               [&](const LivePod& p) { return p.sandbox_id == pod.sandbox_id; }),
+                live_.end());
+  }
+
+  // Reapers take the oldest pod once it expired (live_ is in creation
+  // order), so several of them remove pods side by side.
+  void reap_until_stopped() {
+    while (!stop_) {
+      std::optional<LivePod> expired;
+      {
+        std::lock_guard lock(mutex_);
+        if (!live_.empty() && live_.front().expires <= Clock::now()) {
+          expired = live_.front();
+          live_.pop_front();
+        }
+      }
+      if (expired)
+        remove_pod(*expired);
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // About 4 calls a second on random live pods: ExecSync, ContainerStats,
+  // a log read, now and then a rotation with ReopenContainerLog, and the
+  // list-wide stats kubelet's summary makes.
+  void mix_until_stopped() {
+    std::mt19937 random(7);
+    for (long round = 0; !stop_; ++round) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      const auto live = live_snapshot();
+      if (live.empty()) continue;
+      const auto& pod = live[random() % live.size()];
+      // Not a pod about to be removed: a call racing its removal proves nothing.
+      if (pod.container_id.empty() || pod.expires - Clock::now() < std::chrono::seconds(3)) continue;
+      grpc::Status status;
+      switch (round % 4) {
+        case 0: {
+          cri::ExecSyncRequest request;
+          request.set_container_id(pod.container_id);
+          request.add_cmd("echo");
+          request.add_cmd("soak");
+          request.set_timeout(10);
+          cri::ExecSyncResponse response;
+          status = runtime_->ExecSync(bench::context().get(), request, &response);
+          if (status.ok() && (response.exit_code() != 0 || response.stdout() != "soak\n"))
+            note_error("ExecSync: exit code " + std::to_string(response.exit_code()) + ", output '" +
+                       response.stdout() + "'");
+          break;
+        }
+        case 1: {
+          cri::ContainerStatsRequest request;
+          request.set_container_id(pod.container_id);
+          cri::ContainerStatsResponse response;
+          status = runtime_->ContainerStats(bench::context().get(), request, &response);
+          break;
+        }
+        case 2: {
+          std::error_code ignored;
+          (void)fs::file_size(pod.log_path, ignored);  // a reader, as `kubectl logs` through kubelet
+          if (round % 40 == 2) {  // kubelet's rotation: rename, then reopen
+            fs::rename(pod.log_path, pod.log_path + ".1", ignored);
+            cri::ReopenContainerLogRequest request;
+            request.set_container_id(pod.container_id);
+            cri::ReopenContainerLogResponse response;
+            status = runtime_->ReopenContainerLog(bench::context().get(), request, &response);
+          }
+          break;
+        }
+        default: {
+          cri::ListPodSandboxStatsRequest request;
+          cri::ListPodSandboxStatsResponse response;
+          status = runtime_->ListPodSandboxStats(bench::context().get(), request, &response);
+          break;
+        }
+      }
+      // A pod removed meanwhile is not an error of the shim's.
+      if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND &&
+          status.error_code() != grpc::StatusCode::FAILED_PRECONDITION)
+        note_error("mixed call: " + status.error_message());
+    }
+  }
+
+  Sample take_sample(double minute) {
+    Sample s;
+    s.minute = minute;
+    s.pods_made = made_;
+    s.errors = errors_;
+    {
+      std::lock_guard lock(mutex_);
+      s.live = static_cast<long>(live_.size());
+    }
+    s.rss_mib = static_cast<double>(shim_.rss_kib()) / 1024.0;
+    s.fds = count_entries("/proc/" + std::to_string(shim_.pid()) + "/fd");
+    s.threads = count_entries("/proc/" + std::to_string(shim_.pid()) + "/task");
+    cri::StatusRequest request;
+    request.set_verbose(true);
+    cri::StatusResponse response;
+    if (runtime_->Status(bench::context().get(), request, &response).ok() && response.info().count("config")) {
+      const auto config = nlohmann::json::parse(response.info().at("config"), nullptr, false);
+      if (config.is_object()) {
+        s.followers = config["logs"].value("followers", 0L);
+        s.pump_timers = config["logs"].value("pumpTimers", 0L);
+        s.pump_streams = config["logs"].value("pumpWatchedStreams", 0L);
+        s.store_objects = config["containerStore"].value("objects", 0L);
+      }
+    }
+    docker::ContainerListOptions list;
+    list.all = true;
+    list.filters["label"] = {"soak-run=" + run_};
+    try {
+      s.docker_objects = static_cast<long>(docker_.list_containers(list).size());
+    } catch (const std::exception&) {
+      s.docker_objects = -1;
+    }
+    s.log_files = count_files(logs_);
+    s.root_files = count_files(root_);
+    return s;
+  }
+
+  static void print(const Sample& s) {
+    std::printf("%7.1f %6ld %5ld %6ld %8.1f %5ld %7ld %9ld %7ld %7ld %7ld %6ld %6ld %6ld\n", s.minute, s.pods_made,
+                s.live, s.errors, s.rss_mib, s.fds, s.threads, s.followers, s.pump_timers, s.pump_streams,
+                s.store_objects, s.docker_objects, s.log_files, s.root_files);
+    std::fflush(stdout);
+  }
+
+  // Growth of each series: the second half's mean after warm-up against
+  // the first half's. Counts that follow the live pods wobble by a few, so
+  // a growth within max(10 %, 3) passes.
+  int report(const Sample& last) {
+    bool ok = true;
+    if (samples_.size() >= 4) {
+      const std::vector<Sample> steady(samples_.begin() + 2, samples_.end());
+      const std::size_t half = steady.size() / 2;
+      const auto mean = [&](auto field, std::size_t from, std::size_t to) {
+        double sum = 0;
+        for (std::size_t i = from; i < to; ++i) sum += static_cast<double>(steady[i].*field);
+        return sum / static_cast<double>(to - from);
+      };
+      const auto check = [&](const char* name, auto field) {
+        const double first = mean(field, 0, half), second = mean(field, half, steady.size());
+        const double growth = second - first;
+        const bool flat = growth <= std::max(0.10 * first, 3.0);
+        std::printf("%-10s first half %9.1f  second half %9.1f  growth %+6.1f%%  %s\n", name, first, second,
+                    first > 0 ? 100.0 * growth / first : 0.0, flat ? "flat" : "GROWS");
+        ok = ok && flat;
+      };
+      check("rss_MiB", &Sample::rss_mib);
+      check("fds", &Sample::fds);
+      check("threads", &Sample::threads);
+      check("followers", &Sample::followers);
+      check("timers", &Sample::pump_timers);
+      check("streams", &Sample::pump_streams);
+      check("store", &Sample::store_objects);
+      check("docker", &Sample::docker_objects);
+      check("logs", &Sample::log_files);
+      check("root", &Sample::root_files);
+    } else {
+      std::printf("too few samples to judge growth (%zu)\n", samples_.size());
+    }
+    const bool clean = last.docker_objects == 0 && last.live == 0 && last.followers == 0;
+    std::printf("left at the end: %ld Docker containers, %ld followers, %ld files under the root dir; %ld errors\n",
+                last.docker_objects, last.followers, last.root_files, last.errors);
+    return ok && clean ? 0 : 1;
+  }
+
+  const std::string run_, root_, logs_, image_;
+  docker::Client docker_;
+  support::ShimProcess shim_;
+  std::unique_ptr<cri::RuntimeService::Stub> runtime_;
+  std::mutex mutex_;
+  std::deque<LivePod> live_;
+  std::atomic<bool> stop_{false};
+  std::atomic<long> made_{0}, errors_{0};
+  std::vector<Sample> samples_;
+};
+
+double env_number(const char* name, double fallback) {
+  const auto text = bench::env_or(name, "");
+  return text.empty() ? fallback : std::stod(text);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CRI_SHIM_BINARY (see the comment at the top of bench/soak.cc)\n", argv[0]);
+    return 2;
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  const std::string image = bench::env_or("CRI_SHIM_TEST_IMAGE", "");
+  if (image.empty()) {
+    std::fprintf(stderr, "CRI_SHIM_TEST_IMAGE is not set (scripts/with-test-env.sh sets it)\n");
+    return 2;
+  }
+  const double minutes = env_number("CRI_SHIM_SOAK_MINUTES", 60);
+  const double rate = env_number("CRI_SHIM_SOAK_PODS_PER_SECOND", 2);
+  const double pod_seconds = env_number("CRI_SHIM_SOAK_POD_SECONDS", 15);
+  const double sample_seconds = env_number("CRI_SHIM_SOAK_SAMPLE_SECONDS", 60);
+  std::printf("soak: %.0f min, %.1f pods/s, each living %.0f s, a sample every %.0f s\n", minutes, rate, pod_seconds,
+              sample_seconds);
+  try {
+    Soak soak(argv[1], image);
+    return soak.run(minutes, rate, pod_seconds, sample_seconds);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "soak: %s\n", e.what());
+    return 1;
+  }
+}
