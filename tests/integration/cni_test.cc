@@ -166,14 +166,15 @@ struct CniEnvironment {
   // what it "allocated" (allocated-<sandbox id>, as an IPAM plugin keeps a
   // lease), then crashes with SIGSEGV, or hangs while the file "hang"
   // exists. DEL fails while the file "del-failures" holds a count above 0
-  // (counted down), then releases the allocation.
+  // (counted down), then releases the allocation. Its odd sleep is one no
+  // test container runs, so the hang test can look for it on the host.
   void write_fault_plugin() const {
     fs::create_directories(bin_dir());
     const auto path = bin_dir() + "/cri-shim-fault";
     std::ofstream(path) << "#!/bin/sh\ncat >/dev/null\nd='" << dir.string() << R"('
 if [ "$CNI_COMMAND" = ADD ]; then
   touch "$d/allocated-$CNI_CONTAINERID"
-  if [ -e "$d/hang" ]; then exec sleep 600; fi
+  if [ -e "$d/hang" ]; then exec sleep 4517; fi
   kill -SEGV $$
 fi
 if [ "$CNI_COMMAND" = DEL ]; then
@@ -448,11 +449,11 @@ TEST_CASE("cni_test: a hanging plugin is killed at --cni-plugin-timeout-seconds;
   const auto took = std::chrono::steady_clock::now() - started;
   REQUIRE_FALSE(status.ok());
   CHECK_MESSAGE(status.error_message().find("and was killed") != std::string::npos, status.error_message());
-  CHECK(took < std::chrono::seconds(30));  // not the plugin's 600 s
+  CHECK(took < std::chrono::seconds(30));  // not the plugin's 4517 s
   CHECK(env.leases().empty());
   CHECK(docker_containers_with_label("io.kubernetes.pod.uid", pod.config().metadata().uid()) == 0);
   CHECK((!fs::exists(env.root_dir() + "/network") || fs::is_empty(env.root_dir() + "/network")));
-  CHECK(run("pgrep -x -f 'sleep 600' >/dev/null") != 0);  // its process group was killed
+  CHECK(run("pgrep -x -f 'sleep 4517' >/dev/null") != 0);  // its process group was killed
 }
 
 TEST_CASE("cni_test: a rollback whose DEL fails keeps the sandbox NOTREADY; RemovePodSandbox DELs again") {
