@@ -73,8 +73,8 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
       infra_image_.ensure(options);
       created = create_sandbox();
     }
-    Undo undo;
-    // Set when the rollback's CNI DEL failed. The sandbox then stays, stopped
+    // Set when the rollback's CNI DEL failed (declared before `undo`, whose
+    // steps read it as it unwinds). The sandbox then stays, stopped
     // (NOTREADY), with its stored attachment, instead of being removed with
     // the attachment forgotten: what ADD allocated (an IP lease, host-port
     // rules) would leak. kubelet stops and garbage-collects every sandbox
@@ -82,6 +82,7 @@ grpc::Status RuntimeService::RunPodSandbox(grpc::ServerContext* context,
     // from the stored attachment. containerd keeps a sandbox whose clean-up
     // failed the same way.
     bool keep_for_network_retry = false;
+    Undo undo;
     undo.add("remove sandbox container " + created.id, [&] {
       if (keep_for_network_retry) {
         docker_.stop_container(created.id, 0, cleanup_call_options());
