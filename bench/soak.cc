@@ -1,7 +1,8 @@
 // The soak (issue 16): pods created and deleted through cri-shim at a steady
 // rate for a long time, with ExecSync, log reads and rotations
 // (ReopenContainerLog) and stats calls mixed in. Every sample period it
-// records what a leak would make grow: the shim's RSS, open fds and threads,
+// records what a leak would make grow: the shim's RSS, malloc's bytes in
+// use and kept free, open fds and threads,
 // its log copy's followers, pump timers and watched streams (Status
 // verbose), the run's Docker containers, and the files under the log and
 // root dirs. At the end every pod is removed through CRI and nothing of the
@@ -58,7 +59,7 @@ struct LivePod {
 struct Sample {
   double minute = 0;
   long pods_made = 0, live = 0, errors = 0;
-  double rss_mib = 0;
+  double rss_mib = 0, heap_in_use_mib = 0, heap_free_mib = 0;
   long fds = 0, threads = 0, followers = 0, pump_timers = 0, pump_streams = 0, docker_objects = 0,
        log_files = 0, root_files = 0, store_objects = 0;
 };
@@ -120,8 +121,9 @@ class Soak {
     for (int i = 0; i < 3; ++i) threads.emplace_back([&] { reap_until_stopped(); });
     threads.emplace_back([&] { mix_until_stopped(); });
 
-    std::printf("%7s %6s %5s %6s %8s %5s %7s %9s %7s %7s %7s %6s %6s %6s\n", "minute", "made", "live", "errors",
-                "rss_MiB", "fds", "threads", "followers", "timers", "streams", "store", "docker", "logs", "root");
+    std::printf("%7s %6s %5s %6s %8s %8s %8s %5s %7s %9s %7s %7s %7s %6s %6s %6s\n", "minute", "made", "live",
+                "errors", "rss_MiB", "heap_MiB", "free_MiB", "fds", "threads", "followers", "timers", "streams", "store",
+                "docker", "logs", "root");
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
     auto next_ticket = start, next_sample = start + std::chrono::duration_cast<Clock::duration>(
                                                         std::chrono::duration<double>(sample_seconds));
@@ -334,6 +336,8 @@ class Soak {
         s.pump_timers = config["logs"].value("pumpTimers", 0L);
         s.pump_streams = config["logs"].value("pumpWatchedStreams", 0L);
         s.store_objects = config["containerStore"].value("objects", 0L);
+        s.heap_in_use_mib = config["process"].value("heapInUseBytes", 0.0) / (1024.0 * 1024.0);
+        s.heap_free_mib = config["process"].value("heapKeptFreeBytes", 0.0) / (1024.0 * 1024.0);
       }
     }
     docker::ContainerListOptions list;
@@ -350,8 +354,8 @@ class Soak {
   }
 
   static void print(const Sample& s) {
-    std::printf("%7.1f %6ld %5ld %6ld %8.1f %5ld %7ld %9ld %7ld %7ld %7ld %6ld %6ld %6ld\n", s.minute, s.pods_made,
-                s.live, s.errors, s.rss_mib, s.fds, s.threads, s.followers, s.pump_timers, s.pump_streams,
+    std::printf("%7.1f %6ld %5ld %6ld %8.1f %8.1f %8.1f %5ld %7ld %9ld %7ld %7ld %7ld %6ld %6ld %6ld\n", s.minute,
+                s.pods_made, s.live, s.errors, s.rss_mib, s.heap_in_use_mib, s.heap_free_mib, s.fds, s.threads, s.followers, s.pump_timers, s.pump_streams,
                 s.store_objects, s.docker_objects, s.log_files, s.root_files);
     std::fflush(stdout);
   }
@@ -378,6 +382,7 @@ class Soak {
         ok = ok && flat;
       };
       check("rss_MiB", &Sample::rss_mib);
+      check("heap_MiB", &Sample::heap_in_use_mib);
       check("fds", &Sample::fds);
       check("threads", &Sample::threads);
       check("followers", &Sample::followers);

@@ -71,4 +71,9 @@ void limit_malloc_retention() {
   ::mallopt(M_TRIM_THRESHOLD, 128 << 10);
 }
 
+HeapUsage heap_usage() {
+  const auto info = ::mallinfo2();
+  return {info.uordblks + info.hblkhd, info.fordblks};
+}
+
 }  // namespace common

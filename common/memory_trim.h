@@ -21,4 +21,13 @@ std::size_t drop_startup_code_pages();
 // stay in the heap) and a 128 KiB trim threshold. Call before any thread.
 void limit_malloc_retention();
 
+// What malloc holds, summed over its arenas (mallinfo2): bytes handed out
+// and not freed (`in_use`, large mmap'ed blocks included) and freed bytes it
+// keeps for reuse (`kept_free`). A leak grows `in_use`; fragmentation grows
+// `kept_free` while `in_use` stays flat. Status verbose and the soak read it.
+struct HeapUsage {
+  std::size_t in_use = 0, kept_free = 0;
+};
+HeapUsage heap_usage();
+
 }  // namespace common

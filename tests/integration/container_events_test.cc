@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "tests/integration/cuttable_proxy.h"
+#include "tests/integration/fault_proxy.h"
 #include "tests/integration/event_reader.h"
 #include "tests/integration/pod_fixture.h"
 
@@ -156,7 +156,7 @@ TEST_CASE("events: after a broken Docker connection, exactly the missed events, 
   if (upstream.kind != docker::Endpoint::Kind::Unix) return;
   const std::string dir = "/tmp/cri-shim-itest-events-" + unique_suffix();
   std::filesystem::create_directories(dir);
-  CuttableProxy proxy(dir + "/docker.sock", upstream.path);
+  FaultProxy proxy(dir + "/docker.sock", upstream.path);
   support::ShimProcess shim(required_env("CRI_SHIM_BINARY"), "unix://" + proxy.path());
   auto runtime = shim.runtime();
   EventReader reader(*runtime);

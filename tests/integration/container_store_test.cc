@@ -27,7 +27,7 @@
 
 #include "shim/container/container_view.h"
 #include "shim/sandbox/sandbox_view.h"
-#include "tests/integration/cuttable_proxy.h"
+#include "tests/integration/fault_proxy.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/private_dockerd.h"
 #include "tests/integration/state_support.h"
@@ -517,7 +517,7 @@ class StoreTest {
   std::mt19937 random_;
   std::string dir_;
   PrivateDockerd dockerd_;
-  CuttableProxy proxy_;
+  FaultProxy proxy_;
   std::unique_ptr<support::ShimProcess> shim_;
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
   std::string image_, image_id_;

@@ -10,8 +10,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <random>
 #include <thread>
 
+#include "tests/integration/fault_proxy.h"
 #include "tests/integration/harness.h"
 #include "tests/support/tar_writer.h"
 
@@ -74,11 +76,12 @@ void docker_remove(const std::string& ref) {
   }
 }
 
-// A small image of its own, pushed to the plain registry and not present
-// locally: removing it can take nothing else with it.
-std::string push_unique_image() {
-  const std::string name = "cri-shim-test/remove-" + unique_suffix();
-  const std::string tar = support::single_file_tar("unique", name);
+// An image of its own (one file holding `content`, by default its name),
+// pushed to the plain registry and not present locally: removing it can
+// take nothing else with it, and pulling it downloads its layer.
+std::string push_unique_image(const std::string& prefix = "remove", std::string content = {}) {
+  const std::string name = "cri-shim-test/" + prefix + "-" + unique_suffix();
+  const std::string tar = support::single_file_tar("unique", content.empty() ? name : content);
   std::size_t offset = 0;
   const std::string id = docker_client().import_image(
       [&](char* buf, std::size_t capacity) {
@@ -93,6 +96,15 @@ std::string push_unique_image() {
   REQUIRE(run("docker push " + remote + ":v1 >/dev/null") == 0);
   docker_client().remove_image(id, true);
   return remote + ":v1";
+}
+
+// `size` random bytes: a layer gzip cannot shrink, so its download takes
+// as long as its size says.
+std::string random_bytes(std::size_t size) {
+  std::mt19937_64 random(std::random_device{}());
+  std::string bytes(size, '\0');
+  for (auto& c : bytes) c = static_cast<char>(random());
+  return bytes;
 }
 
 // A TCP listener on loopback that accepts connections and never answers:
@@ -502,4 +514,113 @@ TEST_CASE("a client's cancellation reaches the pull: the shim stops waiting on D
   for (int i = 0; i < 300 && shim.log().find(failed) == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CHECK_MESSAGE(shim.log().find(failed) != std::string::npos, shim.log());
+}
+
+namespace {
+
+// A registry to break mid-pull: an image of its own (one 4 MiB layer of
+// random bytes, never present locally) in the plain registry, reached
+// through a proxy that lets replies out at 256 KiB/s, so its pull takes
+// about 16 s and a test can kill the registry in the middle of the layer.
+struct BreakableRegistry {
+  std::unique_ptr<FaultProxy> proxy;
+  std::string image;  // the image's reference through the proxy
+
+  BreakableRegistry() {
+    const std::string registry = required_env("CRI_SHIM_TEST_REGISTRY");
+    const std::string pushed = push_unique_image("layer", random_bytes(4 << 20));
+    proxy = FaultProxy::loopback_tcp(registry);
+    proxy->set_reply_rate(256 << 10);
+    image = "127.0.0.1:" + std::to_string(proxy->port()) + pushed.substr(registry.size());
+  }
+  ~BreakableRegistry() { docker_remove(image); }
+
+  // Kills the registry (every connection breaks, new ones are closed at
+  // once) once 1 MiB of replies went out: the layer's download is under
+  // way. False when that never happened within 60 s.
+  bool kill_mid_layer() {
+    for (int i = 0; i < 600 && proxy->reply_bytes() < (1u << 20); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (proxy->reply_bytes() < (1u << 20)) return false;
+    proxy->set_down(true);
+    return true;
+  }
+  // Brings it back, at full speed.
+  void revive() {
+    proxy->set_reply_rate(0);
+    proxy->set_down(false);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a registry that dies mid-pull and comes back: Docker's retry completes the pull, whole") {
+  ShimProcess shim;
+  auto stub = shim.images();
+  BreakableRegistry registry;
+  std::atomic<bool> killed{false};
+  std::thread fault([&] {
+    killed = registry.kill_mid_layer();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    registry.revive();
+  });
+  cri::PullImageResponse response;
+  const auto status = pull(*stub, registry.image, &response);
+  fault.join();
+  REQUIRE(killed.load());
+  REQUIRE_MESSAGE(status.ok(), status.error_message());
+  const auto image = docker_client().inspect_image(registry.image);
+  REQUIRE(image);
+  CHECK(response.image_ref() == image->id);
+  // Docker checks the layer's digest before it keeps it: the image holds
+  // the whole 4 MiB, fetched again on a new connection.
+  CHECK(image_status(*stub, registry.image).image().size() >= (4u << 20));
+  CHECK(registry.proxy->connections() >= 2);
+}
+
+TEST_CASE("a registry that dies mid-pull for good: the deadline ends the pull, nothing is left, Docker stops") {
+  ShimProcess shim;
+  auto stub = shim.images();
+  BreakableRegistry registry;
+  std::atomic<bool> killed{false};
+  std::thread fault([&] { killed = registry.kill_mid_layer(); });
+  cri::PullImageResponse response;
+  const auto start = std::chrono::steady_clock::now();
+  const auto status = pull(*stub, registry.image, &response, nullptr, std::chrono::seconds(12));
+  const auto took = std::chrono::steady_clock::now() - start;
+  fault.join();
+  REQUIRE(killed.load());
+  // Docker retries the layer while the registry stays dead; the client's
+  // deadline, not a hang, ends the call.
+  CHECK(status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED);
+  CHECK(took < std::chrono::seconds(20));
+  CHECK_FALSE(image_status(*stub, registry.image).has_image());
+
+  // The shim gave up on Docker, and Docker on the pull: with the registry
+  // back, no download resumes behind the client's back (Docker's next
+  // retry would have come within this wait).
+  registry.revive();
+  const int connections = registry.proxy->connections();
+  std::this_thread::sleep_for(std::chrono::seconds(12));
+  CHECK(registry.proxy->connections() == connections);
+  CHECK_FALSE(docker_client().inspect_image(registry.image));
+  cri::ListImagesResponse list;
+  CHECK(stub->ListImages(context().get(), cri::ListImagesRequest(), &list).ok());
+}
+
+TEST_CASE("a registry already dead: PullImage fails at once, naming it") {
+  ShimProcess shim;
+  auto stub = shim.images();
+  BreakableRegistry registry;
+  registry.proxy->set_down(true);
+  cri::PullImageResponse response;
+  const auto start = std::chrono::steady_clock::now();
+  const auto status = pull(*stub, registry.image, &response);
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK_FALSE(status.ok());
+  CHECK(status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED);
+  CHECK(took < std::chrono::seconds(30));
+  const std::string host = "127.0.0.1:" + std::to_string(registry.proxy->port());
+  CHECK_MESSAGE(status.error_message().find(host) != std::string::npos, status.error_message());
+  CHECK_FALSE(docker_client().inspect_image(registry.image));
 }

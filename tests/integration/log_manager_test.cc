@@ -21,7 +21,7 @@
 #include "shim/logs/log_manager.h"
 #include "shim/server/call.h"
 #include "shim/state/labels.h"
-#include "tests/integration/cuttable_proxy.h"
+#include "tests/integration/fault_proxy.h"
 #include "tests/integration/harness.h"
 
 using namespace itest;
@@ -446,7 +446,7 @@ TEST_CASE("logs: a broken Docker connection is resumed from the position, exactl
   if (endpoint.kind != docker::Endpoint::Kind::Unix) return;
   TempDir dir;
   const auto log = dir.path + "/0.log";
-  CuttableProxy proxy(dir.path + "/docker.sock", endpoint.path);
+  FaultProxy proxy(dir.path + "/docker.sock", endpoint.path);
   docker::Client through_proxy(docker::Endpoint::parse("unix://" + dir.path + "/docker.sock"));
   constexpr int kLines = 1500;
   Container c("i=0; while [ $i -lt " + std::to_string(kLines) +

@@ -42,6 +42,8 @@ TEST_CASE("Status: runtime and network ready, verbose info is JSON") {
   CHECK(config["dockerApiVersion"].get<std::string>().rfind("1.", 0) == 0);
   for (const char* key : {"followers", "pumpTasks", "pumpTimers", "pumpWatchedStreams"})
     CHECK_MESSAGE(config["logs"][key].is_number_unsigned(), key);
+  CHECK(config["process"]["heapInUseBytes"].get<std::uint64_t>() > 0);
+  CHECK(config["process"]["heapKeptFreeBytes"].is_number_unsigned());
   REQUIRE(response.info().count("dockerInfo"));
   CHECK(nlohmann::json::parse(response.info().at("dockerInfo")).contains("ServerVersion"));
 }
