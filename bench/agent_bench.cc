@@ -75,13 +75,6 @@ double pod_cri_seconds(const std::string& metrics) { return support::metric_sum(
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-std::string agent_binary(const std::string& shim_binary) {
-  const std::string given = bench::env_or("NODE_AGENT_BINARY", "");
-  if (!given.empty()) return given;
-  // build/shim/cri-shim -> build/agent/app/node-agent
-  return (std::filesystem::path(shim_binary).parent_path().parent_path() / "agent" / "app" / "node-agent").string();
-}
-
 // What one measured window gives.
 struct Window {
   double wall = 0, cri = 0, cpu = 0;  // seconds
@@ -253,7 +246,7 @@ int main(int argc, char** argv) {
   try {
     bench::BenchRun run(argc, argv, "agent-bench", "a");
     support::ShimProcess shim(run.binary(), run.endpoint(), run.shim_args());
-    const std::string binary = agent_binary(run.binary());
+    const std::string binary = bench::node_agent_binary(run.binary());
     if (!std::filesystem::exists(binary))
       throw std::runtime_error(binary + " does not exist (build node-agent, or set NODE_AGENT_BINARY)");
     const std::string node_name = "bench-node-" + run.tag();

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -47,6 +48,20 @@ struct Comparison {
 inline std::string env_or(const char* name, const std::string& fallback) {
   const char* value = std::getenv(name);
   return value && *value ? value : fallback;
+}
+
+// A number from the environment, or `fallback` when unset or empty.
+inline double env_number(const char* name, double fallback) {
+  const std::string text = env_or(name, "");
+  return text.empty() ? fallback : std::stod(text);
+}
+
+// The node-agent binary: NODE_AGENT_BINARY, else the one the same build
+// made (build/shim/cri-shim -> build/agent/app/node-agent).
+inline std::string node_agent_binary(const std::string& shim_binary) {
+  const std::string given = env_or("NODE_AGENT_BINARY", "");
+  if (!given.empty()) return given;
+  return (std::filesystem::path(shim_binary).parent_path().parent_path() / "agent" / "app" / "node-agent").string();
 }
 
 inline std::chrono::nanoseconds time_once(const std::function<void()>& call) {

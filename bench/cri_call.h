@@ -9,6 +9,7 @@
 #include <string>
 
 #include <grpcpp/grpcpp.h>
+#include <nlohmann/json.hpp>
 
 #include "runtime/v1/api.h"
 
@@ -31,6 +32,18 @@ inline void round_trip_without_work(cri::RuntimeService::Stub& runtime) {
   cri::VersionRequest request;
   cri::VersionResponse response;
   check(runtime.Version(context().get(), request, &response), "Version");
+}
+
+// Status verbose's `config` (cri-shim's counters: container store, log
+// copy, malloc's heap); an empty object when the call or the parse fails.
+inline nlohmann::json status_config(cri::RuntimeService::Stub& runtime) {
+  cri::StatusRequest request;
+  request.set_verbose(true);
+  cri::StatusResponse response;
+  if (!runtime.Status(context().get(), request, &response).ok() || !response.info().count("config"))
+    return nlohmann::json::object();
+  auto config = nlohmann::json::parse(response.info().at("config"), nullptr, false);
+  return config.is_object() ? config : nlohmann::json::object();
 }
 
 // Stops and removes, best effort, every sandbox of pod namespace `ns` (a

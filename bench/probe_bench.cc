@@ -110,13 +110,6 @@ const char* name_of(ProbeKind kind) {
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-std::string agent_binary(const std::string& shim_binary) {
-  const std::string given = bench::env_or("NODE_AGENT_BINARY", "");
-  if (!given.empty()) return given;
-  // build/shim/cri-shim -> build/agent/app/node-agent
-  return (std::filesystem::path(shim_binary).parent_path().parent_path() / "agent" / "app" / "node-agent").string();
-}
-
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
   return std::string((std::istreambuf_iterator<char>(in)), {});
@@ -641,7 +634,7 @@ int main(int argc, char** argv) {
   try {
     bench::BenchRun run(argc, argv, "probe-bench", "p");
     support::ShimProcess shim(run.binary(), run.endpoint(), run.shim_args());
-    const std::string binary = agent_binary(run.binary());
+    const std::string binary = bench::node_agent_binary(run.binary());
     if (!std::filesystem::exists(binary))
       throw std::runtime_error(binary + " does not exist (build node-agent, or set NODE_AGENT_BINARY)");
     support::AgentProcess agent(binary, "unix://" + shim.socket_path(),

@@ -40,6 +40,7 @@
 
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
+#include "bench/soak_series.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
 
@@ -62,23 +63,23 @@ struct Sample {
   double rss_mib = 0, heap_in_use_mib = 0, heap_free_mib = 0;
   long fds = 0, threads = 0, followers = 0, pump_timers = 0, pump_streams = 0, docker_objects = 0,
        log_files = 0, root_files = 0, store_objects = 0;
+
+  // The table's columns; row() gives the values in this order. Judged:
+  // what a leak grows (malloc's kept-free bytes only follow its in-use ones).
+  static std::vector<bench::SoakSeries::Column> columns() {
+    return {{"minute", 1, false}, {"made", 0, false},   {"live", 0, false},     {"errors", 0, false},
+            {"rss_MiB", 1},       {"heap_MiB", 1},      {"free_MiB", 1, false}, {"fds"},
+            {"threads"},          {"followers"},        {"timers"},             {"streams"},
+            {"store"},            {"docker"},           {"logs"},               {"root"}};
+  }
+  std::vector<double> row() const {
+    const auto d = [](long v) { return static_cast<double>(v); };
+    return {minute,          d(pods_made),       d(live),         d(errors),          rss_mib,
+            heap_in_use_mib, heap_free_mib,      d(fds),          d(threads),         d(followers),
+            d(pump_timers),  d(pump_streams),    d(store_objects), d(docker_objects), d(log_files),
+            d(root_files)};
+  }
 };
-
-long count_entries(const std::string& dir) {
-  std::error_code ec;
-  long n = 0;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
-  return n;
-}
-
-long count_files(const std::string& dir) {
-  std::error_code ec;
-  long n = 0;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec))
-    if (it->is_regular_file(ec)) ++n;
-  return n;
-}
 
 class Soak {
  public:
@@ -121,9 +122,7 @@ class Soak {
     for (int i = 0; i < 3; ++i) threads.emplace_back([&] { reap_until_stopped(); });
     threads.emplace_back([&] { mix_until_stopped(); });
 
-    std::printf("%7s %6s %5s %6s %8s %8s %8s %5s %7s %9s %7s %7s %7s %6s %6s %6s\n", "minute", "made", "live",
-                "errors", "rss_MiB", "heap_MiB", "free_MiB", "fds", "threads", "followers", "timers", "streams", "store",
-                "docker", "logs", "root");
+    series_.print_header();
     const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
     auto next_ticket = start, next_sample = start + std::chrono::duration_cast<Clock::duration>(
                                                         std::chrono::duration<double>(sample_seconds));
@@ -134,8 +133,7 @@ class Soak {
         next_ticket += period;
       }
       if (now >= next_sample) {
-        samples_.push_back(take_sample(std::chrono::duration<double>(now - start).count() / 60));
-        print(samples_.back());
+        series_.add(take_sample(std::chrono::duration<double>(now - start).count() / 60).row());
         next_sample += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(sample_seconds));
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -154,7 +152,7 @@ class Soak {
     std::this_thread::sleep_for(std::chrono::seconds(3));
     const auto last = take_sample(std::chrono::duration<double>(Clock::now() - start).count() / 60);
     std::printf("after removing every pod:\n");
-    print(last);
+    series_.add(last.row(), false);
     return report(last);
   }
 
@@ -324,22 +322,16 @@ class Soak {
       s.live = static_cast<long>(live_.size());
     }
     s.rss_mib = static_cast<double>(shim_.rss_kib()) / 1024.0;
-    s.fds = count_entries("/proc/" + std::to_string(shim_.pid()) + "/fd");
-    s.threads = count_entries("/proc/" + std::to_string(shim_.pid()) + "/task");
-    cri::StatusRequest request;
-    request.set_verbose(true);
-    cri::StatusResponse response;
-    if (runtime_->Status(bench::context().get(), request, &response).ok() && response.info().count("config")) {
-      const auto config = nlohmann::json::parse(response.info().at("config"), nullptr, false);
-      if (config.is_object()) {
-        s.followers = config["logs"].value("followers", 0L);
-        s.pump_timers = config["logs"].value("pumpTimers", 0L);
-        s.pump_streams = config["logs"].value("pumpWatchedStreams", 0L);
-        s.store_objects = config["containerStore"].value("objects", 0L);
-        s.heap_in_use_mib = config["process"].value("heapInUseBytes", 0.0) / (1024.0 * 1024.0);
-        s.heap_free_mib = config["process"].value("heapKeptFreeBytes", 0.0) / (1024.0 * 1024.0);
-      }
-    }
+    s.fds = bench::SoakSeries::count_entries("/proc/" + std::to_string(shim_.pid()) + "/fd");
+    s.threads = bench::SoakSeries::count_entries("/proc/" + std::to_string(shim_.pid()) + "/task");
+    const auto config = bench::status_config(*runtime_);
+    const auto part = [&](const char* name) { return config.value(name, nlohmann::json::object()); };
+    s.followers = part("logs").value("followers", 0L);
+    s.pump_timers = part("logs").value("pumpTimers", 0L);
+    s.pump_streams = part("logs").value("pumpWatchedStreams", 0L);
+    s.store_objects = part("containerStore").value("objects", 0L);
+    s.heap_in_use_mib = part("process").value("heapInUseBytes", 0.0) / (1024.0 * 1024.0);
+    s.heap_free_mib = part("process").value("heapKeptFreeBytes", 0.0) / (1024.0 * 1024.0);
     docker::ContainerListOptions list;
     list.all = true;
     list.filters["label"] = {"soak-run=" + run_};
@@ -348,57 +340,17 @@ class Soak {
     } catch (const std::exception&) {
       s.docker_objects = -1;
     }
-    s.log_files = count_files(logs_);
-    s.root_files = count_files(root_);
+    s.log_files = bench::SoakSeries::count_files(logs_);
+    s.root_files = bench::SoakSeries::count_files(root_);
     return s;
   }
 
-  static void print(const Sample& s) {
-    std::printf("%7.1f %6ld %5ld %6ld %8.1f %8.1f %8.1f %5ld %7ld %9ld %7ld %7ld %7ld %6ld %6ld %6ld\n", s.minute,
-                s.pods_made, s.live, s.errors, s.rss_mib, s.heap_in_use_mib, s.heap_free_mib, s.fds, s.threads, s.followers, s.pump_timers, s.pump_streams,
-                s.store_objects, s.docker_objects, s.log_files, s.root_files);
-    std::fflush(stdout);
-  }
-
-  // Growth of each series: the second half's mean after warm-up against
-  // the first half's. Counts that follow the live pods wobble by a few, so
-  // a growth within max(10 %, 3) passes.
   int report(const Sample& last) {
-    bool ok = true;
-    if (samples_.size() >= 4) {
-      const std::vector<Sample> steady(samples_.begin() + 2, samples_.end());
-      const std::size_t half = steady.size() / 2;
-      const auto mean = [&](auto field, std::size_t from, std::size_t to) {
-        double sum = 0;
-        for (std::size_t i = from; i < to; ++i) sum += static_cast<double>(steady[i].*field);
-        return sum / static_cast<double>(to - from);
-      };
-      const auto check = [&](const char* name, auto field) {
-        const double first = mean(field, 0, half), second = mean(field, half, steady.size());
-        const double growth = second - first;
-        const bool flat = growth <= std::max(0.10 * first, 3.0);
-        std::printf("%-10s first half %9.1f  second half %9.1f  growth %+6.1f%%  %s\n", name, first, second,
-                    first > 0 ? 100.0 * growth / first : 0.0, flat ? "flat" : "GROWS");
-        ok = ok && flat;
-      };
-      check("rss_MiB", &Sample::rss_mib);
-      check("heap_MiB", &Sample::heap_in_use_mib);
-      check("fds", &Sample::fds);
-      check("threads", &Sample::threads);
-      check("followers", &Sample::followers);
-      check("timers", &Sample::pump_timers);
-      check("streams", &Sample::pump_streams);
-      check("store", &Sample::store_objects);
-      check("docker", &Sample::docker_objects);
-      check("logs", &Sample::log_files);
-      check("root", &Sample::root_files);
-    } else {
-      std::printf("too few samples to judge growth (%zu)\n", samples_.size());
-    }
+    const bool flat = series_.report();
     const bool clean = last.docker_objects == 0 && last.live == 0 && last.followers == 0;
     std::printf("left at the end: %ld Docker containers, %ld followers, %ld files under the root dir; %ld errors\n",
                 last.docker_objects, last.followers, last.root_files, last.errors);
-    return ok && clean ? 0 : 1;
+    return flat && clean ? 0 : 1;
   }
 
   const std::string run_, root_, logs_, image_;
@@ -409,13 +361,8 @@ class Soak {
   std::deque<LivePod> live_;
   std::atomic<bool> stop_{false};
   std::atomic<long> made_{0}, errors_{0};
-  std::vector<Sample> samples_;
+  bench::SoakSeries series_{Sample::columns()};
 };
-
-double env_number(const char* name, double fallback) {
-  const auto text = bench::env_or(name, "");
-  return text.empty() ? fallback : std::stod(text);
-}
 
 }  // namespace
 
@@ -430,10 +377,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "CRI_SHIM_TEST_IMAGE is not set (scripts/with-test-env.sh sets it)\n");
     return 2;
   }
-  const double minutes = env_number("CRI_SHIM_SOAK_MINUTES", 60);
-  const double rate = env_number("CRI_SHIM_SOAK_PODS_PER_SECOND", 2);
-  const double pod_seconds = env_number("CRI_SHIM_SOAK_POD_SECONDS", 15);
-  const double sample_seconds = env_number("CRI_SHIM_SOAK_SAMPLE_SECONDS", 60);
+  const double minutes = bench::env_number("CRI_SHIM_SOAK_MINUTES", 60);
+  const double rate = bench::env_number("CRI_SHIM_SOAK_PODS_PER_SECOND", 2);
+  const double pod_seconds = bench::env_number("CRI_SHIM_SOAK_POD_SECONDS", 15);
+  const double sample_seconds = bench::env_number("CRI_SHIM_SOAK_SAMPLE_SECONDS", 60);
   std::printf("soak: %.0f min, %.1f pods/s, each living %.0f s, a sample every %.0f s\n", minutes, rate, pod_seconds,
               sample_seconds);
   try {

@@ -1,0 +1,43 @@
+// What both soaks (bench/soak.cc through cri-shim, bench/agent_soak.cc
+// through node-agent) share: the table of series sampled every period, and
+// the verdict on it.
+//
+// A row is printed as it is added. The verdict compares, for each judged
+// series, the mean of the second half of the samples after warm-up (the
+// first two samples) with the first half's: flat when it grew by at most
+// 10 % or by at most 3 (counts that follow the live pods wobble by a few).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+class SoakSeries {
+ public:
+  struct Column {
+    std::string name;
+    int decimals = 0;    // as printed
+    bool judged = true;  // false: shown only (a count that rises by design)
+  };
+  explicit SoakSeries(std::vector<Column> columns);
+
+  void print_header() const;
+  // One value per column, in the columns' order; prints the row. A row
+  // added with `keep` false is printed only (the one after the tear-down).
+  void add(const std::vector<double>& row, bool keep = true);
+  // Prints each judged series' growth; true when every one is flat (false
+  // when there are fewer than 4 samples to judge).
+  bool report() const;
+
+  // Entries in a directory (an fd table, a task list), files under a tree.
+  static long count_entries(const std::string& dir);
+  static long count_files(const std::string& dir);
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<double>> rows_;
+};
+
+}  // namespace bench
