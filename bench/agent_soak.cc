@@ -15,25 +15,21 @@
 //   CRI_SHIM_TEST_IMAGE and the CRI_SHIM_SOAK_* settings of bench/soak.cc
 // Exit code 0 when every judged series stayed flat (bench/soak_series.h)
 // and nothing of the run was left.
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
+#include "bench/soak_run.h"
 #include "bench/soak_series.h"
 #include "docker-client/client.h"
 #include "tests/support/agent_http.h"
@@ -44,18 +40,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 const char* const kPrinter = "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done";
-
-struct LivePod {
-  std::string name;
-  Clock::time_point expires;
-};
-
-Clock::duration seconds(double s) {
-  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
 
 class AgentSoak {
  public:
@@ -75,7 +61,7 @@ class AgentSoak {
     fs::remove_all(shim_root_, ignored);
   }
 
-  int run(double minutes, double rate, double pod_seconds, double sample_seconds) {
+  int run(const bench::SoakSettings& settings) {
     const auto reply = http_.post("/configmaps", json{{"apiVersion", "v1"},
                                                       {"kind", "ConfigMap"},
                                                       {"metadata", {{"name", "soak"}, {"namespace", ns_}}},
@@ -84,57 +70,24 @@ class AgentSoak {
                                   "application/json");
     if (reply.status / 100 != 2) throw std::runtime_error("POST /configmaps: " + reply.body + reply.error);
 
-    const auto start = Clock::now();
-    const auto end = start + seconds(minutes * 60);
-    std::atomic<long> tickets{0};
-    std::vector<std::thread> threads;
-    for (int i = 0; i < 2; ++i)
-      threads.emplace_back([&] {
-        while (!stop_) {
-          if (tickets.load() <= 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            continue;
-          }
-          if (tickets.fetch_sub(1) <= 0) {  // another creator took the last one
-            ++tickets;
-            continue;
-          }
-          post_pod(pod_seconds);
-        }
-      });
-    for (int i = 0; i < 2; ++i) threads.emplace_back([&] { reap_until_stopped(); });
-    threads.emplace_back([&] { mix_until_stopped(); });
-
-    series_.print_header();
-    const auto period = seconds(1.0 / rate);
-    auto next_ticket = start, next_sample = start + seconds(sample_seconds);
-    while (Clock::now() < end) {
-      const auto now = Clock::now();
-      for (; next_ticket <= now; next_ticket += period) ++tickets;
-      if (now >= next_sample) {
-        series_.add(take_sample(std::chrono::duration<double>(now - start).count() / 60));
-        next_sample += seconds(sample_seconds);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    stop_ = true;
-    for (auto& t : threads) t.join();
+    bench::SoakRun<std::string>::Parts parts;  // a pod is its name
+    parts.make = [&](long n) { return post_pod(n); };
+    parts.remove = [&](const std::string& name) { delete_pod(name); };
+    parts.mix = [&](long round, const std::vector<std::string>& names) { mix(round, names); };
+    parts.sample = [&](double minute) { return take_sample(minute); };
+    const auto left = run_.run(settings, parts, series_);
 
     // Every pod deleted through the API, as a controller would; the agent
     // then stops their containers and removes their sandboxes by itself.
-    for (const auto& pod : live_snapshot()) delete_pod(pod.name);
-    {
-      std::lock_guard lock(mutex_);
-      live_.clear();
-    }
+    for (const auto& name : left) delete_pod(name);
     const bool gone = support::wait_for([&] { return agent_pods() == 0 && docker_containers() == 0; },
                                         std::chrono::minutes(3), std::chrono::seconds(1));
-    const auto last = take_sample(std::chrono::duration<double>(Clock::now() - start).count() / 60);
+    const auto last = take_sample(run_.minutes_so_far());
     std::printf("after deleting every pod:\n");
     series_.add(last, false);
     const bool flat = series_.report();
     std::printf("left at the end: %.0f pods in the agent, %.0f Docker containers; %ld errors%s\n", last[kAgentPods],
-                last[kDocker], errors_.load(), gone ? "" : " (not gone within 3 min)");
+                last[kDocker], run_.errors(), gone ? "" : " (not gone within 3 min)");
     return flat && gone ? 0 : 1;
   }
 
@@ -147,16 +100,6 @@ class AgentSoak {
             {"agent_MiB", 1},     {"agent_fds"},      {"agent_thr"},        {"agent_pods"},
             {"agent_files"},      {"shim_MiB", 1},    {"shim_heap", 1},     {"shim_thr"},
             {"docker"}};
-  }
-
-  std::vector<LivePod> live_snapshot() {
-    std::lock_guard lock(mutex_);
-    return {live_.begin(), live_.end()};
-  }
-
-  void note_error(const std::string& what) {
-    const long n = ++errors_;
-    if (n <= 20) std::fprintf(stderr, "error: %s\n", what.c_str());
   }
 
   json manifest(const std::string& name) const {
@@ -178,62 +121,32 @@ class AgentSoak {
                                        {{"name", "config"}, {"configMap", {{"name", "soak"}}}}})}}}};
   }
 
-  void post_pod(double pod_seconds) {
-    const std::string name = "soak-" + std::to_string(++made_);
+  std::optional<std::string> post_pod(long n) {
+    const std::string name = "soak-" + std::to_string(n);
     const auto reply = http_.post("/pods", manifest(name).dump(), "application/json");
-    if (reply.status / 100 != 2) {
-      note_error("POST /pods " + name + ": " + std::to_string(reply.status) + " " + reply.body + reply.error);
-      return;
-    }
-    std::lock_guard lock(mutex_);
-    live_.push_back({name, Clock::now() + seconds(pod_seconds)});
+    if (reply.status / 100 == 2) return name;
+    run_.note_error("POST /pods " + name + ": " + std::to_string(reply.status) + " " + reply.body + reply.error);
+    return std::nullopt;
   }
 
   void delete_pod(const std::string& name) {
     const auto reply = http_.del("/pods/" + ns_ + "/" + name);
-    if (reply.status != 200) note_error("DELETE " + name + ": " + std::to_string(reply.status) + " " + reply.body + reply.error);
-  }
-
-  void reap_until_stopped() {
-    while (!stop_) {
-      std::optional<LivePod> expired;
-      {
-        std::lock_guard lock(mutex_);
-        if (!live_.empty() && live_.front().expires <= Clock::now()) {
-          expired = live_.front();
-          live_.pop_front();
-        }
-      }
-      if (expired)
-        delete_pod(expired->name);
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    if (reply.status != 200) run_.note_error("DELETE " + name + ": " + std::to_string(reply.status) + " " + reply.body + reply.error);
   }
 
   // About 4 reads a second, as kubectl, a metrics scraper and
   // metrics-server would make them.
-  void mix_until_stopped() {
-    for (long round = 0; !stop_; ++round) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      std::string path;
-      switch (round % 5) {
-        case 0: path = "/pods"; break;
-        case 1: {
-          const auto live = live_snapshot();
-          if (live.empty()) continue;
-          path = "/pods/" + ns_ + "/" + live[static_cast<std::size_t>(round) % live.size()].name;
-          break;
-        }
-        case 2: path = "/metrics"; break;
-        case 3: path = "/events"; break;
-        default: path = "/stats/summary"; break;
-      }
-      const auto reply = http_.get(path);
-      // A pod deleted meanwhile is not the agent's error.
-      if (reply.status != 200 && !(reply.status == 404 && path.rfind("/pods/", 0) == 0))
-        note_error("GET " + path + ": " + std::to_string(reply.status) + " " + reply.error);
+  void mix(long round, const std::vector<std::string>& names) {
+    std::string path;
+    switch (round % 5) {
+      case 0: path = "/pods"; break;
+      case 1: path = "/pods/" + ns_ + "/" + names[static_cast<std::size_t>(round) % names.size()]; break;
+      case 2: path = "/metrics"; break;
+      case 3: path = "/events"; break;
+      default: path = "/stats/summary"; break;
     }
+    const auto reply = http_.get(path);
+    if (reply.status != 200) run_.note_error("GET " + path + ": " + std::to_string(reply.status) + " " + reply.error);
   }
 
   // Pods of this run the agent still holds (deleted ones until their
@@ -266,9 +179,9 @@ class AgentSoak {
       return static_cast<double>(bench::SoakSeries::count_entries("/proc/" + std::to_string(pid) + "/" + what));
     };
     row[kMinute] = minute;
-    row[kMade] = static_cast<double>(made_.load());
-    row[kLive] = static_cast<double>(live_snapshot().size());
-    row[kErrors] = static_cast<double>(errors_.load());
+    row[kMade] = static_cast<double>(run_.made());
+    row[kLive] = static_cast<double>(run_.live());
+    row[kErrors] = static_cast<double>(run_.errors());
     row[kAgentRss] = static_cast<double>(agent_.rss_kib()) / 1024.0;
     row[kAgentFds] = proc(agent_.pid(), "fd");
     row[kAgentThreads] = proc(agent_.pid(), "task");
@@ -290,37 +203,15 @@ class AgentSoak {
   support::AgentProcess agent_;
   support::AgentHttp http_;
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
-  std::mutex mutex_;
-  std::deque<LivePod> live_;
-  std::atomic<bool> stop_{false};
-  std::atomic<long> made_{0}, errors_{0};
+  bench::SoakRun<std::string> run_;
   bench::SoakSeries series_{columns()};
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s CRI_SHIM_BINARY (see the comment at the top of bench/agent_soak.cc)\n", argv[0]);
-    return 2;
-  }
-  ::signal(SIGPIPE, SIG_IGN);
-  const std::string image = bench::env_or("CRI_SHIM_TEST_IMAGE", "");
-  if (image.empty()) {
-    std::fprintf(stderr, "CRI_SHIM_TEST_IMAGE is not set (scripts/with-test-env.sh sets it)\n");
-    return 2;
-  }
-  const double minutes = bench::env_number("CRI_SHIM_SOAK_MINUTES", 60);
-  const double rate = bench::env_number("CRI_SHIM_SOAK_PODS_PER_SECOND", 2);
-  const double pod_seconds = bench::env_number("CRI_SHIM_SOAK_POD_SECONDS", 15);
-  const double sample_seconds = bench::env_number("CRI_SHIM_SOAK_SAMPLE_SECONDS", 60);
-  std::printf("agent soak: %.0f min, %.1f pods/s through node-agent, each living %.0f s, a sample every %.0f s\n",
-              minutes, rate, pod_seconds, sample_seconds);
-  try {
-    AgentSoak soak(argv[1], image);
-    return soak.run(minutes, rate, pod_seconds, sample_seconds);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "agent soak: %s\n", e.what());
-    return 1;
-  }
+  return bench::soak_main(argc, argv, "agent_soak", [](const bench::SoakSettings& settings) {
+    AgentSoak soak(settings.shim_binary, settings.image);
+    return soak.run(settings);
+  });
 }

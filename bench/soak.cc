@@ -2,11 +2,11 @@
 // rate for a long time, with ExecSync, log reads and rotations
 // (ReopenContainerLog) and stats calls mixed in. Every sample period it
 // records what a leak would make grow: the shim's RSS, malloc's bytes in
-// use and kept free, open fds and threads,
-// its log copy's followers, pump timers and watched streams (Status
-// verbose), the run's Docker containers, and the files under the log and
-// root dirs. At the end every pod is removed through CRI and nothing of the
-// run may be left.
+// use and kept free, open fds and threads, its log copy's followers, pump
+// timers and watched streams (Status verbose), the run's Docker
+// containers, and the files under the log and root dirs. At the end every
+// pod is removed through CRI and nothing of the run may be left. The pace
+// and the verdict are bench/soak_run.h's and bench/soak_series.h's.
 //
 // Usage: soak CRI_SHIM_BINARY
 //   CRI_SHIM_TEST_IMAGE              the busybox image (scripts/with-test-env.sh)
@@ -14,22 +14,12 @@
 //   CRI_SHIM_SOAK_PODS_PER_SECOND    the creation rate (2)
 //   CRI_SHIM_SOAK_POD_SECONDS        how long each pod lives (15)
 //   CRI_SHIM_SOAK_SAMPLE_SECONDS     the sample period (60)
-// Prints one row per sample, then each series' growth: the mean of the
-// second half of the samples after warm-up (the first two) against the
-// first half's. Exit code 0 when every series grew by at most 10 % (or by
-// at most a small absolute slack for small counts) and nothing was left.
-#include <signal.h>
-#include <sys/types.h>
+// Exit code 0 when every judged series stayed flat and nothing was left.
 #include <unistd.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <string>
@@ -40,6 +30,7 @@
 
 #include "bench/bench_util.h"
 #include "bench/cri_call.h"
+#include "bench/soak_run.h"
 #include "bench/soak_series.h"
 #include "docker-client/client.h"
 #include "tests/support/shim_process.h"
@@ -47,14 +38,12 @@
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 // Prints a numbered line every 200 ms; exits at once on SIGTERM.
 const char* const kPrinter = "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo $i; sleep 0.2; done";
 
 struct LivePod {
   std::string sandbox_id, container_id, log_path;
-  Clock::time_point expires;
 };
 
 struct Sample {
@@ -84,7 +73,7 @@ struct Sample {
 class Soak {
  public:
   Soak(const std::string& shim_binary, std::string image)
-      : run_("soak" + std::to_string(::getpid())),
+      : label_("soak" + std::to_string(::getpid())),
         root_("/tmp/cri-shim-soak-root-" + std::to_string(::getpid())),
         logs_("/tmp/cri-shim-soak-logs-" + std::to_string(::getpid())),
         image_(std::move(image)),
@@ -98,85 +87,39 @@ class Soak {
     fs::remove_all(root_, ignored);
   }
 
-  int run(double minutes, double rate, double pod_seconds, double sample_seconds) {
-    const auto start = Clock::now();
-    const auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(minutes * 60));
-    std::vector<std::thread> threads;
-    // Creators take tickets paced at `rate`; one reaper removes expired pods;
-    // one mixer makes the other calls.
-    std::atomic<long> tickets{0};
-    for (int i = 0; i < 4; ++i)
-      threads.emplace_back([&] {
-        while (!stop_) {
-          if (tickets.load() <= 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            continue;
-          }
-          if (tickets.fetch_sub(1) <= 0) {
-            ++tickets;
-            continue;
-          }
-          make_pod(pod_seconds);
-        }
-      });
-    for (int i = 0; i < 3; ++i) threads.emplace_back([&] { reap_until_stopped(); });
-    threads.emplace_back([&] { mix_until_stopped(); });
-
-    series_.print_header();
-    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
-    auto next_ticket = start, next_sample = start + std::chrono::duration_cast<Clock::duration>(
-                                                        std::chrono::duration<double>(sample_seconds));
-    while (Clock::now() < end) {
-      const auto now = Clock::now();
-      while (next_ticket <= now) {
-        ++tickets;
-        next_ticket += period;
-      }
-      if (now >= next_sample) {
-        series_.add(take_sample(std::chrono::duration<double>(now - start).count() / 60).row());
-        next_sample += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(sample_seconds));
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    stop_ = true;
-    for (auto& t : threads) t.join();
+  int run(const bench::SoakSettings& settings) {
+    bench::SoakRun<LivePod>::Parts parts;
+    parts.creators = 4;
+    parts.reapers = 3;
+    parts.make = [&](long n) { return make_pod(n); };
+    parts.remove = [&](const LivePod& pod) { remove_pod(pod); };
+    parts.mix = [&](long round, const std::vector<LivePod>& pods) { mix(round, pods); };
+    parts.sample = [&](double minute) { return take_sample(minute).row(); };
+    const auto left = run_.run(settings, parts, series_);
 
     // Everything removed through CRI, as kubelet would; then nothing may be left.
     std::vector<std::thread> removers;
-    const auto left = live_snapshot();
     for (std::size_t r = 0; r < 4; ++r)
       removers.emplace_back([&, r] {
         for (std::size_t i = r; i < left.size(); i += 4) remove_pod(left[i]);
       });
     for (auto& t : removers) t.join();
     std::this_thread::sleep_for(std::chrono::seconds(3));
-    const auto last = take_sample(std::chrono::duration<double>(Clock::now() - start).count() / 60);
+    const auto last = take_sample(run_.minutes_so_far());
     std::printf("after removing every pod:\n");
     series_.add(last.row(), false);
     return report(last);
   }
 
  private:
-  std::vector<LivePod> live_snapshot() {
-    std::lock_guard lock(mutex_);
-    return {live_.begin(), live_.end()};
-  }
-
-  void note_error(const std::string& what) {
-    ++errors_;
-    std::lock_guard lock(mutex_);
-    if (errors_ <= 20) std::fprintf(stderr, "error: %s\n", what.c_str());
-  }
-
-  void make_pod(double pod_seconds) {
-    const long n = ++made_;
+  std::optional<LivePod> make_pod(long n) {
     cri::PodSandboxConfig config;
     config.mutable_metadata()->set_name("soak-" + std::to_string(n));
     config.mutable_metadata()->set_namespace_("soak");
-    config.mutable_metadata()->set_uid(run_ + "-" + std::to_string(n));
+    config.mutable_metadata()->set_uid(label_ + "-" + std::to_string(n));
     config.set_log_directory(logs_ + "/" + config.metadata().uid());
     fs::create_directories(config.log_directory() + "/printer");
-    (*config.mutable_labels())["soak-run"] = run_;
+    (*config.mutable_labels())["soak-run"] = label_;
     LivePod pod;
     try {
       cri::RunPodSandboxRequest run;
@@ -194,7 +137,7 @@ class Soak {
       container->add_args("-c");
       container->add_args(kPrinter);
       container->set_log_path("printer/0.log");
-      (*container->mutable_labels())["soak-run"] = run_;
+      (*container->mutable_labels())["soak-run"] = label_;
       cri::CreateContainerResponse created;
       bench::check(runtime_->CreateContainer(bench::context().get(), create, &created), "CreateContainer");
       pod.container_id = created.container_id();
@@ -203,13 +146,11 @@ class Soak {
       cri::StartContainerResponse started;
       bench::check(runtime_->StartContainer(bench::context().get(), start, &started), "StartContainer");
     } catch (const std::exception& e) {
-      note_error(e.what());
-      if (pod.sandbox_id.empty()) return;
+      run_.note_error(e.what());
+      if (pod.sandbox_id.empty()) return std::nullopt;
     }
     pod.log_path = config.log_directory() + "/printer/0.log";
-    pod.expires = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(pod_seconds));
-    std::lock_guard lock(mutex_);
-    live_.push_back(std::move(pod));
+    return pod;
   }
 
   void remove_pod(const LivePod& pod) {
@@ -223,104 +164,71 @@ class Soak {
       cri::RemovePodSandboxResponse removed;
       bench::check(runtime_->RemovePodSandbox(bench::context().get(), remove, &removed), "RemovePodSandbox");
     } catch (const std::exception& e) {
-      note_error(e.what());
+      run_.note_error(e.what());
     }
     std::error_code ignored;  // kubelet deletes a removed pod's log directory
     fs::remove_all(fs::path(pod.log_path).parent_path().parent_path(), ignored);
-    std::lock_guard lock(mutex_);
-    live_.erase(std::remove_if(live_.begin(), live_.end(),
-                               [&](const LivePod& p) { return p.sandbox_id == pod.sandbox_id; }),
-                live_.end());
-  }
-
-  // Reapers take the oldest pod once it expired (live_ is in creation
-  // order), so several of them remove pods side by side.
-  void reap_until_stopped() {
-    while (!stop_) {
-      std::optional<LivePod> expired;
-      {
-        std::lock_guard lock(mutex_);
-        if (!live_.empty() && live_.front().expires <= Clock::now()) {
-          expired = live_.front();
-          live_.pop_front();
-        }
-      }
-      if (expired)
-        remove_pod(*expired);
-      else
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
   }
 
   // About 4 calls a second on random live pods: ExecSync, ContainerStats,
   // a log read, now and then a rotation with ReopenContainerLog, and the
   // list-wide stats kubelet's summary makes.
-  void mix_until_stopped() {
-    std::mt19937 random(7);
-    for (long round = 0; !stop_; ++round) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-      const auto live = live_snapshot();
-      if (live.empty()) continue;
-      const auto& pod = live[random() % live.size()];
-      // Not a pod about to be removed: a call racing its removal proves nothing.
-      if (pod.container_id.empty() || pod.expires - Clock::now() < std::chrono::seconds(3)) continue;
-      grpc::Status status;
-      switch (round % 4) {
-        case 0: {
-          cri::ExecSyncRequest request;
-          request.set_container_id(pod.container_id);
-          request.add_cmd("echo");
-          request.add_cmd("soak");
-          request.set_timeout(10);
-          cri::ExecSyncResponse response;
-          status = runtime_->ExecSync(bench::context().get(), request, &response);
-          if (status.ok() && (response.exit_code() != 0 || response.stdout() != "soak\n"))
-            note_error("ExecSync: exit code " + std::to_string(response.exit_code()) + ", output '" +
-                       response.stdout() + "'");
-          break;
-        }
-        case 1: {
-          cri::ContainerStatsRequest request;
-          request.set_container_id(pod.container_id);
-          cri::ContainerStatsResponse response;
-          status = runtime_->ContainerStats(bench::context().get(), request, &response);
-          break;
-        }
-        case 2: {
-          std::error_code ignored;
-          (void)fs::file_size(pod.log_path, ignored);  // a reader, as `kubectl logs` through kubelet
-          if (round % 40 == 2) {  // kubelet's rotation: rename, then reopen
-            fs::rename(pod.log_path, pod.log_path + ".1", ignored);
-            cri::ReopenContainerLogRequest request;
-            request.set_container_id(pod.container_id);
-            cri::ReopenContainerLogResponse response;
-            status = runtime_->ReopenContainerLog(bench::context().get(), request, &response);
-          }
-          break;
-        }
-        default: {
-          cri::ListPodSandboxStatsRequest request;
-          cri::ListPodSandboxStatsResponse response;
-          status = runtime_->ListPodSandboxStats(bench::context().get(), request, &response);
-          break;
-        }
+  void mix(long round, const std::vector<LivePod>& pods) {
+    const auto& pod = pods[random_() % pods.size()];
+    if (pod.container_id.empty()) return;
+    grpc::Status status;
+    switch (round % 4) {
+      case 0: {
+        cri::ExecSyncRequest request;
+        request.set_container_id(pod.container_id);
+        request.add_cmd("echo");
+        request.add_cmd("soak");
+        request.set_timeout(10);
+        cri::ExecSyncResponse response;
+        status = runtime_->ExecSync(bench::context().get(), request, &response);
+        if (status.ok() && (response.exit_code() != 0 || response.stdout() != "soak\n"))
+          run_.note_error("ExecSync: exit code " + std::to_string(response.exit_code()) + ", output '" +
+                          response.stdout() + "'");
+        break;
       }
-      // A pod removed meanwhile is not an error of the shim's.
-      if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND &&
-          status.error_code() != grpc::StatusCode::FAILED_PRECONDITION)
-        note_error("mixed call: " + status.error_message());
+      case 1: {
+        cri::ContainerStatsRequest request;
+        request.set_container_id(pod.container_id);
+        cri::ContainerStatsResponse response;
+        status = runtime_->ContainerStats(bench::context().get(), request, &response);
+        break;
+      }
+      case 2: {
+        std::error_code ignored;
+        (void)fs::file_size(pod.log_path, ignored);  // a reader, as `kubectl logs` through kubelet
+        if (round % 40 == 2) {  // kubelet's rotation: rename, then reopen
+          fs::rename(pod.log_path, pod.log_path + ".1", ignored);
+          cri::ReopenContainerLogRequest request;
+          request.set_container_id(pod.container_id);
+          cri::ReopenContainerLogResponse response;
+          status = runtime_->ReopenContainerLog(bench::context().get(), request, &response);
+        }
+        break;
+      }
+      default: {
+        cri::ListPodSandboxStatsRequest request;
+        cri::ListPodSandboxStatsResponse response;
+        status = runtime_->ListPodSandboxStats(bench::context().get(), request, &response);
+        break;
+      }
     }
+    // A pod removed meanwhile is not an error of the shim's.
+    if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND &&
+        status.error_code() != grpc::StatusCode::FAILED_PRECONDITION)
+      run_.note_error("mixed call: " + status.error_message());
   }
 
   Sample take_sample(double minute) {
     Sample s;
     s.minute = minute;
-    s.pods_made = made_;
-    s.errors = errors_;
-    {
-      std::lock_guard lock(mutex_);
-      s.live = static_cast<long>(live_.size());
-    }
+    s.pods_made = run_.made();
+    s.errors = run_.errors();
+    s.live = run_.live();
     s.rss_mib = static_cast<double>(shim_.rss_kib()) / 1024.0;
     s.fds = bench::SoakSeries::count_entries("/proc/" + std::to_string(shim_.pid()) + "/fd");
     s.threads = bench::SoakSeries::count_entries("/proc/" + std::to_string(shim_.pid()) + "/task");
@@ -334,7 +242,7 @@ class Soak {
     s.heap_free_mib = part("process").value("heapKeptFreeBytes", 0.0) / (1024.0 * 1024.0);
     docker::ContainerListOptions list;
     list.all = true;
-    list.filters["label"] = {"soak-run=" + run_};
+    list.filters["label"] = {"soak-run=" + label_};
     try {
       s.docker_objects = static_cast<long>(docker_.list_containers(list).size());
     } catch (const std::exception&) {
@@ -353,41 +261,20 @@ class Soak {
     return flat && clean ? 0 : 1;
   }
 
-  const std::string run_, root_, logs_, image_;
+  const std::string label_, root_, logs_, image_;  // label_: on every Docker object of the run
   docker::Client docker_;
   support::ShimProcess shim_;
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
-  std::mutex mutex_;
-  std::deque<LivePod> live_;
-  std::atomic<bool> stop_{false};
-  std::atomic<long> made_{0}, errors_{0};
+  bench::SoakRun<LivePod> run_;
+  std::mt19937 random_{7};  // the mixer's only
   bench::SoakSeries series_{Sample::columns()};
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s CRI_SHIM_BINARY (see the comment at the top of bench/soak.cc)\n", argv[0]);
-    return 2;
-  }
-  ::signal(SIGPIPE, SIG_IGN);
-  const std::string image = bench::env_or("CRI_SHIM_TEST_IMAGE", "");
-  if (image.empty()) {
-    std::fprintf(stderr, "CRI_SHIM_TEST_IMAGE is not set (scripts/with-test-env.sh sets it)\n");
-    return 2;
-  }
-  const double minutes = bench::env_number("CRI_SHIM_SOAK_MINUTES", 60);
-  const double rate = bench::env_number("CRI_SHIM_SOAK_PODS_PER_SECOND", 2);
-  const double pod_seconds = bench::env_number("CRI_SHIM_SOAK_POD_SECONDS", 15);
-  const double sample_seconds = bench::env_number("CRI_SHIM_SOAK_SAMPLE_SECONDS", 60);
-  std::printf("soak: %.0f min, %.1f pods/s, each living %.0f s, a sample every %.0f s\n", minutes, rate, pod_seconds,
-              sample_seconds);
-  try {
-    Soak soak(argv[1], image);
-    return soak.run(minutes, rate, pod_seconds, sample_seconds);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "soak: %s\n", e.what());
-    return 1;
-  }
+  return bench::soak_main(argc, argv, "soak", [](const bench::SoakSettings& settings) {
+    Soak soak(settings.shim_binary, settings.image);
+    return soak.run(settings);
+  });
 }
