@@ -20,7 +20,7 @@ std::string ProcessUserCache::serialized_user(const docker::ContainerInspect& co
   if (!container.state.running || pid <= 0) return {};
   {
     std::lock_guard lock(mutex_);
-    if (++calls_since_prune_ >= kPruneEvery) prune();
+    if (prune_schedule_.due(by_container_.size())) prune();
     const auto kept = by_container_.find(container.id);
     if (kept != by_container_.end() && kept->second.pid == pid)
       return process_exists(pid) ? kept->second.bytes : std::string();
@@ -41,8 +41,8 @@ bool ProcessUserCache::process_exists(int pid) const {
 }
 
 void ProcessUserCache::prune() {
-  calls_since_prune_ = 0;
   std::erase_if(by_container_, [this](const auto& item) { return !process_exists(item.second.pid); });
+  prune_schedule_.pruned(by_container_.size());
 }
 
 }  // namespace shim

@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "docker-client/types.h"
+#include "shim/runtime/prune_schedule.h"
 
 namespace shim {
 
@@ -32,7 +33,6 @@ class ProcessUserCache {
   std::string serialized_user(const docker::ContainerInspect& container);
 
  private:
-  static constexpr std::size_t kPruneEvery = 4096;
   struct Kept {
     int pid = 0;
     std::string bytes;
@@ -43,7 +43,7 @@ class ProcessUserCache {
   const std::string proc_root_;
   std::mutex mutex_;
   std::unordered_map<std::string, Kept> by_container_;
-  std::size_t calls_since_prune_ = 0;
+  PruneSchedule prune_schedule_{4096, 256};
 };
 
 }  // namespace shim

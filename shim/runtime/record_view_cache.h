@@ -17,6 +17,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "shim/runtime/prune_schedule.h"
 #include "shim/state/container_store.h"
 
 namespace shim {
@@ -37,7 +38,7 @@ class RecordViewCache {
   // The view of `record` with `variant`; null when it makes none.
   std::shared_ptr<const Built> get(const ContainerStore::Record& record, const std::string& variant = "") {
     std::lock_guard lock(mutex_);
-    if (++gets_since_prune_ >= kPruneEvery) prune();
+    if (prune_schedule_.due(by_id_.size())) prune();
     auto& cached = by_id_[record->id];
     if (cached.source.lock() != record || cached.variant != variant) {
       View view;
@@ -50,8 +51,13 @@ class RecordViewCache {
     return cached.built;
   }
 
+  // Entries held, for records alive or let go of (tests).
+  std::size_t size() {
+    std::lock_guard lock(mutex_);
+    return by_id_.size();
+  }
+
  private:
-  static constexpr std::size_t kPruneEvery = 4096;
   struct Cached {
     std::weak_ptr<const docker::ContainerInspect> source;
     std::string variant;
@@ -60,14 +66,14 @@ class RecordViewCache {
 
   // Views whose record the store has let go of (replaced or removed).
   void prune() {
-    gets_since_prune_ = 0;
     std::erase_if(by_id_, [](const auto& item) { return item.second.source.expired(); });
+    prune_schedule_.pruned(by_id_.size());
   }
 
   const Build build_;
   std::mutex mutex_;
   std::unordered_map<std::string, Cached> by_id_;
-  std::size_t gets_since_prune_ = 0;
+  PruneSchedule prune_schedule_{4096, 256};
 };
 
 }  // namespace shim

@@ -3,6 +3,9 @@
 // append_serialized_items (sending those bytes as items of a repeated field).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "runtime/v1/api.h"
 #include "shim/runtime/full_list_cache.h"
 #include "shim/runtime/record_view_cache.h"
@@ -56,6 +59,40 @@ TEST_CASE("an entry is built once per record and variant") {
   CHECK_FALSE(c.cache.get(dead));
   CHECK_FALSE(c.cache.get(dead));
   CHECK(c.builds == 4);
+}
+
+TEST_CASE("views of removed containers go once the cache has doubled, however rarely it is asked") {
+  Counting c;
+  // A steady 10 live containers while 5000 others come and go, each asked
+  // for once: the uses alone (one per container) would have let every
+  // removed one's view stay until the 4096th.
+  std::vector<shim::ContainerStore::Record> live;
+  for (int i = 0; i < 10; ++i) live.push_back(record_of("live-" + std::to_string(i), "running"));
+  std::size_t most = 0;
+  for (int i = 0; i < 5000; ++i) {
+    auto passing = record_of("gone-" + std::to_string(i), "running");
+    c.cache.get(passing);
+    c.cache.get(live[static_cast<std::size_t>(i) % live.size()]);
+    most = std::max(most, c.cache.size());
+  }
+  CHECK(most <= 256);
+  // A live container's view survives every scan: built once.
+  const int builds = c.builds;
+  for (const auto& record : live) c.cache.get(record);
+  CHECK(c.builds == builds);
+}
+
+TEST_CASE("a prune schedule: every N uses, or when the cache doubled since its last scan") {
+  shim::PruneSchedule schedule(5, 4);
+  CHECK_FALSE(schedule.due(0));
+  CHECK_FALSE(schedule.due(1));
+  CHECK(schedule.due(4));  // the floor
+  schedule.pruned(3);
+  CHECK_FALSE(schedule.due(5));
+  CHECK(schedule.due(6));  // twice 3
+  schedule.pruned(1);
+  for (int i = 0; i < 4; ++i) CHECK_FALSE(schedule.due(1));
+  CHECK(schedule.due(1));  // the fifth use
 }
 
 TEST_CASE("serialized items go out as the items the usual way would") {
