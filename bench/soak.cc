@@ -56,11 +56,25 @@ struct Sample {
   // The table's columns; row() gives the values in this order. Judged:
   // what a leak grows (malloc's kept-free bytes only follow its in-use ones).
   static std::vector<bench::SoakSeries::Column> columns() {
-    return {{"minute", 1, false}, {"made", 0, false},   {"live", 0, false},     {"errors", 0, false},
-            {"rss_MiB", 1},       {"heap_MiB", 1},      {"free_MiB", 1, false}, {"fds"},
-            {"threads"},          {"followers"},        {"timers"},             {"streams"},
-            {"store"},            {"docker"},           {"logs"},               {"root"}};
+    constexpr bool kJudged = true, kPerLive = true;
+    return {{"minute", 1, false},
+            {"made", 0, false},
+            {"live", 0, false},
+            {"errors", 0, false},
+            {"rss_MiB", 1},
+            {"heap_MiB", 1},
+            {"free_MiB", 1, false},
+            {"fds", 0, kJudged, kPerLive},
+            {"threads"},
+            {"followers", 0, kJudged, kPerLive},
+            {"timers"},
+            {"streams", 0, kJudged, kPerLive},
+            {"store", 0, kJudged, kPerLive},
+            {"docker", 0, kJudged, kPerLive},
+            {"logs", 0, kJudged, kPerLive},
+            {"root", 0, kJudged, kPerLive}};
   }
+  static constexpr std::size_t kLiveColumn = 2;
   std::vector<double> row() const {
     const auto d = [](long v) { return static_cast<double>(v); };
     return {minute,          d(pods_made),       d(live),         d(errors),          rss_mib,
@@ -267,7 +281,7 @@ class Soak {
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
   bench::SoakRun<LivePod> run_;
   std::mt19937 random_{7};  // the mixer's only
-  bench::SoakSeries series_{Sample::columns()};
+  bench::SoakSeries series_{Sample::columns(), Sample::kLiveColumn};
 };
 
 }  // namespace

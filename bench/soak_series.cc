@@ -9,7 +9,8 @@ namespace bench {
 
 namespace fs = std::filesystem;
 
-SoakSeries::SoakSeries(std::vector<Column> columns) : columns_(std::move(columns)) {}
+SoakSeries::SoakSeries(std::vector<Column> columns, std::size_t live_column)
+    : columns_(std::move(columns)), live_column_(live_column) {}
 
 void SoakSeries::print_header() const {
   for (const auto& column : columns_) std::printf(" %*s", std::max<int>(8, static_cast<int>(column.name.size())), column.name.c_str());
@@ -40,11 +41,21 @@ bool SoakSeries::report() const {
   bool flat_all = true;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     if (!columns_[c].judged) continue;
-    const double first = mean(c, warm, warm + half), second = mean(c, warm + half, rows_.size());
-    const double growth = second - first;
-    const bool flat = growth <= std::max(0.10 * first, 3.0);
-    std::printf("%-12s first half %9.1f  second half %9.1f  growth %+6.1f%%  %s\n", columns_[c].name.c_str(), first,
-                second, first > 0 ? 100.0 * growth / first : 0.0, flat ? "flat" : "GROWS");
+    double first = mean(c, warm, warm + half), second = mean(c, warm + half, rows_.size());
+    bool flat = second - first <= std::max(0.10 * first, 3.0);
+    const char* unit = "";
+    if (columns_[c].per_live) {
+      const double live_first = mean(live_column_, warm, warm + half);
+      const double live_second = mean(live_column_, warm + half, rows_.size());
+      if (live_first > 0 && live_second > 0) {
+        first /= live_first;
+        second /= live_second;
+        flat = second - first <= 0.10 * first;
+        unit = " per live pod";
+      }
+    }
+    std::printf("%-12s first half %9.2f  second half %9.2f  growth %+6.1f%%  %s%s\n", columns_[c].name.c_str(), first,
+                second, first > 0 ? 100.0 * (second - first) / first : 0.0, flat ? "flat" : "GROWS", unit);
     flat_all = flat_all && flat;
   }
   return flat_all;

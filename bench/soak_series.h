@@ -6,6 +6,9 @@
 // series, the mean of the second half of the samples after warm-up (the
 // first two samples) with the first half's: flat when it grew by at most
 // 10 % or by at most 3 (counts that follow the live pods wobble by a few).
+// A count that follows the live pods (fds, followers, containers, files)
+// is judged per live pod: a soak that falls behind its pace and then makes
+// up the backlog has more pods alive for a while, and more of each.
 #pragma once
 
 #include <cstddef>
@@ -20,8 +23,11 @@ class SoakSeries {
     std::string name;
     int decimals = 0;    // as printed
     bool judged = true;  // false: shown only (a count that rises by design)
+    bool per_live = false;  // judged divided by the column of pods alive
   };
-  explicit SoakSeries(std::vector<Column> columns);
+  // `live_column`: the index of the column that counts the pods alive, for
+  // per_live columns.
+  SoakSeries(std::vector<Column> columns, std::size_t live_column);
 
   void print_header() const;
   // One value per column, in the columns' order; prints the row. A row
@@ -37,6 +43,7 @@ class SoakSeries {
 
  private:
   std::vector<Column> columns_;
+  std::size_t live_column_;
   std::vector<std::vector<double>> rows_;
 };
 
