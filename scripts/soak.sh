@@ -10,7 +10,8 @@
 # on a cri-shim of its own, instead of straight to cri-shim's CRI socket.
 # CRI_SHIM_SOAK_PODS_PER_SECOND (2), CRI_SHIM_SOAK_POD_SECONDS (15) and
 # CRI_SHIM_SOAK_SAMPLE_SECONDS (60) override the pace.
-# Exit code 0 when every series stayed flat (within 10 % after warm-up) and
+# Exit code 0 when every series stayed flat (within 10 % after warm-up; the
+# counts that follow the pods, per pod alive) and
 # nothing of the run was left.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
