@@ -11,8 +11,7 @@
 # CRI_SHIM_SOAK_PODS_PER_SECOND (2), CRI_SHIM_SOAK_POD_SECONDS (15) and
 # CRI_SHIM_SOAK_SAMPLE_SECONDS (60) override the pace.
 # Exit code 0 when every series stayed flat (within 10 % after warm-up; the
-# counts that follow the pods, per pod alive) and
-# nothing of the run was left.
+# counts that follow the pods, per pod alive) and nothing of the run was left.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
