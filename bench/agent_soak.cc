@@ -96,20 +96,13 @@ class AgentSoak {
   enum Column { kMinute, kMade, kLive, kErrors, kAgentRss, kAgentFds, kAgentThreads, kAgentPods, kAgentFiles,
                 kShimRss, kShimHeap, kShimThreads, kDocker, kColumns };
   static std::vector<bench::SoakSeries::Column> columns() {
-    constexpr bool kJudged = true, kPerLive = true;
-    return {{"minute", 1, false},
-            {"made", 0, false},
-            {"live", 0, false},
-            {"errors", 0, false},
-            {"agent_MiB", 1},
-            {"agent_fds"},
-            {"agent_thr"},
-            {"agent_pods"},
-            {"agent_files", 0, kJudged, kPerLive},
-            {"shim_MiB", 1},
-            {"shim_heap", 1},
-            {"shim_thr"},
-            {"docker", 0, kJudged, kPerLive}};
+    using Series = bench::SoakSeries;
+    auto columns = Series::pace_columns();
+    for (auto column : std::vector<Series::Column>{{"agent_MiB", 1}, {"agent_fds"}, {"agent_thr"}, {"agent_pods"},
+                                                   Series::per_pod("agent_files"), {"shim_MiB", 1}, {"shim_heap", 1},
+                                                   {"shim_thr"}, Series::per_pod("docker")})
+      columns.push_back(std::move(column));
+    return columns;
   }
 
   json manifest(const std::string& name) const {

@@ -56,23 +56,14 @@ struct Sample {
   // The table's columns; row() gives the values in this order. Judged:
   // what a leak grows (malloc's kept-free bytes only follow its in-use ones).
   static std::vector<bench::SoakSeries::Column> columns() {
-    constexpr bool kJudged = true, kPerLive = true;
-    return {{"minute", 1, false},
-            {"made", 0, false},
-            {"live", 0, false},
-            {"errors", 0, false},
-            {"rss_MiB", 1},
-            {"heap_MiB", 1},
-            {"free_MiB", 1, false},
-            {"fds", 0, kJudged, kPerLive},
-            {"threads"},
-            {"followers", 0, kJudged, kPerLive},
-            {"timers"},
-            {"streams", 0, kJudged, kPerLive},
-            {"store", 0, kJudged, kPerLive},
-            {"docker", 0, kJudged, kPerLive},
-            {"logs", 0, kJudged, kPerLive},
-            {"root", 0, kJudged, kPerLive}};
+    using Series = bench::SoakSeries;
+    auto columns = Series::pace_columns();
+    for (auto column : std::vector<Series::Column>{
+             {"rss_MiB", 1}, {"heap_MiB", 1}, {"free_MiB", 1, false}, Series::per_pod("fds"), {"threads"},
+             Series::per_pod("followers"), {"timers"}, Series::per_pod("streams"), Series::per_pod("store"),
+             Series::per_pod("docker"), Series::per_pod("logs"), Series::per_pod("root")})
+      columns.push_back(std::move(column));
+    return columns;
   }
   static constexpr std::size_t kLiveColumn = 2;
   std::vector<double> row() const {

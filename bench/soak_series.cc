@@ -12,6 +12,10 @@ namespace fs = std::filesystem;
 SoakSeries::SoakSeries(std::vector<Column> columns, std::size_t live_column)
     : columns_(std::move(columns)), live_column_(live_column) {}
 
+std::vector<SoakSeries::Column> SoakSeries::pace_columns() {
+  return {{"minute", 1, false}, {"made", 0, false}, {"live", 0, false}, {"errors", 0, false}};
+}
+
 void SoakSeries::print_header() const {
   for (const auto& column : columns_) std::printf(" %*s", std::max<int>(8, static_cast<int>(column.name.size())), column.name.c_str());
   std::printf("\n");

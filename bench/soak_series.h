@@ -25,6 +25,12 @@ class SoakSeries {
     bool judged = true;  // false: shown only (a count that rises by design)
     bool per_live = false;  // judged divided by the column of pods alive
   };
+  // The columns every soak starts with, shown only: minute, pods made,
+  // pods alive, errors.
+  static std::vector<Column> pace_columns();
+  // A column judged per pod alive.
+  static Column per_pod(std::string name) { return {std::move(name), 0, true, true}; }
+
   // `live_column`: the index of the column that counts the pods alive, for
   // per_live columns.
   SoakSeries(std::vector<Column> columns, std::size_t live_column);
