@@ -60,6 +60,12 @@ testenv_setup() {
   TESTENV_AUTH_PORT=$(_testenv_port CRI_SHIM_TEST_AUTH_REGISTRY_PORT 5443)
   ((TESTENV_PLAIN_PORT != TESTENV_AUTH_PORT)) || die "both registries would use port $TESTENV_PLAIN_PORT"
 
+  # The name goes into /etc/hosts before anything else: dockerd (Go's
+  # resolver) re-reads the file at most every 5 s, so the entry has to be
+  # there a while before dockerd is asked to log in (see _testenv_push).
+  _testenv_hosts_entry ::1 "$TESTENV_AUTH_HOST"
+  TESTENV_HOSTS_WRITTEN=$SECONDS
+
   testenv_images
   _testenv_plain_registry
   _testenv_auth_registry
@@ -209,7 +215,6 @@ _testenv_plain_registry() {
 # (Docker 20.10 cannot parse a bracketed IPv6 literal in a reference.)
 TESTENV_AUTH_HOST=cri-shim-auth-registry.test
 _testenv_auth_registry() {
-  _testenv_hosts_entry ::1 "$TESTENV_AUTH_HOST"
   CRI_SHIM_TEST_AUTH_USER=${CRI_SHIM_TEST_AUTH_USER:-cri-shim-test}
   CRI_SHIM_TEST_AUTH_PASSWORD=${CRI_SHIM_TEST_AUTH_PASSWORD:-$(openssl rand -hex 16)}
   local dir=$TESTENV_TMP/auth-registry
@@ -308,10 +313,22 @@ _testenv_push() {
     _testenv_push_one "$ref" "$plain/$ref"
   done
 
-  printf '%s' "$CRI_SHIM_TEST_AUTH_PASSWORD" \
-    | docker_cli login --username "$CRI_SHIM_TEST_AUTH_USER" --password-stdin "$auth" \
-      >"$TESTENV_TMP/login.log" 2>&1 \
-    || { show_log_tail "$TESTENV_TMP/login.log"; die "docker login $auth failed"; }
+  # Go's resolver keeps /etc/hosts for 5 s after it last read it: a lookup
+  # dockerd made just before the entry was written would hide the entry
+  # ("no such host") until then. Wait that out, and retry a failed lookup.
+  local since=$((SECONDS - TESTENV_HOSTS_WRITTEN)) attempt
+  ((since >= 6)) || sleep $((6 - since))
+  for attempt in 1 2 3; do
+    printf '%s' "$CRI_SHIM_TEST_AUTH_PASSWORD" \
+      | docker_cli login --username "$CRI_SHIM_TEST_AUTH_USER" --password-stdin "$auth" \
+        >"$TESTENV_TMP/login.log" 2>&1 && break
+    if ((attempt == 3)) || ! grep -q 'no such host' "$TESTENV_TMP/login.log"; then
+      show_log_tail "$TESTENV_TMP/login.log"
+      die "docker login $auth failed"
+    fi
+    log "docker login: $auth not resolved yet, retrying in 3 s"
+    sleep 3
+  done
   _testenv_push_one "$TESTENV_IMAGE" "$auth/$TESTENV_IMAGE"
   docker_cli logout "$auth" >/dev/null 2>&1 || true
 }
