@@ -84,9 +84,11 @@ class FlagSet {
 
   // Checks every name and that each flag has a value; sets nothing.
   FlagValues read(const std::vector<std::string>& args) const {
-    return read_flag_values(args, [this](const std::string& name) { return require(name).is_bool; });
+    return read_flag_values(args, [this](const std::string& name) { return is_bool(name); });
   }
   bool has(const std::string& name) const { return find(name) != nullptr; }
+  // Whether flag `name` is a boolean; throws for an unknown flag.
+  bool is_bool(const std::string& name) const { return require(name).is_bool; }
   // Sets flag `name` from `value`; the error names "--name".
   void set(Options& options, const std::string& name, const std::string& value) const {
     const auto& flag = require(name);
@@ -103,13 +105,15 @@ class FlagSet {
       for (const auto& [name, value] : read_values.values) set(options, name, value);
     return read_values.action;
   }
-  // One line per flag, with the default `defaults` shows, then -h and --version.
-  std::string help(const Options& defaults) const {
+  // One line per flag, with the default `defaults` shows, then (unless
+  // asked not to) -h and --version.
+  std::string help(const Options& defaults, bool with_standard_flags = true) const {
     std::string out;
     for (const auto& flag : flags_) {
       const std::string left = "--" + flag.name + (flag.is_bool ? "[=BOOL]" : " " + flag.value_name);
       out += flag_help_line(left, flag.help, flag.show_default ? flag.show_default(defaults) : "");
     }
+    if (!with_standard_flags) return out;
     out += flag_help_line("-h, --help", "print this help and exit", "");
     out += flag_help_line("--version", "print the version and exit", "");
     return out;

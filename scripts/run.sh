@@ -51,7 +51,9 @@ ensure_root "$0" "$@" ${agent_args[@]+-- "${agent_args[@]}"}
 cd "$CRI_SHIM_ROOT"
 
 "$CRI_SHIM_ROOT/scripts/install-deps.sh"
-build_project
+# Only what runs here: a first run on a small machine does not compile the
+# test suites (scripts/test.sh builds everything).
+CRI_SHIM_BUILD_TARGETS="shim/cri-shim agent/app/node-agent" build_project
 
 shim=$CRI_SHIM_ROOT/$CRI_SHIM_BUILD_DIR/shim/cri-shim
 [[ -x "$shim" ]] || die "$shim was not built (see the build's output above)"

@@ -3,8 +3,9 @@
 //
 // Start-up: parse flags, set up logging, connect the docker client (a dockerd
 // that is down is not fatal: Status reports RuntimeReady=false until it is
-// back), serve. SIGTERM/SIGINT: stop accepting calls, give in-flight calls
-// the shutdown grace, cancel what is left, remove the socket, exit 0.
+// back), serve, and tell systemd (Type=notify) it is ready. SIGTERM/SIGINT:
+// stop accepting calls, give in-flight calls the shutdown grace, cancel what
+// is left, remove the socket (not systemd's, with --listen fd://), exit 0.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
@@ -26,8 +27,10 @@
 #include "shim/server/listener.h"
 #include "common/logging.h"
 #include "common/memory_trim.h"
-#include "shim/server/options.h"
+#include "common/service_manager.h"
 #include "common/stop_signals.h"
+#include "shim/server/options.h"
+#include "shim/server/socket_acceptor.h"
 
 namespace {
 
@@ -46,6 +49,9 @@ void log_docker_status(docker::Client& docker) {
 }
 
 int serve(const shim::Options& options, const sigset_t& stop_signals) {
+  // First: a taken socket fails the start before any work, and systemd's
+  // sockets are taken (and their variables unset) before any child is run.
+  shim::Listener listener(options.listen);
   common::limit_malloc_retention();
   docker::Client docker(docker::Endpoint::parse(options.docker_endpoint));
   log_docker_status(docker);
@@ -87,10 +93,10 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   }
   shim::RuntimeService& runtime_service = *runtime_holder;
   shim::ImageService image_service(docker, image_store);
-  shim::Listener listener(options.listen);
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listener.grpc_address(), grpc::InsecureServerCredentials());
+  // With fd://, systemd's sockets are served by a SocketAcceptor below.
+  if (!listener.is_activated()) builder.AddListeningPort(listener.grpc_address(), grpc::InsecureServerCredentials());
   builder.RegisterService(&runtime_service);
   builder.RegisterService(&image_service);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
@@ -110,8 +116,11 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   }
   listener.after_bind(options.socket_group.empty() ? std::nullopt
                                                    : std::optional<gid_t>(shim::resolve_group(options.socket_group)));
+  std::optional<shim::SocketAcceptor> acceptor;
+  if (listener.is_activated()) acceptor.emplace(*server, listener.activation_sockets());
   const std::size_t dropped_kib = common::drop_startup_code_pages();
   spdlog::info("cri-shim {} serving CRI v1 on {}", CRI_SHIM_VERSION, options.listen);
+  common::notify_ready("serving CRI v1 on " + options.listen);
   spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
 
   // Logs written while the shim was down are copied in the background, so
@@ -128,6 +137,8 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
     sigwait(&stop_signals, &signal_number);
     spdlog::info("received {}; finishing in-flight calls (up to {} s)",
                  signal_number == SIGTERM ? "SIGTERM" : "SIGINT", options.shutdown_grace_seconds);
+    common::notify_stopping();
+    if (acceptor) acceptor->stop();  // new connections wait in systemd's socket for the next start
     runtime_service.begin_shutdown();  // streams that never end by themselves
     server->Shutdown(std::chrono::system_clock::now() +
                      std::chrono::seconds(options.shutdown_grace_seconds));
@@ -164,6 +175,7 @@ int main(int argc, char** argv) {
 
   try {
     common::init_logging(command_line.options.log_level, command_line.options.log_format);
+    for (const auto& warning : command_line.warnings) spdlog::warn("{}", warning);
     return serve(command_line.options, stop_signals);
   } catch (const std::exception& e) {
     spdlog::error("cri-shim: {}", e.what());

@@ -2,8 +2,10 @@
 // own HTTP API) and runs them through a CRI runtime (cri-shim by default),
 // reporting every pod's status as kubelet does on GET /pods.
 //
-// SIGTERM/SIGINT: stop the sources, the API, PLEG and the workers (a sync in
-// flight finishes), exit 0. Pods keep running: a restarted agent adopts them.
+// Once started (the runtime answers, the API serves) it tells systemd
+// (Type=notify). SIGTERM/SIGINT: stop the sources, the API, PLEG and the
+// workers (a sync in flight finishes), exit 0. Pods keep running: a restarted
+// agent adopts them.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "build_version.h"
 #include "common/logging.h"
 #include "common/memory_trim.h"
+#include "common/service_manager.h"
 #include "common/stop_signals.h"
 
 int main(int argc, char** argv) {
@@ -60,8 +63,10 @@ int main(int argc, char** argv) {
     // once; its pages come back only if something runs it again.
     const std::size_t dropped_kib = common::drop_startup_code_pages();
     spdlog::debug("gave back {} KiB of start-up-only code pages", dropped_kib);
+    common::notify_ready("running pods");
     sigwait(&stop_signals, &signal);
     spdlog::info("node-agent: {} received; stopping (pods keep running)", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+    common::notify_stopping();
     node_agent.stop();
   } catch (const std::exception& e) {
     spdlog::error("node-agent: {}", e.what());

@@ -20,8 +20,10 @@ std::string cni_args_for(const PodNetworkRequest& request) {
 }  // namespace
 
 std::vector<std::string> split_dir_list(const std::string& list) {
-  auto dirs = common::split(list, ':');
-  std::erase_if(dirs, [](const std::string& dir) { return dir.empty(); });
+  std::vector<std::string> dirs;
+  for (const auto& part : common::split(list, ':'))
+    for (auto& dir : common::split(part, ','))  // cri-dockerd's separator
+      if (!dir.empty()) dirs.push_back(std::move(dir));
   return dirs;
 }
 

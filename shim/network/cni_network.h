@@ -33,7 +33,8 @@ struct CniSettings {
   std::chrono::milliseconds plugin_timeout{std::chrono::seconds(60)};
 };
 
-// Splits a kubelet-style colon-separated dir list, dropping empty parts.
+// Splits a dir list separated by colons (kubelet's) or commas (cri-dockerd's),
+// dropping empty parts.
 std::vector<std::string> split_dir_list(const std::string& list);
 
 struct PodNetworkRequest {

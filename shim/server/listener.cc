@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/service_manager.h"
+
 namespace shim {
 namespace {
 
@@ -30,7 +32,25 @@ bool someone_listens(const std::string& path) {
 
 }  // namespace
 
+void check_listen_address(const std::string& uri) {
+  if (uri.rfind(kActivationAddress, 0) == 0) {
+    if (uri.size() != kActivationAddress.size())
+      throw std::invalid_argument("invalid listen address \"" + uri +
+                                  "\": fd:// takes no name (it serves every socket the service manager passed)");
+    return;
+  }
+  common::Endpoint::parse(uri, kListenForms);
+}
+
 Listener::Listener(const std::string& uri) {
+  check_listen_address(uri);
+  if (uri == kActivationAddress) {
+    activation_sockets_ = common::take_activation_sockets();
+    if (activation_sockets_.empty())
+      throw std::runtime_error("--listen fd://: the service manager passed no socket (LISTEN_FDS); start "
+                               "cri-shim through its .socket unit, or listen on unix:///path");
+    return;
+  }
   const auto endpoint = common::Endpoint::parse(uri, kListenForms);
   if (endpoint.kind == common::Endpoint::Kind::Tcp) {
     grpc_address_ = endpoint.host_port();

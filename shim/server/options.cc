@@ -12,6 +12,7 @@
 
 #include "common/flags.h"
 #include "docker-client/client.h"
+#include "shim/server/cri_dockerd_flags.h"
 #include "shim/server/listener.h"
 
 namespace shim {
@@ -50,8 +51,9 @@ constexpr std::array<std::string_view, 2> kNetworkPlugins = {"", "cni"};
 const common::FlagSet<Options>& flags() {
   using common::string_flag;
   static const common::FlagSet<Options> kFlags({
-      checked_flag("listen", "URI", "where to serve CRI (unix:///path or tcp://host:port)", &Options::listen,
-                   [](const std::string& v) { common::Endpoint::parse(v, kListenForms); }),
+      checked_flag("listen", "URI",
+                   "where to serve CRI: unix:///path, tcp://host:port, or fd:// (systemd's socket activation)",
+                   &Options::listen, check_listen_address),
       Flag{"socket-group", "GROUP", "the CRI socket's group (name or GID), for non-root readers; \"\" = root's",
            [](Options& o, const std::string& v) {
              if (!v.empty()) resolve_group(v);
@@ -60,8 +62,14 @@ const common::FlagSet<Options>& flags() {
            [](const Options& o) { return o.socket_group.empty() ? "\"\"" : o.socket_group; }},
       checked_flag("docker-endpoint", "URI", "dockerd's API (unix:///path, /path or tcp://host:port)",
                    &Options::docker_endpoint, [](const std::string& v) { docker::Endpoint::parse(v); }),
-      common::choice_flag("log-level", "trace, debug, info, warn, error, critical or off", &Options::log_level,
-                          common::kLogLevels),
+      Flag{"log-level", "WORD", "trace, debug, info, warn, error, critical or off",
+           [](Options& o, const std::string& v) {
+             // logrus's names too, as cri-dockerd takes them.
+             if (v == "warning") o.log_level = "warn";
+             else if (v == "fatal" || v == "panic") o.log_level = "critical";
+             else o.log_level = common::one_of(v, common::kLogLevels);
+           },
+           [](const Options& o) { return o.log_level; }},
       common::choice_flag("log-format", "text or json", &Options::log_format, common::kLogFormats),
       int_flag("shutdown-grace-seconds", "time in-flight calls get on SIGTERM", &Options::shutdown_grace_seconds, 0,
                INT_MAX),
@@ -84,10 +92,14 @@ const common::FlagSet<Options>& flags() {
                    }),
       int_flag("streaming-port", "its port; 0 = a free one", &Options::streaming_port, 0, 65535),
       Flag{"network-plugin", "NAME", "\"\" for Docker's bridge network, or cni",
-           [](Options& o, const std::string& v) { o.network_plugin = common::one_of(v, kNetworkPlugins); },
+           [](Options& o, const std::string& v) {
+             if (v == "kubenet")
+               throw std::invalid_argument("kubenet is not supported: use cni with the bridge and host-local plugins");
+             o.network_plugin = v == "no-op" ? "" : common::one_of(v, kNetworkPlugins);  // no-op: cri-dockerd's ""
+           },
            [](const Options& o) { return o.network_plugin.empty() ? "\"\"" : o.network_plugin; }},
       // Checked by validate(), and only for --network-plugin=cni.
-      any_string_flag("cni-bin-dir", "DIRS", "where CNI plugins are, colon-separated", &Options::cni_bin_dir),
+      any_string_flag("cni-bin-dir", "DIRS", "where CNI plugins are, colon- or comma-separated", &Options::cni_bin_dir),
       any_string_flag("cni-conf-dir", "DIR", "the CNI network configs", &Options::cni_conf_dir),
       int_flag("cni-plugin-timeout-seconds", "how long one CNI plugin call may run before it is killed",
                &Options::cni_plugin_timeout_seconds, 1, 3600),
@@ -128,14 +140,20 @@ void apply_config_file(const std::string& path, Options& options) {
 
 void validate(const Options& options) {
   if (options.network_plugin != "cni") return;
-  if (options.cni_bin_dir.find_first_not_of(':') == std::string::npos)
+  if (options.cni_bin_dir.find_first_not_of(":,") == std::string::npos)
     throw std::invalid_argument("--cni-bin-dir: no directory given");
   if (options.cni_conf_dir.empty()) throw std::invalid_argument("--cni-conf-dir: empty");
 }
 
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
   ParsedCommandLine parsed;
-  const auto read = flags().read(args);
+  const auto& aliases = cri_dockerd_alias_flags();
+  const auto read = common::read_flag_values(args, [&aliases](const std::string& name) {
+    if (flags().has(name)) return flags().is_bool(name);
+    if (aliases.has(name)) return aliases.is_bool(name);
+    if (const auto ignored = find_ignored_cri_dockerd_flag(name)) return ignored->is_bool;
+    common::throw_unknown_flag(name);
+  });
   if (read.action == common::FlagValues::Action::PrintHelp) parsed.action = ParsedCommandLine::Action::PrintHelp;
   if (read.action == common::FlagValues::Action::PrintVersion) parsed.action = ParsedCommandLine::Action::PrintVersion;
   if (read.action != common::FlagValues::Action::Run) return parsed;
@@ -143,8 +161,17 @@ ParsedCommandLine parse_command_line(const std::vector<std::string>& args) {
   for (const auto& [name, value] : read.values)
     if (name == "config") flags().set(parsed.options, name, value);
   if (!parsed.options.config_file.empty()) apply_config_file(parsed.options.config_file, parsed.options);
-  for (const auto& [name, value] : read.values)
-    if (name != "config") flags().set(parsed.options, name, value);
+  for (const auto& [name, value] : read.values) {
+    if (name == "config") continue;
+    if (flags().has(name)) {
+      flags().set(parsed.options, name, value);
+    } else if (aliases.has(name)) {
+      aliases.set(parsed.options, name, value);
+    } else {
+      parsed.warnings.push_back("--" + name + " is cri-dockerd's and has no use in cri-shim (" +
+                                std::string(find_ignored_cri_dockerd_flag(name)->why) + "); ignored");
+    }
+  }
   validate(parsed.options);
   return parsed;
 }
@@ -155,7 +182,10 @@ std::string help_text() {
          "Usage: cri-shim [flags]\n"
          "\n"
          "Flags (--flag value or --flag=value):\n" +
-         flags().help(Options{});
+         flags().help(Options{}) +
+         "\n"
+         "cri-dockerd's flags are taken too, so that its unit files run cri-shim:\n" +
+         cri_dockerd_flags_help();
 }
 
 }  // namespace shim

@@ -18,11 +18,12 @@ namespace shim {
 inline constexpr std::string_view kDefaultPauseImage = "cri-shim.local/pause:" CRI_SHIM_PAUSE_TAG;
 
 struct Options {
+  // unix:///path, tcp://host:port, or fd:// (systemd's socket activation).
   std::string listen = "unix:///run/cri-shim/cri-shim.sock";
   // The unix socket's group (a name or a GID); "" = root's. Mode is 0660.
   std::string socket_group;
   std::string docker_endpoint = "unix:///var/run/docker.sock";
-  std::string log_level = "info";   // common::kLogLevels
+  std::string log_level = "info";   // common::kLogLevels (and logrus's warning, fatal, panic)
   std::string log_format = "text";  // text | json
   std::string config_file;          // "" = none
   // Grace for in-flight calls on SIGTERM/SIGINT before they are cancelled.
@@ -37,8 +38,9 @@ struct Options {
   // address, loopback unless asked; port 0 = a free one.
   std::string streaming_address = "127.0.0.1";
   int streaming_port = 0;
-  // Pod networking: "" = Docker's bridge network; "cni" = the CNI plugin
-  // chain of cni_conf_dir, binaries from cni_bin_dir (colon-separated).
+  // Pod networking: "" (or cri-dockerd's "no-op") = Docker's bridge network;
+  // "cni" = the CNI plugin chain of cni_conf_dir, binaries from cni_bin_dir
+  // (separated by colons, or by commas as cri-dockerd takes them).
   std::string network_plugin;
   std::string cni_bin_dir = "/opt/cni/bin:/usr/lib/cni";
   std::string cni_conf_dir = "/etc/cni/net.d";
@@ -51,10 +53,13 @@ struct Options {
 struct ParsedCommandLine {
   enum class Action { Run, PrintHelp, PrintVersion } action = Action::Run;
   Options options;
+  // What to log once logging is set up (cri-dockerd flags that change nothing).
+  std::vector<std::string> warnings;
 };
 
-// Parses argv (and the config file it names). Throws std::invalid_argument
-// with a message naming the flag or key at fault.
+// Parses argv (and the config file it names). cri-dockerd's flags are taken
+// too (shim/server/cri_dockerd_flags.h). Throws std::invalid_argument with a
+// message naming the flag or key at fault.
 ParsedCommandLine parse_command_line(const std::vector<std::string>& args);
 
 // Applies the YAML config file at `path` onto `options`. Throws

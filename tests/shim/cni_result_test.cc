@@ -197,6 +197,8 @@ TEST_CASE("bin dirs: a colon-separated list as kubelet's --cni-bin-dir") {
   CHECK(split_dir_list("/one") == std::vector<std::string>{"/one"});
   CHECK(split_dir_list(":/a::/b:") == std::vector<std::string>{"/a", "/b"});
   CHECK(split_dir_list("").empty());
+  CHECK(split_dir_list("/opt/cni/bin,/usr/lib/cni") == std::vector<std::string>{"/opt/cni/bin", "/usr/lib/cni"});
+  CHECK(split_dir_list("/a,:/b") == std::vector<std::string>{"/a", "/b"});
 }
 
 TEST_CASE("a failing DEL keeps the attachment for the next try; a missing plugin does not block") {

@@ -114,11 +114,79 @@ TEST_CASE("network flags: Docker's bridge by default, cni with its dirs") {
   CHECK_THROWS_WITH(parse_command_line({"--cni-plugin-timeout-seconds", "0"}),
                     doctest::Contains("cni-plugin-timeout-seconds"));
   CHECK_THROWS_WITH(parse_command_line({"--network-plugin", "kubenet"}),
-                    doctest::Contains("--network-plugin: \"kubenet\" is not one of"));
+                    doctest::Contains("--network-plugin: kubenet is not supported"));
   CHECK_THROWS_WITH(parse_command_line({"--network-plugin", "cni", "--cni-bin-dir", "::"}),
                     doctest::Contains("cni-bin-dir"));
   TempFile file("network-plugin: cni\ncni-conf-dir: /etc/x\n");
   const auto from_file = parse_command_line({"--config", file.path}).options;
   CHECK(from_file.network_plugin == "cni");
   CHECK(from_file.cni_conf_dir == "/etc/x");
+}
+
+TEST_CASE("--listen fd:// is systemd's socket activation; fd://NAME is refused") {
+  CHECK(parse_command_line({"--listen", "fd://"}).options.listen == "fd://");
+  CHECK_THROWS_WITH(parse_command_line({"--listen", "fd://cri"}), doctest::Contains("fd:// takes no name"));
+}
+
+TEST_CASE("cri-dockerd's flags: the aliases set cri-shim's options") {
+  // The ExecStart of cri-dockerd's own unit, and a kubeadm-style one.
+  const auto unit = parse_command_line({"--container-runtime-endpoint", "fd://"});
+  CHECK(unit.options.listen == "fd://");
+  CHECK(unit.warnings.empty());
+  const auto parsed = parse_command_line(
+      {"--container-runtime-endpoint=unix:///var/run/cri-dockerd.sock", "--docker-endpoint=unix:///var/run/docker.sock",
+       "--pod-infra-container-image=registry.k8s.io/pause:3.9", "--network-plugin=cni",
+       "--cni-bin-dir=/opt/cni/bin,/usr/lib/cni", "--cni-conf-dir=/etc/cni/net.d",
+       "--cri-dockerd-root-directory=/var/lib/cri-dockerd", "--streaming-bind-addr=10.0.0.5:10010",
+       "--log-level", "warning"});
+  const auto& o = parsed.options;
+  CHECK(o.listen == "unix:///var/run/cri-dockerd.sock");
+  CHECK(o.pod_infra_container_image == "registry.k8s.io/pause:3.9");
+  CHECK(o.network_plugin == "cni");
+  CHECK(o.cni_bin_dir == "/opt/cni/bin,/usr/lib/cni");
+  CHECK(o.root_dir == "/var/lib/cri-dockerd");
+  CHECK(o.streaming_address == "10.0.0.5");
+  CHECK(o.streaming_port == 10010);
+  CHECK(o.log_level == "warn");
+  CHECK(parsed.warnings.empty());
+}
+
+TEST_CASE("cri-dockerd's --streaming-bind-addr: IP, IP:PORT, [IPv6]:PORT, or all addresses") {
+  const auto bind = [](const std::string& value) {
+    const auto o = parse_command_line({"--streaming-bind-addr=" + value}).options;
+    return o.streaming_address + " " + std::to_string(o.streaming_port);
+  };
+  CHECK(bind("127.0.0.1") == "127.0.0.1 0");
+  CHECK(bind("::1") == "::1 0");
+  CHECK(bind("[::1]:9000") == "::1 9000");
+  CHECK(bind(":9000") == "0.0.0.0 9000");
+  CHECK(bind("") == "0.0.0.0 0");
+  CHECK_THROWS_WITH(bind("node1:9000"), doctest::Contains("--streaming-bind-addr"));
+  CHECK_THROWS_WITH(bind("10.0.0.1:99999"), doctest::Contains("--streaming-bind-addr"));
+}
+
+TEST_CASE("cri-dockerd's values: --network-plugin no-op, logrus's levels") {
+  CHECK(parse_command_line({"--network-plugin=no-op"}).options.network_plugin.empty());
+  CHECK(parse_command_line({"--network-plugin=cni", "--network-plugin="}).options.network_plugin.empty());
+  CHECK(parse_command_line({"--log-level=fatal"}).options.log_level == "critical");
+  CHECK(parse_command_line({"--log-level=panic"}).options.log_level == "critical");
+  CHECK_THROWS_WITH(parse_command_line({"--log-level=verbose"}), doctest::Contains("--log-level"));
+}
+
+TEST_CASE("cri-dockerd's flags of no use here are accepted with a warning that says why") {
+  const auto parsed = parse_command_line({"--hairpin-mode", "hairpin-veth", "--ipv6-dual-stack", "--pod-cidr=10.1.0.0/16",
+                                          "--runtime-request-timeout=2m", "--log-level=debug"});
+  CHECK(parsed.options.log_level == "debug");  // the bare boolean took no value
+  REQUIRE(parsed.warnings.size() == 4);
+  CHECK(parsed.warnings[0].find("--hairpin-mode is cri-dockerd's and has no use in cri-shim") == 0);
+  CHECK(parsed.warnings[0].find("hairpinMode") != std::string::npos);
+  CHECK(parsed.warnings[1].find("--ipv6-dual-stack") == 0);
+  CHECK(parsed.warnings[3].find("deadline") != std::string::npos);
+  CHECK(parse_command_line({"--ipv6-dual-stack=True"}).warnings.size() == 1);
+  // Unknown flags stay errors, cri-dockerd's or not.
+  CHECK_THROWS_WITH(parse_command_line({"--kubeconfig=/x"}), doctest::Contains("unknown flag --kubeconfig"));
+  // The help lists them.
+  const auto help = shim::help_text();
+  CHECK(help.find("--container-runtime-endpoint URI") != std::string::npos);
+  CHECK(help.find("--hairpin-mode") != std::string::npos);
 }

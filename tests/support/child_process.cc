@@ -20,7 +20,7 @@ ChildProcess::~ChildProcess() {
   }
 }
 
-void ChildProcess::start(std::vector<std::string> args, const std::string& log_path, bool append) {
+void ChildProcess::start(std::vector<std::string> args, const std::string& log_path, bool append, int fd3) {
   if (pid_ > 0) throw std::runtime_error(args.at(0) + " is already running (pid " + std::to_string(pid_) + ")");
   // Everything the child needs is made before fork(): in a multi-threaded
   // parent the child may only make async-signal-safe calls (no malloc).
@@ -38,6 +38,13 @@ void ChildProcess::start(std::vector<std::string> args, const std::string& log_p
   if (pid_ == 0) {
     dup2(log_fd, STDERR_FILENO);
     dup2(log_fd, STDOUT_FILENO);
+    if (fd3 >= 0) {
+      if (fd3 == 3) {
+        fcntl(3, F_SETFD, 0);  // dup2 onto itself would leave close-on-exec
+      } else {
+        dup2(fd3, 3);
+      }
+    }
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -58,6 +65,11 @@ bool ChildProcess::running() {
 int ChildProcess::stop(int signal, std::chrono::seconds timeout) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);
+  return wait(timeout);
+}
+
+int ChildProcess::wait(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;

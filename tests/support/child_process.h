@@ -19,12 +19,16 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   // Starts args[0] with `args`, its output to `log_path` (appended when
-  // `append`, else truncated). Throws std::runtime_error when it cannot.
-  void start(std::vector<std::string> args, const std::string& log_path, bool append);
+  // `append`, else truncated). `fd3`, when given, is the child's fd 3 (as
+  // systemd passes an activated socket). Throws std::runtime_error when it
+  // cannot.
+  void start(std::vector<std::string> args, const std::string& log_path, bool append, int fd3 = -1);
   bool running();
   // Sends `signal` and waits for the exit; the status as waitpid reports
   // it, or -1 when it is not running or did not exit within `timeout`.
   int stop(int signal, std::chrono::seconds timeout);
+  // Waits for an exit without signalling: the status, or -1 as for stop().
+  int wait(std::chrono::seconds timeout);
   pid_t pid() const { return pid_; }
 
   // VmRSS in KiB; -1 if unknown.
