@@ -14,7 +14,18 @@
 namespace common {
 namespace {
 
-// {"time":"2026-11-29T01:02:03.123456Z","level":"info","msg":"..."}
+// The fields of this thread's LogFieldScope (a copy: nothing dangles if a
+// scope ends elsewhere), and of the log_with_fields call being formatted
+// (spdlog's sink formats on the logging thread).
+thread_local LogFields scope_fields;
+thread_local const LogFields* line_fields = nullptr;
+
+void append_fields(std::string& line, const LogFields* fields) {
+  if (fields == nullptr) return;
+  for (const auto& [key, value] : *fields) line += ",\"" + json_escape(key) + "\":\"" + json_escape(value) + "\"";
+}
+
+// {"time":"2026-11-29T01:02:03.123456Z","level":"info","msg":"...","pod":"web",...}
 class JsonFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -32,8 +43,10 @@ class JsonFormatter final : public spdlog::formatter {
     const auto level = spdlog::level::to_string_view(msg.level);
     std::string line = std::string("{\"time\":\"") + time_buf + "\",\"level\":\"" +
                        std::string(level.data(), level.size()) + "\",\"msg\":\"" +
-                       json_escape(std::string(msg.payload.data(), msg.payload.size())) +
-                       "\"}\n";
+                       json_escape(std::string(msg.payload.data(), msg.payload.size())) + "\"";
+    append_fields(line, &scope_fields);
+    append_fields(line, line_fields);
+    line += "}\n";
     dest.append(line.data(), line.data() + line.size());
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
@@ -42,6 +55,19 @@ class JsonFormatter final : public spdlog::formatter {
 };
 
 }  // namespace
+
+LogFieldScope::LogFieldScope(LogFields fields)
+    : previous_(std::exchange(scope_fields, std::move(fields))), thread_(std::this_thread::get_id()) {}
+
+LogFieldScope::~LogFieldScope() {
+  if (thread_ == std::this_thread::get_id()) scope_fields = std::move(previous_);
+}
+
+void log_with_fields(spdlog::level::level_enum level, const LogFields& fields, const std::string& message) {
+  line_fields = &fields;
+  spdlog::log(level, "{}", message);
+  line_fields = nullptr;
+}
 
 std::string json_escape(const std::string& text) {
   std::string out;

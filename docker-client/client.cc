@@ -81,6 +81,8 @@ const Endpoint& Client::endpoint() const { return transport_->endpoint(); }
 
 std::uint64_t Client::connections_opened() const { return transport_->connections_opened(); }
 
+void Client::set_call_observer(CallObserver observer) { transport_->set_observer(std::move(observer)); }
+
 std::string Client::api_version(const CallOptions& options) {
   path({}, options);
   return version_->version;

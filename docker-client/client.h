@@ -11,11 +11,13 @@
 // older than kOldestApiVersion is refused with a clear DockerError.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/endpoint.h"
@@ -49,6 +51,13 @@ using BodySource = std::function<std::size_t(char* buf, std::size_t capacity)>;
 class Transport;  // transport.h
 class LogStream;  // log_stream.h
 
+// Sees every request to dockerd once it ended: the whole reply read, or for
+// a streamed or hijacked reply its head; or failed. `status` is the HTTP
+// status, 0 when no reply came. Called on the requesting thread: it must be
+// cheap and must not throw. (Metrics: endpoint_label.h names the endpoint.)
+using CallObserver = std::function<void(std::string_view method, std::string_view target, unsigned status,
+                                        std::chrono::nanoseconds elapsed)>;
+
 class Client {
  public:
   explicit Client(Endpoint endpoint, ClientOptions options = {});
@@ -59,6 +68,8 @@ class Client {
   const Endpoint& endpoint() const;
   // Sockets opened so far (debug/tests: shows that keep-alive reuse works).
   std::uint64_t connections_opened() const;
+  // Set once, before the first call.
+  void set_call_observer(CallObserver observer);
   // The negotiated API version ("1.41"); negotiates on first use.
   std::string api_version(const CallOptions& options = {});
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <limits>
 
@@ -199,20 +200,57 @@ void Transport::finish(Exchange& ex) {
   if (ex.parser->is_done() && ex.parser->keep_alive()) pool_.give_back(std::move(ex.conn));
 }
 
+namespace {
+
+// Reports one exchange to the observer: report() with the status once it
+// ended, or (leaving by an exception) status 0 from the destructor.
+class ExchangeReport {
+ public:
+  ExchangeReport(const CallObserver& observer, const Request& request)
+      : observer_(observer), request_(request), start_(std::chrono::steady_clock::now()) {}
+  ~ExchangeReport() { report(0); }
+  ExchangeReport(const ExchangeReport&) = delete;
+  ExchangeReport& operator=(const ExchangeReport&) = delete;
+
+  void report(unsigned status) {
+    if (reported_ || !observer_) return;
+    reported_ = true;
+    const auto method = http::to_string(request_.method);
+    try {
+      observer_(std::string_view(method.data(), method.size()), request_.target, status,
+                std::chrono::steady_clock::now() - start_);
+    } catch (...) {
+      // An observer must not throw; if it does, the call's outcome stands.
+    }
+  }
+
+ private:
+  const CallObserver& observer_;
+  const Request& request_;
+  std::chrono::steady_clock::time_point start_;
+  bool reported_ = false;
+};
+
+}  // namespace
+
 Response Transport::call(const Request& r, const CallOptions& options) {
+  ExchangeReport report(observer_, r);
   Exchange ex;
   send(r, ex, options);
   Response resp = ex.head();
   read_body_into(ex, r, resp.body);
   finish(ex);
+  report.report(resp.status);
   return resp;
 }
 
 Response Transport::stream(const Request& r, const std::function<void(const Response&)>& on_head,
                            const DataSink& sink, const CallOptions& options) {
+  ExchangeReport report(observer_, r);
   Exchange ex;
   send(r, ex, options);
   Response resp = ex.head();
+  report.report(resp.status);  // the body lasts as long as the caller wants
   bool stopped = false;
   if (!resp.ok()) {
     read_body_into(ex, r, resp.body);
@@ -225,11 +263,13 @@ Response Transport::stream(const Request& r, const std::function<void(const Resp
 }
 
 Transport::OpenedStream Transport::open_stream(const Request& r, const CallOptions& options) {
+  ExchangeReport report(observer_, r);
   OpenedStream opened;
   std::unique_ptr<BodyReader> reader(new BodyReader(*this, r));
   auto& ex = *reader->exchange_;
   send(r, ex, options);
   opened.head = ex.head();
+  report.report(opened.head.status);
   if (!opened.head.ok()) {
     read_body_into(ex, r, opened.head.body);
     finish(ex);
@@ -278,10 +318,12 @@ bool BodyReader::read_available(
 }
 
 Transport::Hijacked Transport::hijack(const Request& r, const CallOptions& options) {
+  ExchangeReport report(observer_, r);
   Exchange ex;
   send(r, ex, options);
   Hijacked h;
   h.head = ex.head();
+  report.report(h.head.status);
   // 101 Switching Protocols; dockerd < 17.x (and some proxies) answer 200 and
   // just start streaming.
   if (h.head.status == 101 || h.head.status == 200) {

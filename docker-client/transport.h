@@ -84,6 +84,8 @@ class Transport {
 
   const Endpoint& endpoint() const { return pool_.endpoint(); }
   std::uint64_t connections_opened() const { return pool_.opened(); }
+  // Every exchange below is reported to it (client.h); set before any.
+  void set_observer(CallObserver observer) { observer_ = std::move(observer); }
 
   Response call(const Request& request, const CallOptions& options);
 
@@ -117,6 +119,7 @@ class Transport {
   void finish(Exchange& ex);
 
   detail::ConnectionPool pool_;
+  CallObserver observer_;
 };
 
 }  // namespace docker

@@ -29,7 +29,11 @@
 #include "common/memory_trim.h"
 #include "common/service_manager.h"
 #include "common/stop_signals.h"
+#include "shim/metrics/metrics_server.h"
+#include "shim/metrics/runtime_sample.h"
+#include "shim/metrics/shim_metrics.h"
 #include "shim/server/options.h"
+#include "shim/server/rpc_observer.h"
 #include "shim/server/socket_acceptor.h"
 
 namespace {
@@ -53,7 +57,14 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   // sockets are taken (and their variables unset) before any child is run.
   shim::Listener listener(options.listen);
   common::limit_malloc_retention();
+  std::unique_ptr<shim::ShimMetrics> metrics;
+  if (!options.metrics_address.empty()) metrics = std::make_unique<shim::ShimMetrics>();
   docker::Client docker(docker::Endpoint::parse(options.docker_endpoint));
+  if (metrics)
+    docker.set_call_observer([m = metrics.get()](std::string_view method, std::string_view target, unsigned status,
+                                                 std::chrono::nanoseconds elapsed) {
+      m->docker_call(method, target, status, elapsed);
+    });
   log_docker_status(docker);
 
   shim::RuntimeSettings runtime_settings;
@@ -93,6 +104,15 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   }
   shim::RuntimeService& runtime_service = *runtime_holder;
   shim::ImageService image_service(docker, image_store);
+  // Before serving: a metrics port in use fails the start.
+  std::optional<shim::MetricsServer> metrics_server;
+  if (metrics) {
+    metrics->set_sampler([&runtime_service](common::metrics::Registry& registry) {
+      shim::sample_runtime_metrics(registry, runtime_service.load());
+      shim::sample_process_metrics(registry);
+    });
+    metrics_server.emplace(options.metrics_address, [m = metrics.get()] { return m->render(); });
+  }
 
   grpc::ServerBuilder builder;
   // With fd://, systemd's sockets are served by a SocketAcceptor below.
@@ -106,6 +126,13 @@ int serve(const shim::Options& options, const sigset_t& stop_signals) {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::NUM_CQS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 1);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 2);
+  // Every call seen from outside (metrics, JSON log fields, a debug line
+  // each): only when something will show it, so that it costs nothing else.
+  if (metrics || options.log_format == "json" || options.log_level == "debug" || options.log_level == "trace") {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> observers;
+    observers.push_back(std::make_unique<shim::RpcObserverFactory>(metrics.get()));
+    builder.experimental().SetInterceptorCreators(std::move(observers));
+  }
   // Before the first call can arrive: a ContainerStatus right after a
   // restart must not take "no follower yet" for "log complete".
   runtime_service.expect_container_log_resume();

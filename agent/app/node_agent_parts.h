@@ -40,7 +40,7 @@
 #include "agent/images/image_gc_manager.h"
 #include "agent/images/image_puller.h"
 #include "agent/cm/node_allocatable.h"
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/node/node_status_manager.h"
 #include "agent/node/status_reporter.h"
 #include "agent/stats/node_memory.h"
@@ -143,7 +143,7 @@ struct NodeAgent::Parts {
     return [this](pod::ProbeKind kind, const std::string& id) { return probes.succeeded(kind, id); };
   }
 
-  metrics::Registry metrics;
+  common::metrics::Registry metrics;
   events::EventRecorder events;
   remote::CriClient cri;
   runtime::AgentPaths paths;

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/remote/cri_client.h"
 #include "agent/runtime/runtime_labels.h"
 
@@ -51,7 +51,7 @@ bool inside(const fs::path& path, const fs::path& root) {
 
 }  // namespace
 
-ContainerGc::ContainerGc(remote::CriClient& cri, ContainerGcConfig config, metrics::Registry* metrics)
+ContainerGc::ContainerGc(remote::CriClient& cri, ContainerGcConfig config, common::metrics::Registry* metrics)
     : cri_(cri), config_(std::move(config)), metrics_(metrics) {
   if (!config_.now_ns) config_.now_ns = wall_now_ns;
   if (metrics_ != nullptr) {

@@ -27,7 +27,7 @@
 namespace agent::remote {
 class CriClient;
 }
-namespace agent::metrics {
+namespace common::metrics {
 class Registry;
 }
 
@@ -53,7 +53,7 @@ struct ContainerGcResult {
 class ContainerGc {
  public:
   // `metrics` (optional) gets node_agent_container_gc_* series.
-  ContainerGc(remote::CriClient& cri, ContainerGcConfig config, metrics::Registry* metrics = nullptr);
+  ContainerGc(remote::CriClient& cri, ContainerGcConfig config, common::metrics::Registry* metrics = nullptr);
 
   // One pass. `evict_terminated`: also everything of pods that finished
   // (kubelet's DeleteAllUnusedContainers, for the eviction manager).
@@ -66,7 +66,7 @@ class ContainerGc {
 
   remote::CriClient& cri_;
   ContainerGcConfig config_;
-  metrics::Registry* metrics_;
+  common::metrics::Registry* metrics_;
   std::mutex mutex_;
 };
 

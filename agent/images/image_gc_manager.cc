@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/events/event_recorder.h"
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/remote/cri_client.h"
 #include "agent/stats/fs_usage.h"
 
@@ -36,7 +36,7 @@ std::string sandbox_image_of(const cri::StatusResponse& status) {
 }  // namespace
 
 ImageGcManager::ImageGcManager(remote::CriClient& cri, ImageGcConfig config, events::EventRecorder* events,
-                               metrics::Registry* metrics)
+                               common::metrics::Registry* metrics)
     : cri_(cri), config_(std::move(config)), events_(events), metrics_(metrics), file_(config_.records_path) {
   if (!config_.now_ns) config_.now_ns = wall_now_ns;
   if (!config_.records_path.empty()) records_ = file_.load();

@@ -34,7 +34,7 @@
 namespace agent::remote {
 class CriClient;
 }
-namespace agent::metrics {
+namespace common::metrics {
 class Registry;
 }
 namespace agent::events {
@@ -66,7 +66,7 @@ class ImageGcManager {
   // `events` (optional) gets the node events; `metrics` (optional) the
   // node_agent_image_gc_* series.
   ImageGcManager(remote::CriClient& cri, ImageGcConfig config, events::EventRecorder* events = nullptr,
-                 metrics::Registry* metrics = nullptr);
+                 common::metrics::Registry* metrics = nullptr);
 
   // Whether the periodic pass runs at all: a high threshold of 100 turns
   // image GC off, as kubelet.
@@ -95,7 +95,7 @@ class ImageGcManager {
   remote::CriClient& cri_;
   ImageGcConfig config_;
   events::EventRecorder* events_;
-  metrics::Registry* metrics_;
+  common::metrics::Registry* metrics_;
   ImageRecordsFile file_;
   mutable std::mutex mutex_;
   ImageRecords records_;

@@ -3,12 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/remote/cri_client.h"
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/pleg/snapshot.h"
 
 namespace agent::pleg {
 
-GenericPleg::GenericPleg(remote::CriClient& cri, metrics::Registry& metrics) : cri_(cri), metrics_(metrics) {}
+GenericPleg::GenericPleg(remote::CriClient& cri, common::metrics::Registry& metrics) : cri_(cri), metrics_(metrics) {}
 
 GenericPleg::~GenericPleg() { stop(); }
 

@@ -27,7 +27,7 @@ class GenericPleg {
   using Clock = std::chrono::steady_clock;
   using Emit = std::function<void(const PodLifecycleEvent&)>;
 
-  GenericPleg(remote::CriClient& cri, metrics::Registry& metrics);
+  GenericPleg(remote::CriClient& cri, common::metrics::Registry& metrics);
   ~GenericPleg();  // stop()
 
   void start(Emit emit, std::function<std::chrono::milliseconds()> period);
@@ -44,7 +44,7 @@ class GenericPleg {
   void run();
 
   remote::CriClient& cri_;
-  metrics::Registry& metrics_;
+  common::metrics::Registry& metrics_;
   Emit emit_;
   std::function<std::chrono::milliseconds()> period_;
 

@@ -9,7 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/pleg/evented.h"
 #include "agent/pleg/generic_pleg.h"
 
@@ -20,14 +20,14 @@ constexpr const char* kEventedGauge = "node_agent_pleg_evented";
 }
 
 struct Pleg::Impl {
-  Impl(remote::CriClient& cri, metrics::Registry& metrics_, PlegOptions options_)
+  Impl(remote::CriClient& cri, common::metrics::Registry& metrics_, PlegOptions options_)
       : metrics(metrics_),
         options(options_),
         generic(cri, metrics_),
         evented(cri, EventedOptions{std::min(options_.relist_period, std::chrono::milliseconds(1000)),
                                     options_.relist_period, options_.evented_relist_period}) {}
 
-  metrics::Registry& metrics;
+  common::metrics::Registry& metrics;
   PlegOptions options;
   GenericPleg generic;
   EventedPleg evented;
@@ -59,7 +59,7 @@ struct Pleg::Impl {
   }
 };
 
-Pleg::Pleg(remote::CriClient& cri, metrics::Registry& metrics, PlegOptions options)
+Pleg::Pleg(remote::CriClient& cri, common::metrics::Registry& metrics, PlegOptions options)
     : impl_(std::make_unique<Impl>(cri, metrics, options)) {
   metrics.describe("node_agent_pleg_relist_duration_seconds", "histogram",
                    "Duration of one PLEG relist (ListPodSandbox + ListContainers).");

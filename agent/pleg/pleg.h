@@ -25,7 +25,7 @@
 namespace agent::remote {
 class CriClient;
 }
-namespace agent::metrics {
+namespace common::metrics {
 class Registry;
 }
 
@@ -46,7 +46,7 @@ struct PlegOptions {
 
 class Pleg {
  public:
-  Pleg(remote::CriClient& cri, metrics::Registry& metrics, PlegOptions options);
+  Pleg(remote::CriClient& cri, common::metrics::Registry& metrics, PlegOptions options);
   ~Pleg();  // stop()
   void start(std::function<void(const PodLifecycleEvent&)> on_event);
   void stop();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/remote/runtime_endpoint.h"
 
 namespace agent::remote {
@@ -43,7 +43,7 @@ const char* code_name(grpc::StatusCode code) {
 
 }  // namespace
 
-CriClient::CriClient(const std::string& endpoint, metrics::Registry& metrics,
+CriClient::CriClient(const std::string& endpoint, common::metrics::Registry& metrics,
                      std::chrono::milliseconds default_timeout)
     : endpoint_(endpoint), metrics_(metrics), default_timeout_(default_timeout) {
   grpc::ChannelArguments args;

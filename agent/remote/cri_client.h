@@ -21,7 +21,7 @@
 
 #include "runtime/v1/api.h"
 
-namespace agent::metrics {
+namespace common::metrics {
 class Registry;
 }
 
@@ -30,7 +30,7 @@ namespace agent::remote {
 class CriClient {
  public:
   // `endpoint` is "unix:///path" or "/path" (taken as a unix socket).
-  CriClient(const std::string& endpoint, metrics::Registry& metrics,
+  CriClient(const std::string& endpoint, common::metrics::Registry& metrics,
             std::chrono::milliseconds default_timeout = std::chrono::minutes(2));
 
   const std::string& endpoint() const { return endpoint_; }
@@ -85,7 +85,7 @@ class CriClient {
   grpc::Status timed(const char* method, std::chrono::milliseconds timeout, Call&& call);
 
   std::string endpoint_;
-  metrics::Registry& metrics_;
+  common::metrics::Registry& metrics_;
   std::chrono::milliseconds default_timeout_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;

@@ -21,7 +21,8 @@
 #include <spdlog/spdlog.h>
 
 #include "agent/events/event_recorder.h"
-#include "agent/metrics/registry.h"
+#include "common/http_server_thread.h"
+#include "common/metrics_registry.h"
 #include "agent/objects/object_json.h"
 #include "agent/objects/object_store.h"
 #include "agent/pod/manifest_parser.h"
@@ -87,27 +88,18 @@ void reply_errors(httplib::Response& res, const std::string& route, const std::s
 }  // namespace
 
 struct HttpApi::Impl {
-  std::string host;
-  int port = 0;
   HttpApiDeps deps;
   httplib::Server server;
-  std::thread thread;
-  bool running = false;
-  std::atomic<bool> loop_exited{false};
+  common::HttpServerThread runner;  // after server: stopped before it goes
 
-  Impl(const std::string& listen, HttpApiDeps d) : deps(std::move(d)) {
-    std::tie(host, port) = split_listen(listen);
+  Impl(const std::string& listen, HttpApiDeps d)
+      : deps(std::move(d)),
+        runner(server, split_listen(listen).first, split_listen(listen).second, "http api") {
     server.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
     server.set_payload_max_length(kMaxBody);
     // A kept-alive connection holds one of the two workers while idle.
     server.set_keep_alive_timeout(2);
-    // httplib's default is SO_REUSEPORT, which lets a second agent bind the
-    // same port silently and share its requests. SO_REUSEADDR alone still
-    // allows a quick restart past TIME_WAIT, and a port in use is an error.
-    server.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
+    common::use_exclusive_port(server);
     routes();
   }
 
@@ -375,38 +367,12 @@ HttpApi::HttpApi(const std::string& listen, HttpApiDeps deps) : impl_(std::make_
 
 HttpApi::~HttpApi() { stop(); }
 
-void HttpApi::start() {
-  if (impl_->running) return;
-  auto& s = impl_->server;
-  if (impl_->port == 0) {
-    int port = s.bind_to_any_port(impl_->host);
-    if (port < 0) throw std::runtime_error("http api: cannot bind " + impl_->host + ":0");
-    impl_->port = port;
-  } else if (!s.bind_to_port(impl_->host, impl_->port)) {
-    throw std::runtime_error("http api: cannot bind " + impl_->host + ":" + std::to_string(impl_->port) +
-                             " (in use, or not an address of this host)");
-  }
-  impl_->running = true;
-  impl_->loop_exited = false;
-  impl_->thread = std::thread([this] {
-    impl_->server.listen_after_bind();
-    impl_->loop_exited = true;
-  });
-  // httplib's stop() does nothing until the accept loop has marked itself
-  // running; wait for that, so that a stop() right after start() cannot be
-  // lost (and the join in stop() hang).
-  while (!impl_->server.is_running() && !impl_->loop_exited)
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  spdlog::info("http api: listening on {}:{}", impl_->host, impl_->port);
-}
+void HttpApi::start() { impl_->runner.start(); }
 
 void HttpApi::stop() {
-  if (!impl_ || !impl_->running) return;
-  impl_->server.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
-  impl_->running = false;
+  if (impl_) impl_->runner.stop();
 }
 
-int HttpApi::port() const { return impl_->port; }
+int HttpApi::port() const { return impl_->runner.port(); }
 
 }  // namespace agent::server

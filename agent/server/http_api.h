@@ -43,7 +43,7 @@ class PodManager;
 namespace agent::status {
 class StatusManager;
 }
-namespace agent::metrics {
+namespace common::metrics {
 class Registry;
 }
 
@@ -59,7 +59,7 @@ namespace agent::server {
 struct HttpApiDeps {
   pod::PodManager& pods;
   status::StatusManager& statuses;
-  metrics::Registry& metrics;
+  common::metrics::Registry& metrics;
   std::string node_name;
   // "" when healthy, else why not (runtime down, PLEG stale).
   std::function<std::string()> health_problem;

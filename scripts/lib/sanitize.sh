@@ -31,7 +31,7 @@ _CRI_SHIM_SANITIZE_SH=1
 CRI_SHIM_TSAN_TESTS=(
   'shim-unit' 'streaming-unit' 'docker-client unit'
   'agent-worker' 'agent-pleg-loop' 'agent-config' 'agent-prober' 'agent-objects'
-  'agent-metrics' 'agent-oom' 'agent-eviction' 'agent-node' 'agent-server'
+  'common-unit' 'agent-oom' 'agent-eviction' 'agent-node' 'agent-server'
 )
 
 # Sets CRI_SHIM_BUILD_DIR and CRI_SHIM_MESON_ARGS for a sanitizer kind and

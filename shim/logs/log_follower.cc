@@ -24,8 +24,10 @@ LogStream cri_stream(docker::StreamKind kind) {
 }  // namespace
 
 LogFollower::LogFollower(LogPump& pump, docker::Client& docker, std::string container_id,
-                         std::string path, std::optional<bool> tty, std::string state_path)
+                         std::string path, std::optional<bool> tty, std::string state_path,
+                         LogCounters& counters)
     : pump_(pump),
+      counters_(counters),
       docker_(docker),
       id_(std::move(container_id)),
       state_path_(std::move(state_path)),
@@ -150,6 +152,7 @@ void LogFollower::consume(const docker::OutputChunk& chunk) {
   } else if (const auto message = parse_docker_log_message(chunk.data)) {
     add(to_cri_record(*message, cri_stream(chunk.stream)));
   } else {
+    ++counters_.messages_dropped;
     spdlog::warn("container {}: log message without a timestamp dropped", id_);
   }
 }
@@ -258,9 +261,11 @@ void LogFollower::on_failure(unsigned generation, std::exception_ptr failure) {
       spdlog::error("container {}: Docker cannot give its log: {}", id_, e.message());
       return finish();
     }
+    ++counters_.stream_breaks;
     spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, e.message(),
                  in_ms(retry_.delay()));
   } catch (const std::exception& e) {
+    ++counters_.write_failures;
     spdlog::error("container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
                   e.what(), in_ms(retry_.delay()));
     recheck_file_ = true;  // a failed write may have torn the last line

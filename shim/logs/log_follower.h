@@ -39,6 +39,7 @@
 #include "docker-client/client.h"
 #include "docker-client/log_stream.h"
 #include "shim/logs/docker_log_message.h"
+#include "shim/logs/log_counters.h"
 #include "shim/logs/log_file.h"
 #include "shim/logs/log_position.h"
 #include "shim/logs/log_pump.h"
@@ -47,9 +48,10 @@ namespace shim {
 
 class LogFollower : public std::enable_shared_from_this<LogFollower> {
  public:
-  // tty: whether the container has a TTY; nullopt = ask Docker.
+  // tty: whether the container has a TTY; nullopt = ask Docker. Losses,
+  // failed writes and broken streams are counted in `counters`.
   LogFollower(LogPump& pump, docker::Client& docker, std::string container_id, std::string path,
-              std::optional<bool> tty, std::string state_path);
+              std::optional<bool> tty, std::string state_path, LogCounters& counters);
   LogFollower(const LogFollower&) = delete;
   LogFollower& operator=(const LogFollower&) = delete;
 
@@ -103,6 +105,7 @@ class LogFollower : public std::enable_shared_from_this<LogFollower> {
   void save_state_locked();
 
   LogPump& pump_;
+  LogCounters& counters_;
   docker::Client& docker_;
   const std::string id_;
   const std::string state_path_;

@@ -40,7 +40,7 @@ void LogManager::follow(const std::string& container_id, const std::string& path
   }
   if (!follower)
     follower = std::make_shared<LogFollower>(pump_, docker_, container_id, path, tty,
-                                             state_path(container_id));
+                                             state_path(container_id), counters_);
   follower->start();
 }
 
@@ -141,6 +141,9 @@ LogManager::Load LogManager::load() {
     load.followers = followers_.size();
   }
   load.pump = pump_.load();
+  load.messages_dropped = counters_.messages_dropped;
+  load.write_failures = counters_.write_failures;
+  load.stream_breaks = counters_.stream_breaks;
   return load;
 }
 

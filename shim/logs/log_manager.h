@@ -80,6 +80,7 @@ class LogManager {
   struct Load {
     std::size_t followers = 0;
     LogPump::Load pump;
+    std::uint64_t messages_dropped = 0, write_failures = 0, stream_breaks = 0;  // LogCounters
   };
   Load load();
   // Stops every follower (their positions saved). follow() works again after.
@@ -94,6 +95,7 @@ class LogManager {
 
   docker::Client& docker_;
   const std::string state_dir_;
+  LogCounters counters_;  // before followers_: they count into it
   LogPump pump_;  // before followers_: they post to it until stopped
   std::mutex mutex_;  // followers_; held across start/stop so that they never race
   std::map<std::string, std::shared_ptr<LogFollower>> followers_;

@@ -62,6 +62,8 @@ void RuntimeService::expect_container_log_resume() { logs_.expect_resume(); }
 
 void RuntimeService::begin_shutdown() { container_events_.shutdown(); }
 
+RuntimeService::Load RuntimeService::load() { return {store_.counters(), logs_.load(), streaming_.load()}; }
+
 RuntimeService::~RuntimeService() = default;
 
 grpc::Status RuntimeService::run(const std::string& what, const std::function<void()>& body) {

@@ -59,6 +59,15 @@ class RuntimeService final : public cri::RuntimeService::Service {
   // until the grace period cancels them (GetContainerEvents).
   void begin_shutdown();
 
+  // What the service holds and has done, for --metrics-address (never
+  // calls Docker).
+  struct Load {
+    ContainerStore::Counters store;
+    LogManager::Load logs;
+    streaming::StreamingServer::Load streaming;
+  };
+  Load load();
+
   grpc::Status Version(grpc::ServerContext* context, const cri::VersionRequest* request,
       cri::VersionResponse* response) override;
   grpc::Status RunPodSandbox(grpc::ServerContext* context, const cri::RunPodSandboxRequest* request,

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/logging.h"
+
 namespace shim {
 
 docker::CallOptions call_options(const grpc::ServerContext* context) {
@@ -43,23 +45,56 @@ grpc::StatusCode status_code_for(const docker::DockerError& error) {
   }
 }
 
+std::string grpc_code_name(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK: return "OK";
+    case grpc::StatusCode::CANCELLED: return "Canceled";
+    case grpc::StatusCode::UNKNOWN: return "Unknown";
+    case grpc::StatusCode::INVALID_ARGUMENT: return "InvalidArgument";
+    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DeadlineExceeded";
+    case grpc::StatusCode::NOT_FOUND: return "NotFound";
+    case grpc::StatusCode::ALREADY_EXISTS: return "AlreadyExists";
+    case grpc::StatusCode::PERMISSION_DENIED: return "PermissionDenied";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "ResourceExhausted";
+    case grpc::StatusCode::FAILED_PRECONDITION: return "FailedPrecondition";
+    case grpc::StatusCode::ABORTED: return "Aborted";
+    case grpc::StatusCode::OUT_OF_RANGE: return "OutOfRange";
+    case grpc::StatusCode::UNIMPLEMENTED: return "Unimplemented";
+    case grpc::StatusCode::INTERNAL: return "Internal";
+    case grpc::StatusCode::UNAVAILABLE: return "Unavailable";
+    case grpc::StatusCode::DATA_LOSS: return "DataLoss";
+    case grpc::StatusCode::UNAUTHENTICATED: return "Unauthenticated";
+    default: return "Code(" + std::to_string(static_cast<int>(code)) + ")";
+  }
+}
+
+namespace {
+
+// The failure's line, with its code as a field (the call's subjects come
+// from the RPC observer's scope).
+void log_failure(spdlog::level::level_enum level, grpc::StatusCode code, const std::string& message) {
+  common::log_with_fields(level, {{"code", grpc_code_name(code)}}, message);
+}
+
+}  // namespace
+
 grpc::Status run_call(const std::string& what, const std::string& docker_endpoint,
                       const std::function<void()>& body) {
   try {
     body();
     return grpc::Status::OK;
   } catch (const CriError& e) {
-    spdlog::info("{} failed: {}", what, e.what());
+    log_failure(spdlog::level::info, e.code(), what + " failed: " + e.what());
     return grpc::Status(e.code(), what + ": " + e.what());
   } catch (const docker::DockerError& e) {
     const auto code = status_code_for(e);
     std::string message = what + ": " + e.message();
     if (code == grpc::StatusCode::UNAVAILABLE && message.find(docker_endpoint) == std::string::npos)
       message += " (dockerd at " + docker_endpoint + ")";
-    spdlog::warn("{} failed: {}", what, e.message());
+    log_failure(spdlog::level::warn, code, what + " failed: " + e.message());
     return grpc::Status(code, message);
   } catch (const std::exception& e) {
-    spdlog::error("{}: internal error: {}", what, e.what());
+    log_failure(spdlog::level::err, grpc::StatusCode::INTERNAL, what + ": internal error: " + e.what());
     return grpc::Status(grpc::StatusCode::INTERNAL, what + ": internal error: " + e.what());
   }
 }

@@ -12,6 +12,7 @@
 
 #include "common/flags.h"
 #include "docker-client/client.h"
+#include "shim/metrics/metrics_server.h"
 #include "shim/server/cri_dockerd_flags.h"
 #include "shim/server/listener.h"
 
@@ -103,6 +104,12 @@ const common::FlagSet<Options>& flags() {
       any_string_flag("cni-conf-dir", "DIR", "the CNI network configs", &Options::cni_conf_dir),
       int_flag("cni-plugin-timeout-seconds", "how long one CNI plugin call may run before it is killed",
                &Options::cni_plugin_timeout_seconds, 1, 3600),
+      Flag{"metrics-address", "HOST:PORT", "serve Prometheus metrics on http://HOST:PORT/metrics; \"\" = none",
+           [](Options& o, const std::string& v) {
+             if (!v.empty()) check_metrics_address(v);
+             o.metrics_address = v;
+           },
+           [](const Options& o) { return o.metrics_address.empty() ? "\"\"" : o.metrics_address; }},
       any_string_flag("config", "FILE",
                       "YAML file with the same keys as the flags (without dashes); flags override it; \"\" = none",
                       &Options::config_file),

@@ -47,6 +47,9 @@ struct Options {
   // How long one CNI plugin call may run before it and its children are
   // killed (a plugin that hangs must not hold RunPodSandbox forever).
   int cni_plugin_timeout_seconds = 60;
+  // Prometheus metrics at http://<address>/metrics (host:port, ":port" for
+  // every address); "" = none.
+  std::string metrics_address;
 };
 
 // What the command line asked for: run with Options, or print and exit.

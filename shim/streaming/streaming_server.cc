@@ -89,6 +89,8 @@ struct StreamingServer::Shared {
   std::set<int> live;  // a dup() of each live connection's socket, to shut it down
   bool stopping = false;
   std::atomic<std::size_t> pending_requests{0};  // connections still reading their request
+  std::atomic<std::size_t> sessions{0};          // with a valid token, not yet ended
+  std::array<std::atomic<std::uint64_t>, 3> started{};  // by StreamRequest alternative
 
   void serve(int fd);
   void serve_spdy(int fd, IncomingRequest incoming, StreamRequest request);
@@ -214,6 +216,19 @@ void StreamingServer::accept_loop() {
   }
 }
 
+StreamingServer::Load StreamingServer::load() const {
+  Load load;
+  {
+    std::lock_guard lock(shared_->mutex);
+    load.connections = shared_->live.size();
+  }
+  load.sessions = shared_->sessions;
+  load.exec_started = shared_->started[0];
+  load.attach_started = shared_->started[1];
+  load.port_forward_started = shared_->started[2];
+  return load;
+}
+
 void StreamingServer::Shared::serve(int fd) {
   // Until a protocol layer owns the socket, it is ours to close.
   struct Owned {
@@ -250,6 +265,12 @@ void StreamingServer::Shared::serve(int fd) {
     write_http_response(fd, 404, "no such stream: the URL is unknown, used or expired\n");
     return;
   }
+  ++started.at(request->index());
+  ++sessions;
+  struct Ended {
+    std::atomic<std::size_t>& sessions;
+    ~Ended() { --sessions; }
+  } ended{sessions};
   const auto upgrade = incoming.request[boost::beast::http::field::upgrade];
   if (boost::iequals(upgrade, "websocket")) {
     serve_websocket(owned.release(), std::move(incoming), std::move(*request));

@@ -31,6 +31,8 @@
 // most; one still blocked on Docker after that is left to finish alone).
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -72,6 +74,14 @@ class StreamingServer {
   // Stores `request` under a new token; returns its absolute URL. Throws
   // TooManyPendingStreams.
   std::string url_for(StreamRequest request);
+
+  // What it serves now and has served (metrics).
+  struct Load {
+    std::size_t connections = 0;       // open, whatever their state
+    std::size_t sessions = 0;          // running an exec, attach or port-forward
+    std::uint64_t exec_started = 0, attach_started = 0, port_forward_started = 0;
+  };
+  Load load() const;
 
   // "http://127.0.0.1:40123"
   const std::string& base_url() const { return base_url_; }

@@ -1,10 +1,17 @@
 // common/logging: json_escape keeps every JSON log line valid, whatever
-// bytes a message holds.
+// bytes a message holds; JSON lines carry their fields.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "common/logging.h"
 
@@ -45,3 +52,69 @@ TEST_CASE("json_escape: each byte of an invalid sequence becomes U+FFFD, and the
 }
 
 }  // namespace
+
+namespace {
+
+// What `body` logs to stderr, one line per entry (fd 2 goes to a file).
+std::vector<std::string> stderr_lines_of(const std::function<void()>& body) {
+  std::fflush(stderr);
+  char path[] = "/tmp/cri-shim-logging-test-XXXXXX";
+  const int file = ::mkstemp(path);
+  REQUIRE(file >= 0);
+  const int saved = ::dup(2);
+  ::dup2(file, 2);
+  body();
+  std::fflush(stderr);
+  ::dup2(saved, 2);
+  ::close(saved);
+  ::close(file);
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ::unlink(path);
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("json log lines carry the scope's fields and a line's own, after msg; text lines only the message") {
+  common::init_logging("debug", "json", "test");
+  const auto lines = stderr_lines_of([] {
+    spdlog::info("before");
+    {
+      common::LogFieldScope scope({{"rpc", "RunPodSandbox"}, {"pod", "web\"1"}, {"namespace", "default"}});
+      spdlog::info("inside");
+      {
+        common::LogFieldScope inner(common::LogFields{{"container_id", "abc"}});
+        spdlog::info("nested");
+      }
+      common::log_with_fields(spdlog::level::warn, {{"code", "NotFound"}, {"duration_ms", "1.5"}}, "done");
+    }
+    spdlog::info("after");
+  });
+  REQUIRE(lines.size() == 5);
+  std::vector<nlohmann::json> parsed;
+  for (const auto& line : lines) parsed.push_back(nlohmann::json::parse(line));  // each a valid object
+  CHECK_FALSE(parsed[0].contains("pod"));
+  CHECK(parsed[1]["msg"] == "inside");
+  CHECK(parsed[1]["rpc"] == "RunPodSandbox");
+  CHECK(parsed[1]["pod"] == "web\"1");
+  CHECK(parsed[1]["namespace"] == "default");
+  CHECK(parsed[2]["container_id"] == "abc");
+  CHECK_FALSE(parsed[2].contains("pod"));  // the inner scope replaces the outer's fields
+  CHECK(parsed[3]["level"] == "warning");
+  CHECK(parsed[3]["pod"] == "web\"1");
+  CHECK(parsed[3]["code"] == "NotFound");
+  CHECK(parsed[3]["duration_ms"] == "1.5");
+  CHECK_FALSE(parsed[4].contains("rpc"));
+  CHECK(lines[1].find("\"msg\":\"inside\",\"rpc\"") != std::string::npos);  // fields follow msg
+
+  common::init_logging("debug", "text", "test");
+  const auto text = stderr_lines_of([] {
+    common::LogFieldScope scope(common::LogFields{{"pod", "web"}});
+    common::log_with_fields(spdlog::level::info, {{"code", "OK"}}, "done");
+  });
+  REQUIRE(text.size() == 1);
+  CHECK(text[0].find(" info done") != std::string::npos);
+  CHECK(text[0].find("pod") == std::string::npos);
+}

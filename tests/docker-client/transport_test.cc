@@ -416,3 +416,43 @@ TEST_CASE("unreachable dockerd gives Unavailable naming the endpoint") {
           "file or directory");
   }
 }
+
+TEST_CASE("the call observer sees each exchange: method, target, status and time; 0 when no reply came") {
+  FakeDockerd server([](int fd, const FakeRequest& req) {
+    if (req.line().find("/containers/gone/json") != std::string::npos) {
+      write_all(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\n{}");
+      return true;
+    }
+    return answer_ping(fd, req);
+  });
+  auto client = make_client(server);
+  struct Seen {
+    std::string method, target;
+    unsigned status;
+    std::chrono::nanoseconds elapsed;
+  };
+  std::vector<Seen> seen;
+  client.set_call_observer([&seen](std::string_view method, std::string_view target, unsigned status,
+                                   std::chrono::nanoseconds elapsed) {
+    seen.push_back({std::string(method), std::string(target), status, elapsed});
+  });
+  client.ping();
+  CHECK_THROWS_AS(client.inspect_container("gone"), DockerError);
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].method == "GET");
+  CHECK(seen[0].target == "/_ping");
+  CHECK(seen[0].status == 200);
+  CHECK(seen[0].elapsed.count() > 0);
+  CHECK(seen[1].target == "/v1.41/containers/gone/json");
+  CHECK(seen[1].status == 404);
+
+  // Nobody listens: the failure is reported with status 0.
+  ClientOptions o;
+  o.api_version = "1.41";
+  Client unreachable(Endpoint::parse("unix:///nonexistent/docker.sock"), o);
+  unsigned status = 99;
+  unreachable.set_call_observer(
+      [&status](std::string_view, std::string_view, unsigned s, std::chrono::nanoseconds) { status = s; });
+  CHECK_THROWS_AS(unreachable.ping(), DockerError);
+  CHECK(status == 0);
+}

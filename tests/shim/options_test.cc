@@ -190,3 +190,13 @@ TEST_CASE("cri-dockerd's flags of no use here are accepted with a warning that s
   CHECK(help.find("--container-runtime-endpoint URI") != std::string::npos);
   CHECK(help.find("--hairpin-mode") != std::string::npos);
 }
+
+TEST_CASE("--metrics-address: host:port, :port or \"\" (none, the default)") {
+  CHECK(parse_command_line({}).options.metrics_address.empty());
+  CHECK(parse_command_line({"--metrics-address", "127.0.0.1:9101"}).options.metrics_address == "127.0.0.1:9101");
+  CHECK(parse_command_line({"--metrics-address=:9101"}).options.metrics_address == ":9101");
+  CHECK(parse_command_line({"--metrics-address", "tcp://[::1]:9101"}).options.metrics_address == "tcp://[::1]:9101");
+  CHECK_THROWS_WITH(parse_command_line({"--metrics-address", "unix:///x.sock"}),
+                    doctest::Contains("--metrics-address"));
+  CHECK_THROWS_WITH(parse_command_line({"--metrics-address", "127.0.0.1"}), doctest::Contains("port"));
+}

@@ -14,7 +14,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "agent/remote/cri_client.h"
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/pleg/pleg.h"
 #include "agent/runtime/runtime_labels.h"
 
@@ -175,7 +175,7 @@ bool eventually(Pred pred, std::chrono::milliseconds timeout) {
   return pred();
 }
 
-bool gauge_is(const metrics::Registry& m, int value) {
+bool gauge_is(const common::metrics::Registry& m, int value) {
   return m.render().find("node_agent_pleg_evented " + std::to_string(value) + "\n") != std::string::npos;
 }
 
@@ -184,7 +184,7 @@ bool gauge_is(const metrics::Registry& m, int value) {
 TEST_CASE("relisting: baseline is silent, then changes are told; unmanaged ignored") {
   Server server(false);
   server.runtime.add_container("c0", "p1", cri::CONTAINER_RUNNING);
-  metrics::Registry metrics;
+  common::metrics::Registry metrics;
   remote::CriClient cri("unix://" + server.path, metrics, 5s);
   Recorder rec;
   pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 5000ms, true});
@@ -209,7 +209,7 @@ TEST_CASE("relisting: baseline is silent, then changes are told; unmanaged ignor
 
 TEST_CASE("evented: the stream drives events, the relist slows, a broken stream falls back at once") {
   Server server(true);
-  metrics::Registry metrics;
+  common::metrics::Registry metrics;
   remote::CriClient cri("unix://" + server.path, metrics, 5s);
   Recorder rec;
   pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 10000ms, true});
@@ -242,7 +242,7 @@ TEST_CASE("evented: the stream drives events, the relist slows, a broken stream 
 }
 
 TEST_CASE("an unreachable runtime: unhealthy after three periods, no events") {
-  metrics::Registry metrics;
+  common::metrics::Registry metrics;
   remote::CriClient cri("unix:///tmp/agent-pleg-test-nothing-here.sock", metrics, 200ms);
   Recorder rec;
   pleg::Pleg p(cri, metrics, pleg::PlegOptions{100ms, 5000ms, true});

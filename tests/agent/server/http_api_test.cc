@@ -8,7 +8,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 #include "agent/objects/object_store.h"
 #include "agent/pod/manifest_parser.h"
 #include "agent/pod/pod_manager.h"
@@ -16,7 +16,7 @@
 #include "tests/agent/support/manifests.h"
 #include "tests/agent/support/recording_listener.h"
 
-using agent::metrics::Registry;
+using common::metrics::Registry;
 using agent::pod::PodManager;
 using agent::server::HttpApi;
 using agent::server::HttpApiDeps;

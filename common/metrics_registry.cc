@@ -1,4 +1,4 @@
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 
 #include <array>
 #include <chrono>
@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-namespace agent::metrics {
+namespace common::metrics {
 
 namespace {
 
@@ -89,6 +89,13 @@ void Registry::add_counter(const std::string& name, const Labels& labels, double
   f.values[labels] += delta;
 }
 
+void Registry::set_counter(const std::string& name, const Labels& labels, double value) {
+  std::lock_guard lock(mutex_);
+  Family& f = families_[name];
+  if (f.type.empty()) f.type = "counter";
+  f.values[labels] = value;
+}
+
 void Registry::set_gauge(const std::string& name, const Labels& labels, double value) {
   std::lock_guard lock(mutex_);
   Family& f = families_[name];
@@ -153,4 +160,4 @@ ScopedTimer::ScopedTimer(Registry& registry, std::string name, Labels labels)
 
 ScopedTimer::~ScopedTimer() { registry_.observe_seconds(name_, labels_, static_cast<double>(now_ns() - start_ns_) / 1e9); }
 
-}  // namespace agent::metrics
+}  // namespace common::metrics

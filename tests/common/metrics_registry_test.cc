@@ -1,11 +1,11 @@
-#include "agent/metrics/registry.h"
+#include "common/metrics_registry.h"
 
 #include <doctest/doctest.h>
 
 #include <thread>
 #include <vector>
 
-using namespace agent::metrics;
+using namespace common::metrics;
 
 namespace {
 bool has_line(const std::string& text, const std::string& line) {
@@ -94,4 +94,13 @@ TEST_CASE("metrics: concurrent writers lose nothing") {
   std::string text = r.render();
   CHECK(has_line(text, "c{k=\"v\"} 4000"));
   CHECK(has_line(text, "h_count 4000"));
+}
+
+TEST_CASE("metrics: set_counter copies a count kept elsewhere") {
+  Registry r;
+  r.set_counter("x_total", {{"kind", "exec"}}, 3);
+  r.set_counter("x_total", {{"kind", "exec"}}, 5);
+  const auto text = r.render();
+  CHECK(has_line(text, "# TYPE x_total counter"));
+  CHECK(has_line(text, "x_total{kind=\"exec\"} 5"));
 }

@@ -1,4 +1,4 @@
-// A small Prometheus registry: counters, gauges and duration histograms with
+// A small Prometheus registry (both binaries' /metrics): counters, gauges and duration histograms with
 // labels, rendered in the text exposition format (version 0.0.4) for
 // `GET /metrics`. Thread-safe. Series are created on first use and live as
 // long as the registry; label sets are given as ordered {name, value} pairs.
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace agent::metrics {
+namespace common::metrics {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
@@ -21,6 +21,9 @@ class Registry {
   void describe(const std::string& name, const std::string& type, const std::string& help);
 
   void add_counter(const std::string& name, const Labels& labels, double delta = 1);
+  // A counter kept elsewhere (an atomic of the code that counts), copied
+  // in before a render.
+  void set_counter(const std::string& name, const Labels& labels, double value);
   void set_gauge(const std::string& name, const Labels& labels, double value);
   // Drops every series of a gauge family (before setting a fresh snapshot).
   void clear_gauge(const std::string& name);
@@ -60,4 +63,4 @@ class ScopedTimer {
   long long start_ns_;
 };
 
-}  // namespace agent::metrics
+}  // namespace common::metrics
