@@ -77,8 +77,9 @@ gzip -9n <"$CRI_SHIM_ROOT/agent/README.md" >"$root/usr/share/doc/cri-shim/node-a
 # debian/control beside it).
 mkdir -p "$stage/src/debian"
 printf 'Source: cri-shim\n\nPackage: cri-shim\nArchitecture: any\n' >"$stage/src/debian/control"
-shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O -e"$root/usr/bin/cri-shim" -e"$root/usr/bin/node-agent" 2>/dev/null \
-  | sed -n 's/^shlibs:Depends=//p')
+(cd "$stage/src" && dpkg-shlibdeps -O -e"$root/usr/bin/cri-shim" -e"$root/usr/bin/node-agent") \
+  >"$stage/shlibs" 2>"$stage/shlibs.log" || { show_log_tail "$stage/shlibs.log"; die "dpkg-shlibdeps failed"; }
+shlibs=$(sed -n 's/^shlibs:Depends=//p' "$stage/shlibs")
 [[ -n "$shlibs" ]] || die "dpkg-shlibdeps found no dependencies"
 
 install -d "$root/DEBIAN"
