@@ -78,7 +78,7 @@ fi
 if command -v systemd-analyze >/dev/null; then
   step "systemd-analyze verify"
   # Only the units' own errors count: docker.service may not exist here.
-  systemd-analyze verify /lib/systemd/system/cri-shim.socket /lib/systemd/system/cri-shim.service \
+  systemd-analyze verify --man=no /lib/systemd/system/cri-shim.socket /lib/systemd/system/cri-shim.service \
     /lib/systemd/system/node-agent.service >"$work/verify.log" 2>&1 || true
   cat "$work/verify.log"
   if grep -v -e 'docker.service' -e 'network-online.target' "$work/verify.log" | grep -qi -e 'cri-shim\.' -e 'node-agent\.'; then
