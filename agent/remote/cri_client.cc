@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/grpc_code_name.h"
 #include "common/metrics_registry.h"
 #include "agent/remote/runtime_endpoint.h"
 
@@ -16,29 +17,6 @@ constexpr int kMaxMessageBytes = 16 * 1024 * 1024;  // as kubelet
 std::string grpc_target(const std::string& endpoint) {
   const auto parsed = common::Endpoint::parse(endpoint, kRuntimeEndpointForms);
   return parsed.kind == common::Endpoint::Kind::Unix ? parsed.to_string() : parsed.host_port();
-}
-
-const char* code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "Canceled";
-    case grpc::StatusCode::UNKNOWN: return "Unknown";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "InvalidArgument";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DeadlineExceeded";
-    case grpc::StatusCode::NOT_FOUND: return "NotFound";
-    case grpc::StatusCode::ALREADY_EXISTS: return "AlreadyExists";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PermissionDenied";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "ResourceExhausted";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FailedPrecondition";
-    case grpc::StatusCode::ABORTED: return "Aborted";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OutOfRange";
-    case grpc::StatusCode::UNIMPLEMENTED: return "Unimplemented";
-    case grpc::StatusCode::INTERNAL: return "Internal";
-    case grpc::StatusCode::UNAVAILABLE: return "Unavailable";
-    case grpc::StatusCode::DATA_LOSS: return "DataLoss";
-    case grpc::StatusCode::UNAUTHENTICATED: return "Unauthenticated";
-    default: return "Other";
-  }
 }
 
 }  // namespace
@@ -68,7 +46,7 @@ grpc::Status CriClient::timed(const char* method, std::chrono::milliseconds time
   metrics_.observe_seconds("node_agent_cri_call_duration_seconds", {{"method", method}}, seconds);
   if (!status.ok())
     metrics_.add_counter("node_agent_cri_call_errors_total",
-                         {{"method", method}, {"code", code_name(status.error_code())}});
+                         {{"method", method}, {"code", common::grpc_code_name(status.error_code())}});
   return status;
 }
 

@@ -1,9 +1,9 @@
 #include "shim/metrics/shim_metrics.h"
 
+#include "common/grpc_code_name.h"
 #include "common/memory_trim.h"
 #include "common/process_stats.h"
 #include "docker-client/endpoint_label.h"
-#include "shim/server/call.h"
 
 namespace shim {
 namespace {
@@ -47,7 +47,7 @@ void ShimMetrics::rpc_finished(std::string_view full_method, std::string_view ty
                                std::chrono::nanoseconds elapsed) {
   auto labels = method_labels(full_method, type);
   registry_.observe_seconds("grpc_server_handling_seconds", labels, seconds_of(elapsed));
-  labels.emplace_back("grpc_code", grpc_code_name(code));
+  labels.emplace_back("grpc_code", common::grpc_code_name(code));
   registry_.add_counter("grpc_server_handled_total", labels);
   registry_.set_gauge("cri_shim_grpc_requests_in_flight", {}, static_cast<double>(--in_flight_));
 }

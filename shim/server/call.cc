@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/grpc_code_name.h"
 #include "common/logging.h"
 
 namespace shim {
@@ -45,35 +46,12 @@ grpc::StatusCode status_code_for(const docker::DockerError& error) {
   }
 }
 
-std::string grpc_code_name(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "Canceled";
-    case grpc::StatusCode::UNKNOWN: return "Unknown";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "InvalidArgument";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DeadlineExceeded";
-    case grpc::StatusCode::NOT_FOUND: return "NotFound";
-    case grpc::StatusCode::ALREADY_EXISTS: return "AlreadyExists";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PermissionDenied";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "ResourceExhausted";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "FailedPrecondition";
-    case grpc::StatusCode::ABORTED: return "Aborted";
-    case grpc::StatusCode::OUT_OF_RANGE: return "OutOfRange";
-    case grpc::StatusCode::UNIMPLEMENTED: return "Unimplemented";
-    case grpc::StatusCode::INTERNAL: return "Internal";
-    case grpc::StatusCode::UNAVAILABLE: return "Unavailable";
-    case grpc::StatusCode::DATA_LOSS: return "DataLoss";
-    case grpc::StatusCode::UNAUTHENTICATED: return "Unauthenticated";
-    default: return "Code(" + std::to_string(static_cast<int>(code)) + ")";
-  }
-}
-
 namespace {
 
 // The failure's line, with its code as a field (the call's subjects come
 // from the RPC observer's scope).
 void log_failure(spdlog::level::level_enum level, grpc::StatusCode code, const std::string& message) {
-  common::log_with_fields(level, {{"code", grpc_code_name(code)}}, message);
+  common::log_with_fields(level, {{"code", common::grpc_code_name(code)}}, message);
 }
 
 }  // namespace

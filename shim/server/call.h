@@ -47,10 +47,6 @@ docker::CallOptions call_options(const grpc::ServerContext* context);
 // deadline -> DEADLINE_EXCEEDED, cancel -> CANCELLED, anything else -> UNKNOWN.
 grpc::StatusCode status_code_for(const docker::DockerError& error);
 
-// gRPC's code as gRPC-Go spells it ("OK", "NotFound", "DeadlineExceeded"),
-// for metric labels and log fields.
-std::string grpc_code_name(grpc::StatusCode code);
-
 // Runs `body` (returning void), mapping exceptions to a status. `what`
 // prefixes every error message, e.g. "PullImage busybox:latest".
 grpc::Status run_call(const std::string& what, const std::string& docker_endpoint,

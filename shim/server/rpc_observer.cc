@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/grpc_code_name.h"
 #include "common/logging.h"
 #include "shim/metrics/shim_metrics.h"
 #include "shim/server/request_log_fields.h"
@@ -51,10 +52,10 @@ class RpcObserver final : public grpc::experimental::Interceptor {
                     std::chrono::duration<double, std::milli>(elapsed).count());
       const auto rpc = method_name(full_method_);
       auto fields = request_fields_.value_or(common::LogFields{{"rpc", std::string(rpc)}});
-      fields.emplace_back("code", grpc_code_name(code));
+      fields.emplace_back("code", common::grpc_code_name(code));
       fields.emplace_back("duration_ms", duration_ms);
       common::log_with_fields(spdlog::level::debug, fields,
-                              std::string(rpc) + ": " + grpc_code_name(code) + " in " + duration_ms + " ms");
+                              std::string(rpc) + ": " + common::grpc_code_name(code) + " in " + duration_ms + " ms");
     }
   }
 
