@@ -17,7 +17,7 @@ namespace itest {
 std::string required_env(const char* name) {
   const char* value = std::getenv(name);
   if (value == nullptr || *value == '\0')
-    FAIL("environment variable " << name
+    FAIL("environment variable " << std::string(name)
                                  << " is not set: run the integration tests through "
                                     "scripts/test.sh, which starts dockerd and the registries");
   return value;

@@ -74,7 +74,7 @@ class NotifySocket {
 // execs, keeping the pid), NOTIFY_SOCKET.
 void start_activated(support::ChildProcess& process, int listening_fd, const std::string& notify_path,
                      const std::string& root_dir, const std::string& log_path) {
-  process.start({"/bin/sh", "-c", "LISTEN_PID=$$ LISTEN_FDS=1 NOTIFY_SOCKET=\"$1\" exec \"$0\" \"$@\"",
+  process.start({"/bin/sh", "-c", "notify=$1; shift; LISTEN_PID=$$ LISTEN_FDS=1 NOTIFY_SOCKET=$notify exec \"$0\" \"$@\"",
                  required_env("CRI_SHIM_BINARY"), notify_path, "--container-runtime-endpoint", "fd://",
                  "--docker-endpoint", required_env("CRI_SHIM_TEST_DOCKER_ENDPOINT"), "--root-dir", root_dir,
                  "--log-level", "debug"},
@@ -99,6 +99,7 @@ grpc::Status version_call(const std::string& path, std::string* runtime_name) {
 TEST_CASE("--listen fd:// serves systemd's socket; a call made before the shim started is answered; "
           "READY=1 and STOPPING=1 reach NOTIFY_SOCKET; the socket outlives a restart") {
   ScratchDir dir("socket-activation");
+  std::filesystem::create_directories(dir.path());
   const std::string socket_path = dir.path() + "/cri-shim.sock";
   const std::string log_path = dir.path() + "/cri-shim.log";
   const int listening_fd = listening_socket(socket_path);
@@ -119,7 +120,7 @@ TEST_CASE("--listen fd:// serves systemd's socket; a call made before the shim s
   INFO("cri-shim log:\n" << support::read_text_file(log_path));
   CHECK(ready.find("READY=1") != std::string::npos);
   CHECK(ready.find("STATUS=serving CRI v1 on fd://") != std::string::npos);
-  CHECK(early.get() == "cri-shim");
+  CHECK(early.get() == "docker");  // runtime_name, as dockershim answered
 
   // More connections, and a real call.
   std::string name;
@@ -157,6 +158,7 @@ TEST_CASE("--listen fd:// serves systemd's socket; a call made before the shim s
 
 TEST_CASE("--listen fd:// without a passed socket, or with a socket that does not listen, fails clearly") {
   ScratchDir dir("socket-activation-none");
+  std::filesystem::create_directories(dir.path());
   const std::string log_path = dir.path() + "/cri-shim.log";
   support::ChildProcess shim;
   shim.start({required_env("CRI_SHIM_BINARY"), "--listen", "fd://", "--docker-endpoint",

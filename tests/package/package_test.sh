@@ -12,7 +12,14 @@
 set -euo pipefail
 
 skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  local log
+  for log in "${work:-/nonexistent}"/*.log; do
+    [[ -f "$log" ]] && { echo "--- last lines of $log:" >&2; tail -n 20 "$log" >&2; }
+  done
+  exit 1
+}
 step() { echo "--- $*"; }
 
 [[ $EUID -eq 0 ]] || skip "dpkg -i needs root"
@@ -91,7 +98,7 @@ cri_version() {
   printf '\0\0\0\0\0' >"$work/empty"
   curl -s --max-time 10 --http2-prior-knowledge --unix-socket "$1" -H 'content-type: application/grpc' \
     -H 'te: trailers' --data-binary @"$work/empty" -o "$work/version.out" \
-    http://localhost/runtime.v1.RuntimeService/Version && grep -aq cri-shim "$work/version.out"
+    http://localhost/runtime.v1.RuntimeService/Version && grep -aq docker "$work/version.out"
 }
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   local seconds=$1 what=$2 i
@@ -127,16 +134,16 @@ spec:
 YAML
 /usr/bin/node-agent --runtime-endpoint "unix://$shim_socket" --root-dir "$work/agent-root" \
   --manifest-dir "$work/manifests" --file-check-frequency-ms 500 --listen 127.0.0.1:0 \
-  --cgroups-per-qos=false >"$work/node-agent.log" 2>&1 &
+  --cgroups-per-qos=false --enforce-node-allocatable=none >"$work/node-agent.log" 2>&1 &
 pids+=($!)
 agent_port() { sed -n 's/.*serving its API on port \([0-9]*\).*/\1/p' "$work/node-agent.log" | head -1; }
-wait_for 30 "node-agent's API" test -n "$(agent_port)"
-pod_running() {
-  curl -s "http://127.0.0.1:$(agent_port)/pods/$namespace/packaged" | grep -q '"phase":"Running"'
-}
+agent_api_up() { [[ -n "$(agent_port)" ]]; }
+wait_for 30 "node-agent's API" agent_api_up
+# A pod from a file is a static pod: its name gets the node's ("packaged-<node>").
+pod_running() { curl -s "http://127.0.0.1:$(agent_port)/pods" | grep -q '"phase":"Running"'; }
 wait_for 60 "the pod running" pod_running
 rm "$work/manifests/pod.yaml"
-pod_gone() { ! curl -s "http://127.0.0.1:$(agent_port)/pods" | grep -q '"name":"packaged"'; }
+pod_gone() { ! curl -s "http://127.0.0.1:$(agent_port)/pods" | grep -q '"name":"packaged-'; }
 wait_for 60 "the pod deleted" pod_gone
 for pid in "${pids[@]}"; do kill -TERM "$pid"; wait "$pid" || fail "a packaged binary exited non-zero on SIGTERM"; done
 pids=()
