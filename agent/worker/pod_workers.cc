@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/logging.h"
+
 namespace agent::worker {
 
 namespace {
@@ -116,6 +118,9 @@ void PodWorkers::run_worker() {
 
     std::optional<std::chrono::milliseconds> requeue;
     bool terminated = false;
+    // In --log-format json every line of this sync names its pod as fields.
+    const common::LogFieldScope log_fields(
+        common::LogFields{{"pod", pod.metadata.name}, {"namespace", pod.metadata.namespace_}, {"pod_uid", uid}});
     try {
       if (removing) {
         terminated = handler_.terminate_pod(pod);

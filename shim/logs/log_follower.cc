@@ -6,6 +6,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/logging.h"
+
 namespace shim {
 namespace {
 
@@ -16,6 +18,14 @@ constexpr auto kSaveInterval = std::chrono::seconds(1);
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 
 long long in_ms(std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+
+// A line about one container: in --log-format json its ID is a field too.
+template <typename... Args>
+void log_container(spdlog::level::level_enum level, const std::string& id, fmt::format_string<Args...> format,
+                   Args&&... args) {
+  if (!spdlog::should_log(level)) return;
+  common::log_with_fields(level, {{"container_id", id}}, fmt::format(format, std::forward<Args>(args)...));
+}
 
 LogStream cri_stream(docker::StreamKind kind) {
   return kind == docker::StreamKind::Stderr ? LogStream::kStderr : LogStream::kStdout;
@@ -97,7 +107,7 @@ void LogFollower::save_state_locked() {
     save_position(state_path_, position_);
     saved_at_ = std::chrono::steady_clock::now();
   } catch (const std::exception& e) {
-    spdlog::warn("container {}: cannot save log position: {}", id_, e.what());
+    log_container(spdlog::level::warn, id_, "container {}: cannot save log position: {}", id_, e.what());
   }
 }
 
@@ -153,7 +163,7 @@ void LogFollower::consume(const docker::OutputChunk& chunk) {
     add(to_cri_record(*message, cri_stream(chunk.stream)));
   } else {
     ++counters_.messages_dropped;
-    spdlog::warn("container {}: log message without a timestamp dropped", id_);
+    log_container(spdlog::level::warn, id_, "container {}: log message without a timestamp dropped", id_);
   }
 }
 
@@ -215,11 +225,11 @@ void LogFollower::on_stream_end(unsigned generation) {
       read_rest();
       return finish();
     }
-    spdlog::debug("container {}: running again, following its log again", id_);
+    log_container(spdlog::level::debug, id_, "container {}: running again, following its log again", id_);
   } catch (const docker::DockerError& e) {
     if (e.not_found() || e.kind() == docker::DockerError::Kind::Cancelled) return finish();
   } catch (const std::exception& e) {
-    spdlog::error("container {}: log file {}: {}", id_, file_.path(), e.what());
+    log_container(spdlog::level::err, id_, "container {}: log file {}: {}", id_, file_.path(), e.what());
     recheck_file_ = true;
   }
   retry_later(generation);
@@ -243,7 +253,7 @@ void LogFollower::read_rest() {
     flush();
   }
   if (!(position() == at_end))
-    spdlog::debug("container {}: messages after the end of the follow collected", id_);
+    log_container(spdlog::level::debug, id_, "container {}: messages after the end of the follow collected", id_);
 }
 
 void LogFollower::on_failure(unsigned generation, std::exception_ptr failure) {
@@ -252,21 +262,21 @@ void LogFollower::on_failure(unsigned generation, std::exception_ptr failure) {
   } catch (const LogFileBusy& e) {
     // Another process writes this log (log_file.h): two writers would put
     // every line in twice. Leave it to that one.
-    spdlog::info("container {}: not following its log: {}", id_, e.what());
+    log_container(spdlog::level::info, id_, "container {}: not following its log: {}", id_, e.what());
     return finish();
   } catch (const docker::DockerError& e) {
     if (stop_ || e.kind() == docker::DockerError::Kind::Cancelled) return finish();
     if (e.not_found()) return finish();  // the container is gone
     if (e.kind() == docker::DockerError::Kind::Http) {
-      spdlog::error("container {}: Docker cannot give its log: {}", id_, e.message());
+      log_container(spdlog::level::err, id_, "container {}: Docker cannot give its log: {}", id_, e.message());
       return finish();
     }
     ++counters_.stream_breaks;
-    spdlog::warn("container {}: log stream broke ({}); resuming in {} ms", id_, e.message(),
+    log_container(spdlog::level::warn, id_, "container {}: log stream broke ({}); resuming in {} ms", id_, e.message(),
                  in_ms(retry_.delay()));
   } catch (const std::exception& e) {
     ++counters_.write_failures;
-    spdlog::error("container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
+    log_container(spdlog::level::err, id_, "container {}: log file {}: {}; retrying in {} ms", id_, file_.path(),
                   e.what(), in_ms(retry_.delay()));
     recheck_file_ = true;  // a failed write may have torn the last line
   }
