@@ -204,6 +204,9 @@ TEST_CASE("file source: ConfigMaps and Secrets go to the object store, under the
   // The file gone: its objects go with its pods.
   std::filesystem::remove(dir.file("app.yaml"));
   REQUIRE(l.wait_for("removed", "default/web-node-a", 0, kDeadline));
-  CHECK(o.list(agent::pod::ObjectKind::ConfigMap).empty());
+  // The source drops the file's objects after its pods (seen under TSan):
+  // wait for them rather than check at once.
+  CHECK(l.wait_until([&](const RecordingListener&) { return o.list(agent::pod::ObjectKind::ConfigMap).empty(); },
+                     kDeadline));
   src.stop();
 }
