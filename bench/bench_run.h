@@ -7,6 +7,7 @@
 //   bench::CriPods cri(*shim.runtime(), run.tag(), run.dir() + "/logs", run.image());
 //
 // Settings: argv[1] or CRI_SHIM_BINARY (default build/shim/cri-shim),
+// CRI_SHIM_BENCH_SHIM_ARGS (more flags for the shim),
 // CRI_SHIM_TEST_DOCKER_ENDPOINT, CRI_SHIM_TEST_IMAGE (scripts/bench.sh sets
 // them up).
 #pragma once
@@ -14,8 +15,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -71,8 +74,15 @@ class BenchRun {
   const std::string& tag() const { return tag_; }
   docker::Client& docker() { return docker_; }
   // The shim's flags for a quiet run whose state stays in dir().
+  // CRI_SHIM_BENCH_SHIM_ARGS (space-separated) adds flags, e.g. to time the
+  // shim with --metrics-address and --log-format json on.
   std::vector<std::string> shim_args() const {
-    return {"--log-level", "warn", "--root-dir", dir_ + "/root"};
+    std::vector<std::string> args = {"--log-level", "warn", "--root-dir", dir_ + "/root"};
+    if (const char* extra = std::getenv("CRI_SHIM_BENCH_SHIM_ARGS")) {
+      std::istringstream words(extra);
+      for (std::string word; words >> word;) args.push_back(word);
+    }
+    return args;
   }
 
  private:
