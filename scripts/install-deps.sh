@@ -15,7 +15,6 @@ packages=(
   nlohmann-json3-dev libspdlog-dev libboost-dev zlib1g-dev libyaml-cpp-dev
   libcpp-httplib-dev doctest-dev python3
   libssl-dev  # libcrypto: MD5 of static pod UIDs (agent/pod/static_uid.cc)
-  libsystemd-dev  # socket activation and readiness (common/service_manager.cc)
   # the Debian package (scripts/package.sh; dpkg-dev comes with build-essential)
   help2man
   # run: the Docker Engine. --no-install-recommends below, so its useful
