@@ -1,6 +1,6 @@
 // GET /metrics on --metrics-address (host:port; ":port" = all addresses):
 // cri-shim's Prometheus text, rendered at each scrape. Plain TCP HTTP on its
-// own thread, with one worker: a scraper or two is all it serves.
+// own thread (shim/server/socket_acceptor.h), one scrape at a time.
 #pragma once
 
 #include <functional>

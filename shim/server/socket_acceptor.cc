@@ -19,7 +19,10 @@
 namespace shim {
 
 SocketAcceptor::SocketAcceptor(grpc::Server& server, std::vector<int> listening_fds)
-    : server_(server), listening_fds_(std::move(listening_fds)) {
+    : SocketAcceptor(std::move(listening_fds), [&server](int fd) { grpc::AddInsecureChannelFromFd(&server, fd); }) {}
+
+SocketAcceptor::SocketAcceptor(std::vector<int> listening_fds, std::function<void(int fd)> on_connection)
+    : listening_fds_(std::move(listening_fds)), on_connection_(std::move(on_connection)) {
   wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd_ < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
   // Non-blocking: a connection that is reset between poll and accept must
@@ -65,7 +68,7 @@ void SocketAcceptor::accept_from(int listening_fd) {
   while (!stopped_) {
     const int connection = ::accept4(listening_fd, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (connection >= 0) {
-      grpc::AddInsecureChannelFromFd(&server_, connection);
+      on_connection_(connection);
       ++accepted_;
       continue;
     }

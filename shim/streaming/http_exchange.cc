@@ -105,11 +105,12 @@ IncomingRequest read_http_request(int fd, std::chrono::milliseconds timeout) {
 }
 
 void write_http_response(int fd, unsigned status, std::string_view body,
-                         const std::vector<std::pair<std::string, std::string>>& headers) {
+                         const std::vector<std::pair<std::string, std::string>>& headers,
+                         std::string_view content_type) {
   std::string text = "HTTP/1.1 " + std::to_string(status) + " " +
                      std::string(http::obsolete_reason(static_cast<http::status>(status))) + "\r\n";
   for (const auto& [name, value] : headers) text += name + ": " + value + "\r\n";
-  text += "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: " +
+  text += "Content-Type: " + std::string(content_type) + "\r\nConnection: close\r\nContent-Length: " +
           std::to_string(body.size()) + "\r\n\r\n";
   text += body;
   send_all(fd, text);

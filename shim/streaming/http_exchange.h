@@ -30,10 +30,12 @@ struct IncomingRequest {
 // socket `fd` (blocking or not) within `timeout`. Throws BadHttpRequest.
 IncomingRequest read_http_request(int fd, std::chrono::milliseconds timeout);
 
-// Writes a complete response with a text/plain body and Connection: close.
-// Errors are ignored (the client may be gone); never throws.
+// Writes a complete response with a body of `content_type` (text/plain by
+// default) and Connection: close. Errors are ignored (the client may be
+// gone); never throws.
 void write_http_response(int fd, unsigned status, std::string_view body,
-                         const std::vector<std::pair<std::string, std::string>>& headers = {});
+                         const std::vector<std::pair<std::string, std::string>>& headers = {},
+                         std::string_view content_type = "text/plain; charset=utf-8");
 
 // Writes "101 Switching Protocols" for `upgrade` (e.g. "SPDY/3.1") with
 // `headers`. Returns false when the socket failed.
