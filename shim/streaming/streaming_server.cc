@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/string_helpers.h"
+#include "common/tcp_listen.h"
 #include "shim/streaming/http_exchange.h"
 #include "shim/streaming/spdy/port_forward_streams.h"
 #include "shim/streaming/spdy/remote_command_streams.h"
@@ -101,39 +102,9 @@ struct StreamingServer::Shared {
 StreamingServer::StreamingServer(docker::Client& docker, StreamingServerOptions options)
     : shared_(std::make_shared<Shared>(docker, std::move(options))) {
   const auto& address = shared_->options.address;
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  if (auto* v4 = reinterpret_cast<sockaddr_in*>(&storage);
-      inet_pton(AF_INET, address.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(shared_->options.port);
-    length = sizeof *v4;
-  } else if (auto* v6 = reinterpret_cast<sockaddr_in6*>(&storage);
-             inet_pton(AF_INET6, address.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(shared_->options.port);
-    length = sizeof *v6;
-  } else {
-    throw std::invalid_argument("streaming address '" + address +
-                                "' is not a numeric IPv4 or IPv6 address");
-  }
-  listen_fd_ = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (listen_fd_ < 0) fail("streaming server socket");
-  const int one = 1;
-  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 ||
-      ::listen(listen_fd_, 128) != 0) {
-    const int error = errno;
-    ::close(listen_fd_);
-    throw std::system_error(error, std::generic_category(),
-                            "streaming server cannot listen on " + url_host(address) + ":" +
-                                std::to_string(shared_->options.port));
-  }
-  sockaddr_storage bound{};
-  socklen_t bound_length = sizeof bound;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &bound_length);
-  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  const auto listening = common::listen_tcp("streaming server", address, shared_->options.port, 128, SOCK_NONBLOCK);
+  listen_fd_ = listening.fd;
+  port_ = listening.port;
   base_url_ = "http://" + url_host(address) + ":" + std::to_string(port_);
   stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (stop_fd_ < 0) {
