@@ -6,7 +6,8 @@
 # Usage: scripts/test.sh [--unit-only] [--sanitize address|thread] [MESON_TEST_ARGS...]
 #   --unit-only   only the 'unit' suite: no dockerd, no registries
 #   --sanitize address  build in build-asan with AddressSanitizer, LeakSanitizer
-#                 and UBSan, run there (--unit-only: only the unit tests are built)
+#                 and UBSan, run there (--unit-only, or --suite S: only the
+#                 targets of those tests are built)
 #   --sanitize thread   build in build-tsan with ThreadSanitizer and run only the
 #                 unit suites that run threads (listed in scripts/lib/sanitize.sh)
 #                 Any sanitizer report fails the run; reports are printed last.
@@ -25,7 +26,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib/sanitize.sh
 . "$CRI_SHIM_ROOT/scripts/lib/sanitize.sh"
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,16s/^# \{0,1\}//p' "$0"; }
 
 unit_only=0
 sanitize=
@@ -38,6 +39,15 @@ for ((i = 0; i < ${#args[@]}; i++)); do
     --sanitize=*) sanitize=${args[i]#--sanitize=} ;;
     -h|--help) usage; exit 0 ;;
     *) meson_args+=("${args[i]}") ;;
+  esac
+done
+# The suites named to meson test (--suite S): a sanitized build compiles only
+# their targets.
+suites=()
+for ((i = 0; i < ${#meson_args[@]}; i++)); do
+  case "${meson_args[i]}" in
+    --suite) suites+=("${meson_args[i + 1]:-}") ;;
+    --suite=*) suites+=("${meson_args[i]#--suite=}") ;;
   esac
 done
 
@@ -58,6 +68,9 @@ if [[ -n "$sanitize" ]]; then
   elif ((unit_only)); then
     configure_project
     CRI_SHIM_BUILD_TARGETS=$(sanitize_test_targets --suite unit)
+  elif ((${#suites[@]})); then
+    configure_project
+    CRI_SHIM_BUILD_TARGETS=$(sanitize_test_targets --suite "${suites[@]}")
   fi
 fi
 build_project

@@ -63,18 +63,29 @@ sanitize_setup() {
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:ignore_noninstrumented_modules=1:suppressions=$supp/tsan.supp:log_path=$CRI_SHIM_SANITIZER_LOGS/tsan${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 }
 
-# Prints the executables (as `meson compile` names them: subdir/name) of the
-# named tests, or of every test in SUITE; the build directory must be set up.
-# Usage: sanitize_test_targets --suite SUITE | TEST_NAME...
+# Prints the targets (as `meson compile` names them: subdir/name) that the
+# named tests, or every test of the given suites, need: each test's executable
+# and what it `depends` on (cri-shim and node-agent for the integration
+# suites); the build directory must be set up.
+# Usage: sanitize_test_targets --suite SUITE... | TEST_NAME...
 sanitize_test_targets() {
-  meson introspect "$CRI_SHIM_ROOT/$CRI_SHIM_BUILD_DIR" --tests | python3 -c '
+  local dir=$CRI_SHIM_ROOT/$CRI_SHIM_BUILD_DIR
+  python3 -c '
 import json, os, sys
-root, args = sys.argv[1], sys.argv[2:]
-suite = args[1] if args[:1] == ["--suite"] else None
-for test in json.load(sys.stdin):
-    if (suite and "cri-shim:" + suite in test["suite"]) or test["name"] in args:
-        print(os.path.relpath(test["cmd"][0], root))
-' "$CRI_SHIM_ROOT/$CRI_SHIM_BUILD_DIR" "$@" | sort -u
+root, tests, targets, args = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3])), sys.argv[4:]
+suites = args[1:] if args[:1] == ["--suite"] else []
+by_id = {t["id"]: t for t in targets}
+def name(path):
+    return os.path.relpath(path, root)
+for test in tests:
+    if any("cri-shim:" + s in test["suite"] for s in suites) or (not suites and test["name"] in args):
+        if test["cmd"][0].startswith(root + "/"):
+            print(name(test["cmd"][0]))
+        for dep in test.get("depends", []):
+            target = by_id.get(dep)
+            if target and target["type"] == "executable":
+                print(name(target["filename"][0]))
+' "$dir" <(meson introspect "$dir" --tests) <(meson introspect "$dir" --targets) "$@" | sort -u
 }
 
 # Empties the report directory; call before the tests run.
