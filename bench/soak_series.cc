@@ -46,7 +46,8 @@ bool SoakSeries::report() const {
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     if (!columns_[c].judged) continue;
     double first = mean(c, warm, warm + half), second = mean(c, warm + half, rows_.size());
-    bool flat = second - first <= std::max(0.10 * first, 3.0);
+    const double slack = columns_[c].decimals == 0 ? 3.0 : 0.0;
+    bool flat = second - first <= std::max(0.10 * first, slack);
     const char* unit = "";
     if (columns_[c].per_live) {
       const double live_first = mean(live_column_, warm, warm + half);

@@ -5,7 +5,9 @@
 // A row is printed as it is added. The verdict compares, for each judged
 // series, the mean of the second half of the samples after warm-up (the
 // first two samples) with the first half's: flat when it grew by at most
-// 10 % or by at most 3 (counts that follow the live pods wobble by a few).
+// 10 %; a count (a column printed without decimals) may also grow by 3,
+// because small counts such as threads wobble by a few. Sizes (MiB) get no
+// such slack: 3 MiB on a 20 MiB process would hide a 15 % growth.
 // A count that follows the live pods (fds, followers, containers, files)
 // is judged per live pod: a soak that falls behind its pace and then makes
 // up the backlog has more pods alive for a while, and more of each.
