@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <httplib.h>
@@ -155,6 +156,15 @@ TEST_CASE("--log-format json: a CRI call's lines carry rpc, pod, namespace and I
   status_request.set_pod_sandbox_id(sandbox_id);
   cri::PodSandboxStatusResponse status_response;
   REQUIRE(runtime->PodSandboxStatus(context().get(), status_request, &status_response).ok());
+  // A call's end line is written by the interceptor's last hook, which may
+  // run a moment after the reply reached the client (seen under ASan).
+  const auto status_end_logged = [&] {
+    for (const auto& line : json_lines(shim.log()))
+      if (line.value("rpc", "") == "PodSandboxStatus" && line.contains("duration_ms")) return true;
+    return false;
+  };
+  for (int tries = 0; tries < 100 && !status_end_logged(); ++tries)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
   const auto lines = json_lines(shim.log());
   REQUIRE(lines.size() > 5);
