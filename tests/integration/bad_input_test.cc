@@ -20,7 +20,7 @@
 
 #include "tests/integration/pod_fixture.h"
 #include "tests/integration/private_dockerd.h"
-#include "tests/integration/sanitizer_run.h"
+#include "tests/support/sanitizer_run.h"
 
 using namespace itest;
 
@@ -144,7 +144,7 @@ TEST_CASE("bad_input_test: random and truncated messages on every CRI method get
   REQUIRE(runtime->Version(context().get(), request, &response).ok());
   CHECK(shim.running());
   const long rss_after = shim.rss_kib();
-  if (!sanitizer_run()) CHECK(rss_after - rss_before < 32 * 1024);  // the 17 MiB message was not kept
+  if (!support::sanitizer_run()) CHECK(rss_after - rss_before < 32 * 1024);  // the 17 MiB message was not kept
   std::string code_list;
   for (const auto& [code, count] : codes) code_list += " " + std::to_string(code) + ":" + std::to_string(count);
   MESSAGE(calls << " garbage calls on " << methods.size() << " methods, codes" << code_list << "; slowest "

@@ -10,7 +10,7 @@
 
 #include "shim/exec_sync/exec_output.h"
 #include "tests/integration/pod_fixture.h"
-#include "tests/integration/sanitizer_run.h"
+#include "tests/support/sanitizer_run.h"
 
 using namespace itest;
 using Clock = std::chrono::steady_clock;
@@ -157,7 +157,7 @@ TEST_CASE("exec_sync: output up to the 16 MiB reply is whole; beyond it the call
     CHECK(result.out.size() == shim::exec::kMaxExecSyncOutputBytes);
     CHECK(result.err.empty());  // no room was left for it
     CHECK(Clock::now() - start < std::chrono::seconds(60));
-    if (!sanitizer_run()) CHECK(shim.rss_kib() < 200 * 1024);  // 200 MiB were never held
+    if (!support::sanitizer_run()) CHECK(shim.rss_kib() < 200 * 1024);  // 200 MiB were never held
   }
 }
 

@@ -16,7 +16,7 @@
 
 #include "tests/integration/harness.h"
 #include "tests/integration/pod_fixture.h"
-#include "tests/integration/sanitizer_run.h"
+#include "tests/support/sanitizer_run.h"
 
 using namespace itest;
 
@@ -118,7 +118,7 @@ TEST_CASE("--metrics-address: per-RPC counts by code and latency, Docker endpoin
   CHECK(sample(text, "process_open_fds") > 3);
   CHECK(sample(text, "process_threads") >= 3);
   CHECK(sample(text, "process_start_time_seconds") > 1.7e9);
-  CHECK((sanitizer_run() || sample(text, "cri_shim_heap_in_use_bytes") > 0));
+  CHECK((support::sanitizer_run() || sample(text, "cri_shim_heap_in_use_bytes") > 0));
 
   // A second scrape sees the counts move, and only by what happened.
   cri::VersionRequest request;

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/harness.h"
-#include "tests/integration/sanitizer_run.h"
+#include "tests/support/sanitizer_run.h"
 
 using namespace itest;
 
@@ -43,7 +43,7 @@ TEST_CASE("Status: runtime and network ready, verbose info is JSON") {
   CHECK(config["dockerApiVersion"].get<std::string>().rfind("1.", 0) == 0);
   for (const char* key : {"followers", "pumpTasks", "pumpTimers", "pumpWatchedStreams"})
     CHECK_MESSAGE(config["logs"][key].is_number_unsigned(), key);
-  CHECK((sanitizer_run() || config["process"]["heapInUseBytes"].get<std::uint64_t>() > 0));
+  CHECK((support::sanitizer_run() || config["process"]["heapInUseBytes"].get<std::uint64_t>() > 0));
   CHECK(config["process"]["heapKeptFreeBytes"].is_number_unsigned());
   REQUIRE(response.info().count("dockerInfo"));
   CHECK(nlohmann::json::parse(response.info().at("dockerInfo")).contains("ServerVersion"));
