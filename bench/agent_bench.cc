@@ -53,6 +53,7 @@
 #include "tests/support/agent_http.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/shim_process.h"
+#include "tests/support/wait_for.h"
 
 namespace {
 

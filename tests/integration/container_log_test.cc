@@ -10,6 +10,7 @@
 
 #include "tests/integration/pod_fixture.h"
 #include "tests/integration/state_support.h"
+#include "tests/support/wait_for.h"
 
 using namespace itest;
 using itest::state::lines_of;
@@ -28,14 +29,8 @@ std::string without_time(const std::string& line) {
   return line.substr(space + 1);
 }
 
-bool wait_for(const std::function<bool()>& condition, int seconds = 20) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
+// Long enough for a log copy's first lines under a loaded machine.
+constexpr auto kPatience = std::chrono::seconds(20);
 
 }  // namespace
 
@@ -67,7 +62,7 @@ TEST_CASE("the log grows while the container runs; ReopenContainerLog after a ro
   const auto id = pod.create_and_start(
       "ticker", "i=0; while true; do i=$((i+1)); echo line $i; sleep 0.05; done");
   const std::string path = pod.status(id).log_path();
-  REQUIRE(wait_for([&] { return lines_of(read_file(path)).size() >= 3; }));
+  REQUIRE(support::wait_for([&] { return lines_of(read_file(path)).size() >= 3; }, kPatience));
 
   std::filesystem::rename(path, path + ".1");
   cri::ReopenContainerLogRequest request;
@@ -76,7 +71,7 @@ TEST_CASE("the log grows while the container runs; ReopenContainerLog after a ro
   auto reopened = runtime->ReopenContainerLog(context().get(), request, &response);
   REQUIRE_MESSAGE(reopened.ok(), reopened.error_message());
   const auto rotated_size = std::filesystem::file_size(path + ".1");
-  REQUIRE(wait_for([&] { return lines_of(read_file(path)).size() >= 3; }));
+  REQUIRE(support::wait_for([&] { return lines_of(read_file(path)).size() >= 3; }, kPatience));
   CHECK(std::filesystem::file_size(path + ".1") == rotated_size);  // the old file stopped growing
 
   cri::StopContainerRequest stop;

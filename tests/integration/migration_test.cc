@@ -12,6 +12,7 @@
 
 #include "tests/integration/pod_fixture.h"
 #include "tests/integration/state_support.h"
+#include "tests/support/wait_for.h"
 
 using namespace itest;
 
@@ -77,14 +78,8 @@ bool is_symlink(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
 }
 
-bool wait_for(const std::function<bool()>& condition, int seconds = 20) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < until) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
+// Long enough for a log copy's first lines under a loaded machine.
+constexpr auto kPatience = std::chrono::seconds(20);
 
 void check_labels(const google::protobuf::Map<std::string, std::string>& labels, const LegacyPod& pod,
                   const std::string& run_label, bool container) {
@@ -139,7 +134,7 @@ TEST_CASE("migration_test: pods labelled the way cri-dockerd does are adopted: l
   } cleanup{pods};
   for (auto& pod : pods) create_like_cri_dockerd(pod, run_label);
   // cri-dockerd's era: the log path shows Docker's json-file.
-  REQUIRE(wait_for([&] { return !state::read_file(pods[0].log_path).empty(); }));
+  REQUIRE(support::wait_for([&] { return !state::read_file(pods[0].log_path).empty(); }, kPatience));
   CHECK(state::read_file(pods[0].log_path).front() == '{');
 
   ShimProcess shim({"--root-dir", root});
@@ -238,9 +233,9 @@ TEST_CASE("migration_test: pods labelled the way cri-dockerd does are adopted: l
   // The log path is now a real CRI file that keeps growing.
   for (const auto& pod : pods) {
     INFO("pod " << pod.name);
-    CHECK(wait_for([&] { return !is_symlink(pod.log_path); }));
+    CHECK(support::wait_for([&] { return !is_symlink(pod.log_path); }, kPatience));
     const auto size = std::filesystem::file_size(pod.log_path);
-    CHECK(wait_for([&] { return std::filesystem::file_size(pod.log_path) > size; }));
+    CHECK(support::wait_for([&] { return std::filesystem::file_size(pod.log_path) > size; }, kPatience));
   }
 
   // StopPodSandbox: the container and the sandbox stop.

@@ -17,6 +17,7 @@
 #include "tests/integration/harness.h"
 #include "tests/integration/pod_fixture.h"
 #include "tests/support/sanitizer_run.h"
+#include "tests/support/wait_for.h"
 
 using namespace itest;
 
@@ -85,7 +86,12 @@ TEST_CASE("--metrics-address: per-RPC counts by code and latency, Docker endpoin
   pod.run();
   pod.create_and_start("main", "sleep 300");
 
-  const std::string text = scrape(port);
+  // A call is counted when gRPC destroys it, which may be a moment after
+  // its reply reached the client: the counts are final once nothing is in
+  // flight (the scrape is not a CRI call).
+  std::string text;
+  support::wait_for([&] { return sample(text = scrape(port), "cri_shim_grpc_requests_in_flight") == 0; },
+                    std::chrono::seconds(10));
   INFO(text);
   CHECK(sample(text, handled("Version", "OK")) == 3);
   CHECK(sample(text, handled("ContainerStatus", "NotFound")) == 1);
@@ -96,7 +102,6 @@ TEST_CASE("--metrics-address: per-RPC counts by code and latency, Docker endpoin
                      "RuntimeService\",grpc_type=\"unary\"}") == 3);
   CHECK(text.find("grpc_server_handling_seconds_bucket{grpc_method=\"RunPodSandbox\"") != std::string::npos);
   CHECK(text.find("# TYPE grpc_server_handling_seconds histogram") != std::string::npos);
-  // The scrape is not a CRI call; nothing else is in flight.
   CHECK(sample(text, "cri_shim_grpc_requests_in_flight") == 0);
 
   // Docker endpoints, one series each whatever the object.
@@ -124,7 +129,9 @@ TEST_CASE("--metrics-address: per-RPC counts by code and latency, Docker endpoin
   cri::VersionRequest request;
   cri::VersionResponse response;
   REQUIRE(runtime->Version(context().get(), request, &response).ok());
-  CHECK(sample(scrape(port), handled("Version", "OK")) == 4);
+  support::wait_for([&] { return sample(text = scrape(port), "cri_shim_grpc_requests_in_flight") == 0; },
+                    std::chrono::seconds(10));
+  CHECK(sample(text, handled("Version", "OK")) == 4);
 }
 
 TEST_CASE("--metrics-address: a port in use fails the start, naming it; a bad address is a usage error") {
@@ -168,8 +175,7 @@ TEST_CASE("--log-format json: a CRI call's lines carry rpc, pod, namespace and I
     }
     return run && status;
   };
-  for (int tries = 0; tries < 100 && !ends_logged(); ++tries)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  support::wait_for(ends_logged, std::chrono::seconds(10));
 
   const auto lines = json_lines(shim.log());
   REQUIRE(lines.size() > 5);

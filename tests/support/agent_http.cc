@@ -2,9 +2,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 namespace support {
 
@@ -113,16 +113,6 @@ double metric_sum(const std::string& text, const std::string& family, const std:
     }
   }
   return total;
-}
-
-bool wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout,
-              std::chrono::milliseconds interval) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (predicate()) return true;
-    std::this_thread::sleep_for(interval);
-  }
-  return predicate();
 }
 
 }  // namespace support

@@ -1,5 +1,5 @@
 // A client of node-agent's HTTP API (agent/server/http_api.h) for the tests
-// and the benchmarks, and the polling helper they wait with.
+// and the benchmarks (they wait with tests/support/wait_for.h).
 //
 // Contract: pods() and pod() throw std::runtime_error when the agent does
 // not answer or answers something that is not the JSON promised, naming the
@@ -7,8 +7,6 @@
 // an HTTP status, only report it.
 #pragma once
 
-#include <chrono>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,11 +53,5 @@ std::optional<nlohmann::json> find_pod(const nlohmann::json& items, const std::s
 // out (e.g. the PLEG's relists, ListPodSandbox and ListContainers).
 double metric_sum(const std::string& text, const std::string& family, const std::string& label = "",
                   const std::vector<std::string>& excluded = {});
-
-// Calls `predicate` every `interval` until it returns true (then true) or
-// `timeout` has passed (then one last call decides). Exceptions from the
-// predicate propagate.
-bool wait_for(const std::function<bool()>& predicate, std::chrono::milliseconds timeout,
-              std::chrono::milliseconds interval = std::chrono::milliseconds(100));
 
 }  // namespace support

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/agent/e2e/e2e_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace e2e {
 namespace {

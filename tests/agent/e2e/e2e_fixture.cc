@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/support/wait_for.h"
+
 namespace e2e {
 
 namespace fs = std::filesystem;

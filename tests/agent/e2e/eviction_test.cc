@@ -24,6 +24,7 @@
 
 #include "tests/agent/e2e/e2e_fixture.h"
 #include "tests/agent/support/temp_dir.h"
+#include "tests/support/wait_for.h"
 
 namespace e2e {
 namespace {

@@ -16,6 +16,7 @@
 
 #include "tests/agent/e2e/e2e_fixture.h"
 #include "tests/support/tar_writer.h"
+#include "tests/support/wait_for.h"
 
 namespace e2e {
 namespace {

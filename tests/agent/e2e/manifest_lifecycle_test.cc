@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/agent/e2e/e2e_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace e2e {
 namespace {

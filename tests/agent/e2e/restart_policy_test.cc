@@ -6,6 +6,7 @@
 #include <map>
 
 #include "tests/agent/e2e/e2e_fixture.h"
+#include "tests/support/wait_for.h"
 
 namespace e2e {
 namespace {
