@@ -4,9 +4,10 @@
 // readiness probe, an emptyDir and a ConfigMap volume; GETs of pods, a pod,
 // metrics, events and the stats summary are mixed in. Every sample period
 // it records what a leak in the agent (or in the shim under it) would grow:
-// the agent's RSS, fds and threads, the pods it holds and the files under
-// its root dir; the shim's RSS, malloc heap and threads; the run's Docker
-// containers. At the end every pod is deleted through the API and nothing
+// the agent's RSS, CPU, fds and threads, the pods it holds (a mean over the
+// period: deleted ones count until their containers are gone, so the figure
+// also tells how long a deletion takes) and the files under its root dir;
+// the shim's RSS, malloc heap, CPU and threads; the run's Docker containers. At the end every pod is deleted through the API and nothing
 // of the run may be left.
 //
 // Usage: agent-soak CRI_SHIM_BINARY
@@ -21,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_util.h"
+#include "bench/cpu_share.h"
 #include "bench/cri_call.h"
 #include "bench/soak_run.h"
 #include "bench/soak_series.h"
@@ -35,6 +38,7 @@
 #include "tests/support/agent_http.h"
 #include "tests/support/agent_process.h"
 #include "tests/support/shim_process.h"
+#include "tests/support/wait_for.h"
 
 namespace {
 
@@ -93,14 +97,15 @@ class AgentSoak {
 
  private:
   // The columns, in the order take_sample() fills them.
-  enum Column { kMinute, kMade, kLive, kErrors, kAgentRss, kAgentFds, kAgentThreads, kAgentPods, kAgentFiles,
-                kShimRss, kShimHeap, kShimThreads, kDocker, kColumns };
+  enum Column { kMinute, kMade, kLive, kErrors, kAgentRss, kAgentCpu, kAgentFds, kAgentThreads, kAgentPods,
+                kAgentFiles, kShimRss, kShimHeap, kShimCpu, kShimThreads, kDocker, kColumns };
   static std::vector<bench::SoakSeries::Column> columns() {
     using Series = bench::SoakSeries;
     auto columns = Series::pace_columns();
-    for (auto column : std::vector<Series::Column>{{"agent_MiB", 1}, {"agent_fds"}, {"agent_thr"}, {"agent_pods"},
-                                                   Series::per_pod("agent_files"), {"shim_MiB", 1}, {"shim_heap", 1},
-                                                   {"shim_thr"}, Series::per_pod("docker")})
+    for (auto column : std::vector<Series::Column>{{"agent_MiB", 1}, {"agent_cpu%", 1}, {"agent_fds"}, {"agent_thr"},
+                                                   {"agent_pods"}, Series::per_pod("agent_files"), {"shim_MiB", 1},
+                                                   {"shim_heap", 1}, {"shim_cpu%", 1}, {"shim_thr"},
+                                                   Series::per_pod("docker")})
       columns.push_back(std::move(column));
     return columns;
   }
@@ -142,7 +147,14 @@ class AgentSoak {
   void mix(long round, const std::vector<std::string>& names) {
     std::string path;
     switch (round % 5) {
-      case 0: path = "/pods"; break;
+      case 0: {  // the pods the agent holds, averaged over the sample period
+        const long held = agent_pods();
+        if (held < 0) return run_.note_error("GET /pods: no answer");
+        std::lock_guard lock(held_mutex_);
+        held_sum_ += held;
+        ++held_reads_;
+        return;
+      }
       case 1: path = "/pods/" + ns_ + "/" + names[static_cast<std::size_t>(round) % names.size()]; break;
       case 2: path = "/metrics"; break;
       case 3: path = "/events"; break;
@@ -188,13 +200,21 @@ class AgentSoak {
     row[kAgentRss] = static_cast<double>(agent_.rss_kib()) / 1024.0;
     row[kAgentFds] = proc(agent_.pid(), "fd");
     row[kAgentThreads] = proc(agent_.pid(), "task");
-    row[kAgentPods] = static_cast<double>(agent_pods());
+    row[kAgentCpu] = agent_cpu_.percent();
+    {
+      std::lock_guard lock(held_mutex_);
+      row[kAgentPods] = held_reads_ > 0 ? held_sum_ / static_cast<double>(held_reads_) : -1;
+      held_sum_ = 0;
+      held_reads_ = 0;
+    }
+    if (row[kAgentPods] < 0) row[kAgentPods] = static_cast<double>(agent_pods());  // no reads: after the run
     row[kAgentFiles] = static_cast<double>(bench::SoakSeries::count_files(agent_.root_dir()));
     row[kShimRss] = static_cast<double>(shim_.rss_kib()) / 1024.0;
     row[kShimHeap] = bench::status_config(*runtime_)
                          .value("process", json::object())
                          .value("heapInUseBytes", 0.0) /
                      (1024.0 * 1024.0);
+    row[kShimCpu] = shim_cpu_.percent();
     row[kShimThreads] = proc(shim_.pid(), "task");
     row[kDocker] = static_cast<double>(docker_containers());
     return row;
@@ -205,6 +225,10 @@ class AgentSoak {
   support::ShimProcess shim_;
   support::AgentProcess agent_;
   support::AgentHttp http_;
+  bench::CpuShare shim_cpu_{shim_.pid()}, agent_cpu_{agent_.pid()};
+  std::mutex held_mutex_;  // the mixer's thread adds, the sampler takes
+  double held_sum_ = 0;    // GET /pods counts of this sample period
+  long held_reads_ = 0;
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
   bench::SoakRun<std::string> run_;
   // What follows the pods is judged per pod the agent holds (deleted ones

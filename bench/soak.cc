@@ -2,7 +2,7 @@
 // rate for a long time, with ExecSync, log reads and rotations
 // (ReopenContainerLog) and stats calls mixed in. Every sample period it
 // records what a leak would make grow: the shim's RSS, malloc's bytes in
-// use and kept free, open fds and threads, its log copy's followers, pump
+// use and kept free, its CPU (bench/cpu_share.h), open fds and threads, its log copy's followers, pump
 // timers and watched streams (Status verbose), the run's Docker
 // containers, and the files under the log and root dirs. At the end every
 // pod is removed through CRI and nothing of the run may be left. The pace
@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/bench_util.h"
+#include "bench/cpu_share.h"
 #include "bench/cri_call.h"
 #include "bench/soak_run.h"
 #include "bench/soak_series.h"
@@ -49,7 +50,7 @@ struct LivePod {
 struct Sample {
   double minute = 0;
   long pods_made = 0, live = 0, errors = 0;
-  double rss_mib = 0, heap_in_use_mib = 0, heap_free_mib = 0;
+  double rss_mib = 0, heap_in_use_mib = 0, heap_free_mib = 0, cpu_percent = 0;
   long fds = 0, threads = 0, followers = 0, pump_timers = 0, pump_streams = 0, docker_objects = 0,
        log_files = 0, root_files = 0, store_objects = 0;
 
@@ -59,7 +60,7 @@ struct Sample {
     using Series = bench::SoakSeries;
     auto columns = Series::pace_columns();
     for (auto column : std::vector<Series::Column>{
-             {"rss_MiB", 1}, {"heap_MiB", 1}, {"free_MiB", 1, false}, Series::per_pod("fds"), {"threads"},
+             {"rss_MiB", 1}, {"heap_MiB", 1}, {"free_MiB", 1, false}, {"cpu_%", 1}, Series::per_pod("fds"), {"threads"},
              Series::per_pod("followers"), {"timers"}, Series::per_pod("streams"), Series::per_pod("store"),
              Series::per_pod("docker"), Series::per_pod("logs"), Series::per_pod("root")})
       columns.push_back(std::move(column));
@@ -69,7 +70,7 @@ struct Sample {
   std::vector<double> row() const {
     const auto d = [](long v) { return static_cast<double>(v); };
     return {minute,          d(pods_made),       d(live),         d(errors),          rss_mib,
-            heap_in_use_mib, heap_free_mib,      d(fds),          d(threads),         d(followers),
+            heap_in_use_mib, heap_free_mib,      cpu_percent,     d(fds),             d(threads),         d(followers),
             d(pump_timers),  d(pump_streams),    d(store_objects), d(docker_objects), d(log_files),
             d(root_files)};
   }
@@ -235,6 +236,7 @@ class Soak {
     s.errors = run_.errors();
     s.live = run_.live();
     s.rss_mib = static_cast<double>(shim_.rss_kib()) / 1024.0;
+    s.cpu_percent = cpu_.percent();
     s.fds = bench::SoakSeries::count_entries("/proc/" + std::to_string(shim_.pid()) + "/fd");
     s.threads = bench::SoakSeries::count_entries("/proc/" + std::to_string(shim_.pid()) + "/task");
     const auto config = bench::status_config(*runtime_);
@@ -269,6 +271,7 @@ class Soak {
   const std::string label_, root_, logs_, image_;  // label_: on every Docker object of the run
   docker::Client docker_;
   support::ShimProcess shim_;
+  bench::CpuShare cpu_{shim_.pid()};
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
   bench::SoakRun<LivePod> run_;
   std::mt19937 random_{7};  // the mixer's only
