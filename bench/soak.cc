@@ -2,9 +2,9 @@
 // rate for a long time, with ExecSync, log reads and rotations
 // (ReopenContainerLog) and stats calls mixed in. Every sample period it
 // records what a leak would make grow: the shim's RSS, malloc's bytes in
-// use and kept free, its CPU (bench/cpu_share.h), open fds and threads, its log copy's followers, pump
-// timers and watched streams (Status verbose), the run's Docker
-// containers, and the files under the log and root dirs. At the end every
+// use and kept free, its CPU (bench/cpu_share.h), open fds and threads, its
+// log copy's followers, pump timers and watched streams (Status verbose),
+// the run's Docker containers, and the files under the log and root dirs. At the end every
 // pod is removed through CRI and nothing of the run may be left. The pace
 // and the verdict are bench/soak_run.h's and bench/soak_series.h's.
 //

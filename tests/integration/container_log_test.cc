@@ -3,10 +3,10 @@
 // ReopenContainerLog moves new output to a new file.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "tests/integration/pod_fixture.h"
 #include "tests/integration/state_support.h"

@@ -7,8 +7,8 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "tests/integration/pod_fixture.h"
 #include "tests/integration/state_support.h"

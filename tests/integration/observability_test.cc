@@ -5,10 +5,10 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <regex>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <httplib.h>
@@ -89,9 +89,13 @@ TEST_CASE("--metrics-address: per-RPC counts by code and latency, Docker endpoin
   // A call is counted when gRPC destroys it, which may be a moment after
   // its reply reached the client: the counts are final once nothing is in
   // flight (the scrape is not a CRI call).
-  std::string text;
-  support::wait_for([&] { return sample(text = scrape(port), "cri_shim_grpc_requests_in_flight") == 0; },
-                    std::chrono::seconds(10));
+  const auto settled_scrape = [&] {
+    std::string text;
+    support::wait_for([&] { return sample(text = scrape(port), "cri_shim_grpc_requests_in_flight") == 0; },
+                      std::chrono::seconds(10));
+    return text;
+  };
+  const std::string text = settled_scrape();
   INFO(text);
   CHECK(sample(text, handled("Version", "OK")) == 3);
   CHECK(sample(text, handled("ContainerStatus", "NotFound")) == 1);
@@ -129,9 +133,7 @@ TEST_CASE("--metrics-address: per-RPC counts by code and latency, Docker endpoin
   cri::VersionRequest request;
   cri::VersionResponse response;
   REQUIRE(runtime->Version(context().get(), request, &response).ok());
-  support::wait_for([&] { return sample(text = scrape(port), "cri_shim_grpc_requests_in_flight") == 0; },
-                    std::chrono::seconds(10));
-  CHECK(sample(text, handled("Version", "OK")) == 4);
+  CHECK(sample(settled_scrape(), handled("Version", "OK")) == 4);
 }
 
 TEST_CASE("--metrics-address: a port in use fails the start, naming it; a bad address is a usage error") {
